@@ -1,0 +1,153 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { Application, TurnState } from '@microsoft/teams-ai';
+import type { HandlerDeps, Turn } from './handlers/turn';
+import { resolveTurn, sendCard, errorCard, noticeCard, referenceOf } from './handlers/turn';
+import { recognise } from './handlers/intents';
+import { showMenu, changeLanguage } from './handlers/menu';
+import { openOrderForm, searchInOrderForm, submitOrderForm } from './handlers/order';
+import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder } from './handlers/myOrders';
+import { answerText, showGlossaryList } from './handlers/glossary';
+import { showSuggestions, orderSuggested, browseMap } from './handlers/suggest';
+import { adminVerbHandlers, showOpenOrders, showChannelHelp, toggleHeldCard, toggleHeld } from './handlers/admin';
+import type { AdaptiveCard } from '../cards/card';
+
+type Data = Record<string, unknown>;
+
+/**
+ * Routes only: message intents, card verbs, installation updates. Every route resolves the turn (who, which
+ * language), refuses other tenants and unknown users, and turns a bug into a polite card with a correlation id.
+ */
+export function createApp(deps: HandlerDeps): Application<TurnState> {
+  const app = new Application<TurnState>({
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    adaptiveCards: { actionSubmitFilter: 'verb' },
+  });
+
+  app.turn('beforeTurn', async (ctx) => {
+    if (!tenantAllowed(deps, ctx)) {
+      deps.log.warn({ activity: ctx.activity.type }, 'activity from another tenant refused');
+      if (ctx.activity.type === ActivityTypes.Message) await ctx.sendActivity(noticeText(ctx, 'common.wrongTenant'));
+      if (ctx.activity.type === ActivityTypes.Invoke) {
+        await ctx.sendActivity({ type: 'invokeResponse', value: { status: 403, body: { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: 'tenant' } } } });
+      }
+      return false;
+    }
+    rememberPersonalConversation(deps, ctx);
+    return true;
+  });
+
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    await asMessage(deps, ctx, async (turn) => {
+      const text = ctx.activity.text ?? '';
+      const intent = recognise(text);
+      const inChannel = ctx.activity.conversation?.conversationType === 'channel';
+      switch (intent.kind) {
+        case 'menu': return showMenu(deps, turn);
+        case 'order': await sendCard(ctx, await openOrderForm(deps, turn)); return;
+        case 'myOrders': await sendCard(ctx, await showMyOrders(deps, turn)); return;
+        case 'suggest': await sendCard(ctx, await showSuggestions(deps, turn, {})); return;
+        case 'glossaryList': await sendCard(ctx, await showGlossaryList(deps, turn)); return;
+        case 'language': return changeLanguage(deps, turn, intent.value);
+        case 'catalogAdmin': await sendCard(ctx, await toggleHeldCard(deps, turn)); return;
+        case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
+        case 'help': await sendCard(ctx, inChannel ? showChannelHelp(turn) : noticeCard(turn.tr('menu.intro'))); if (!inChannel) await showMenu(deps, turn); return;
+        case 'text': {
+          const answer = await answerText(deps, turn, intent.text);
+          if (answer) { await sendCard(ctx, answer); return; }
+          return showMenu(deps, turn, turn.tr('common.unknownCommand'));
+        }
+      }
+    });
+  });
+
+  app.conversationUpdate('membersAdded', async (ctx) => {
+    const botId = ctx.activity.recipient?.id;
+    const added = ctx.activity.membersAdded ?? [];
+    if (ctx.activity.conversation?.conversationType === 'personal' && added.some((m) => m.id !== botId)) {
+      await asMessage(deps, ctx, (turn) => showMenu(deps, turn));
+    }
+  });
+  app.activity(ActivityTypes.InstallationUpdate, async () => { /* the reference is remembered in beforeTurn */ });
+
+  // Menu buttons (Action.Submit → a new message in the chat).
+  const submitRoute = (verb: string, fn: (turn: Turn, data: Data) => Promise<AdaptiveCard | void>) =>
+    app.adaptiveCards.actionSubmit<Data>(verb, async (ctx, _s, data) => {
+      await asMessage(deps, ctx, async (turn) => { const c = await fn(turn, data ?? {}); if (c) await sendCard(ctx, c); });
+    });
+  submitRoute('menuOrder', (turn) => openOrderForm(deps, turn));
+  submitRoute('menuMyOrders', (turn) => showMyOrders(deps, turn));
+  submitRoute('menuSuggest', (turn) => showSuggestions(deps, turn, {}));
+  submitRoute('menuGlossary', (turn) => showGlossaryList(deps, turn));
+  submitRoute('menuLanguage', (turn) => changeLanguage(deps, turn, undefined));
+  submitRoute('setLanguage', (turn, data) => changeLanguage(deps, turn, typeof data.lang === 'string' ? data.lang : undefined));
+
+  // Forms and verbs (Action.Execute → the answer replaces the card for the one who clicked).
+  const executeRoute = (verb: string, fn: (turn: Turn, data: Data) => Promise<AdaptiveCard>) =>
+    app.adaptiveCards.actionExecute<Data>(verb, async (ctx, _s, data) => asInvoke(deps, ctx, (turn) => fn(turn, data ?? {})));
+  executeRoute('orderSearch', (turn, data) => searchInOrderForm(deps, turn, data));
+  executeRoute('orderSubmit', (turn, data) => submitOrderForm(deps, turn, data));
+  executeRoute('orderSuggested', (turn, data) => orderSuggested(deps, turn, data));
+  executeRoute('suggestFor', (turn, data) => showSuggestions(deps, turn, data));
+  executeRoute('browseMap', (turn, data) => browseMap(deps, turn, data));
+  executeRoute('myOrderDetails', (turn, data) => showOrderDetails(deps, turn, data));
+  executeRoute('myOrderCancel', (turn, data) => cancelMyOrder(deps, turn, data));
+  executeRoute('myOrderAnswer', (turn, data) => answerMyOrder(deps, turn, data));
+  executeRoute('catalog.held', (turn, data) => toggleHeldCard(deps, turn, data));
+  executeRoute('catalog.toggleHeld', (turn, data) => toggleHeld(deps, turn, data));
+  for (const [verb, handler] of Object.entries(adminVerbHandlers)) {
+    executeRoute(verb, (turn, data) => handler(deps, turn, data));
+  }
+  return app;
+}
+
+async function asMessage(deps: HandlerDeps, ctx: TurnContext, fn: (turn: Turn) => Promise<void>): Promise<void> {
+  const turn = await resolveTurn(deps, ctx);
+  if (!turn.user) { await ctx.sendActivity(turn.tr('common.unknownUser')); return; }
+  try {
+    await fn(turn);
+  } catch (err) {
+    turn.log.error({ err: safeError(err) }, 'turn failed');
+    await sendCard(ctx, errorCard(turn));
+  }
+}
+
+async function asInvoke(deps: HandlerDeps, ctx: TurnContext, fn: (turn: Turn) => Promise<AdaptiveCard>): Promise<AdaptiveCard> {
+  const turn = await resolveTurn(deps, ctx);
+  if (!turn.user) return noticeCard(turn.tr('common.unknownUser'), 'Attention');
+  try {
+    return await fn(turn);
+  } catch (err) {
+    turn.log.error({ err: safeError(err) }, 'invoke failed');
+    return errorCard(turn);
+  }
+}
+
+function tenantAllowed(deps: HandlerDeps, ctx: TurnContext): boolean {
+  const expected = deps.config.tenantId;
+  if (!expected) return true;
+  const a = ctx.activity;
+  const tenant = a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  return tenant === expected;
+}
+
+/** Another tenant's user is not in our directory, so their language is unknown: answer in all three. */
+function noticeText(_ctx: TurnContext, _key: 'common.wrongTenant'): string {
+  return 'Tätä bottia voi käyttää vain oman organisaation Teamsissa. / Den här botten kan endast användas i den egna organisationens Teams. / This bot can only be used in the organisation\'s own Teams.';
+}
+
+/** Stores the personal conversation at install and first message (cheap: the store skips unchanged references). */
+function rememberPersonalConversation(deps: HandlerDeps, ctx: TurnContext): void {
+  const a = ctx.activity;
+  const userId = a.from?.aadObjectId;
+  if (!userId || a.conversation?.conversationType !== 'personal') return;
+  deps.users.rememberConversation(userId, referenceOf(a)).catch((err: unknown) => deps.log.warn({ err: safeError(err) }, 'could not store conversation reference'));
+}
+
+/** Error summary for logs: name, message and status only (messages of our own errors never carry personal data). */
+export function safeError(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) {
+    return { name: err.name, message: err.message.slice(0, 300), status: (err as { statusCode?: number }).statusCode, stack: err.stack?.split('\n').slice(0, 4).join(' | ') };
+  }
+  return { value: typeof err };
+}

@@ -1,0 +1,221 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DefaultAzureCredential } from '@azure/identity';
+import { diffCatalog, isEmptyDiff, type CatalogDiff } from '../catalog/diff';
+import { catalogFileKind, readCatalogFile, writeCatalogFile, type CatalogFileError } from '../catalog/fileFormat';
+import { loadSeedCatalog, projectRoot } from '../catalog/seed';
+import type { MapRow, Theme } from '../domain/catalog';
+import { CATALOG_TABLE, CatalogConflictError, CatalogStore } from '../store/catalogStore';
+import { Tables, type TableAccess } from '../store/tables';
+import { azuriteConnectionString, startAzurite } from '../../infra/local/azurite';
+import { waitForPort } from '../../infra/local/ports';
+
+/**
+ * `npm run catalog -- import <file> [--dry-run] | export <file> | seed`: administrators maintain the
+ * mandate catalog and valtuuskartta as Excel/CSV, which is how they work today.
+ */
+
+const USAGE = `Usage: npm run catalog -- <command>
+  import <file.xlsx|file.csv> [--dry-run]   replace the catalog with the file (dry run: only show the changes)
+  export <file.xlsx|file.csv>               write the current catalog
+  seed                                      store the default catalog from data/ if none is stored yet
+A .csv catalog is two files: <name>.themes.csv and <name>.map.csv.
+Storage: AZURE_TABLES_CONNECTION_STRING or AZURE_TABLES_ACCOUNT_URL (+ TABLE_PREFIX), else the local
+Azurite on 127.0.0.1:AZURITE_PORT (default 10002), started from .data/azurite if it is not running.
+Settings are read from the environment and .env.`;
+
+/** Where output goes and which settings apply; main() passes the real process ones. */
+export interface CliContext {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Relative file names are resolved against this (npm's INIT_CWD: where the user typed the command). */
+  cwd: string;
+  root: string;
+}
+
+const LOCAL_AZURITE_PORT = 10002;
+const MAX_LISTED = 40;
+
+/** Runs one command; resolves to the process exit code (0 ok, 1 nothing changed because of a problem, 2 usage). */
+export async function runCatalogCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const [command, ...rest] = argv;
+  const dryRun = rest.includes('--dry-run');
+  const args = rest.filter((a) => !a.startsWith('--'));
+  const unknownFlags = rest.filter((a) => a.startsWith('--') && !(a === '--dry-run' && command === 'import'));
+  if (command === 'help' || command === '--help') {
+    ctx.out(USAGE);
+    return 0;
+  }
+  if (!command || unknownFlags.length > 0) {
+    ctx.err(unknownFlags.length > 0 ? `Unknown option ${unknownFlags.join(' ')}\n\n${USAGE}` : USAGE);
+    return 2;
+  }
+  if ((command === 'import' || command === 'export') && (args.length !== 1 || !catalogFileKind(args[0]))) {
+    ctx.err(`${command} needs one file ending in .xlsx or .csv\n\n${USAGE}`);
+    return 2;
+  }
+  switch (command) {
+    case 'import': return importCatalog(path.resolve(ctx.cwd, args[0]), dryRun, ctx);
+    case 'export': return exportCatalog(path.resolve(ctx.cwd, args[0]), ctx);
+    case 'seed': return seedCatalog(ctx);
+    default:
+      ctx.err(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function importCatalog(file: string, dryRun: boolean, ctx: CliContext): Promise<number> {
+  const parsed = await readCatalogFile(file);
+  if (!parsed.ok) {
+    ctx.err(`${path.basename(file)}: ${parsed.errors.length} problem${parsed.errors.length === 1 ? '' : 's'} found:`);
+    for (const e of parsed.errors.slice(0, 200)) ctx.err(`  ${describeError(e)}`);
+    if (parsed.errors.length > 200) ctx.err(`  … and ${parsed.errors.length - 200} more`);
+    ctx.err('Nothing was changed.');
+    return 1;
+  }
+  return withStore(ctx, async (store) => {
+    const current = await store.load();
+    const diff = diffCatalog(current, parsed.snapshot);
+    ctx.out(`${path.basename(file)}: ${parsed.snapshot.themes.length} themes, ${parsed.snapshot.map.length} map rows. ` +
+      `Compared with the stored catalog (version ${current.version}):`);
+    for (const line of describeDiff(diff)) ctx.out(line);
+    if (dryRun) {
+      ctx.out('Dry run: nothing was changed.');
+      return 0;
+    }
+    if (isEmptyDiff(diff)) {
+      ctx.out('The stored catalog already matches the file: nothing was changed.');
+      return 0;
+    }
+    try {
+      const version = await store.replace(parsed.snapshot, current.version);
+      ctx.out(`Imported: the catalog is now version ${version}.`);
+      return 0;
+    } catch (err) {
+      if (!(err instanceof CatalogConflictError)) throw err;
+      ctx.err('Someone else changed the catalog during the import. Nothing was changed: run the import again.');
+      return 1;
+    }
+  });
+}
+
+async function exportCatalog(file: string, ctx: CliContext): Promise<number> {
+  return withStore(ctx, async (store) => {
+    const current = await store.load();
+    const written = await writeCatalogFile(current, file);
+    ctx.out(`Exported catalog version ${current.version}: ${current.themes.length} themes, ${current.map.length} map rows.`);
+    if (current.version === 0) ctx.out('The store holds no catalog yet (run "seed"): the file has headers only.');
+    for (const p of written) ctx.out(`  ${p}`);
+    return 0;
+  });
+}
+
+async function seedCatalog(ctx: CliContext): Promise<number> {
+  const seed = loadSeedCatalog(ctx.root);
+  return withStore(ctx, async (store) => {
+    if (await store.seedIfEmpty(seed)) {
+      const { version } = await store.load();
+      ctx.out(`Stored the default catalog as version ${version}: ${seed.themes.length} themes, ${seed.map.length} map rows.`);
+    } else {
+      const { version } = await store.load();
+      ctx.out(`A catalog is already stored (version ${version}): nothing was changed.`);
+    }
+    return 0;
+  });
+}
+
+/**
+ * Opens storage as the bot's config does: AZURE_TABLES_CONNECTION_STRING, or AZURE_TABLES_ACCOUNT_URL with
+ * the signed-in Entra identity (DefaultAzureCredential), each with TABLE_PREFIX; otherwise the local
+ * Azurite of `npm start` (AZURITE_PORT, default 10002), started from .data/azurite for this command when it
+ * is not running. Runs the work and stops an Azurite this command started.
+ */
+async function withStore(ctx: CliContext, work: (store: CatalogStore) => Promise<number>): Promise<number> {
+  const setting = (name: string): string | undefined => ctx.env[name]?.trim() || undefined;
+  const prefix = setting('TABLE_PREFIX') ?? '';
+  const connectionString = setting('AZURE_TABLES_CONNECTION_STRING');
+  const accountUrl = setting('AZURE_TABLES_ACCOUNT_URL');
+  let access: TableAccess;
+  let stop: (() => Promise<void>) | undefined;
+  if (connectionString) {
+    access = { kind: 'connectionString', connectionString };
+  } else if (accountUrl) {
+    access = { kind: 'accountUrl', url: accountUrl, credential: new DefaultAzureCredential() };
+  } else {
+    const port = Number(setting('AZURITE_PORT') ?? LOCAL_AZURITE_PORT);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`AZURITE_PORT="${setting('AZURITE_PORT')}" is not a port number`);
+    if (await answers(port)) {
+      access = { kind: 'connectionString', connectionString: azuriteConnectionString(port) };
+    } else {
+      const location = path.join(ctx.root, '.data', 'azurite');
+      ctx.out(`Starting local Azurite on 127.0.0.1:${port} (data in ${location}) for this command…`);
+      const azurite = await startAzurite({ port, location });
+      access = { kind: 'connectionString', connectionString: azurite.connectionString };
+      stop = azurite.stop;
+    }
+  }
+  try {
+    const tables = new Tables(access, prefix);
+    await tables.ensure([CATALOG_TABLE]);
+    return await work(new CatalogStore(tables, { cacheMs: 0 }));
+  } finally {
+    await stop?.();
+  }
+}
+
+async function answers(port: number): Promise<boolean> {
+  try {
+    await waitForPort(port, '127.0.0.1', 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeError(e: CatalogFileError): string {
+  const where = [e.source, e.row !== undefined ? `row ${e.row}` : undefined, e.column].filter(Boolean).join(', ');
+  return `${where}: ${e.message}`;
+}
+
+/** Counts and names of what an import changes, for people reading a terminal. */
+export function describeDiff(diff: CatalogDiff): string[] {
+  const themeName = (t: Theme): string => `${t.id} (${t.name.fi})`;
+  const rowName = (r: MapRow): string => `${r.scopeType} "${r.scope}" → ${r.themeId}`;
+  const lines: string[] = [];
+  const section = <T, F>(title: string, d: { added: T[]; changed: Array<{ after: T; fields: F[] }>; removed: T[] }, name: (x: T) => string): void => {
+    lines.push(`  ${title}: ${d.added.length} added, ${d.changed.length} changed, ${d.removed.length} removed`);
+    const items = [
+      ...d.added.map((x) => `    + ${name(x)}`),
+      ...d.changed.map((c) => `    ~ ${name(c.after)}: ${c.fields.join(', ')}`),
+      ...d.removed.map((x) => `    - ${name(x)}`),
+    ];
+    lines.push(...items.slice(0, MAX_LISTED));
+    if (items.length > MAX_LISTED) lines.push(`    … and ${items.length - MAX_LISTED} more`);
+  };
+  section('Themes', diff.themes, themeName);
+  section('Map rows', diff.map, rowName);
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const root = projectRoot();
+  const envFile = path.join(root, '.env');
+  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
+  const ctx: CliContext = {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    env: process.env,
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+    root,
+  };
+  try {
+    process.exitCode = await runCatalogCli(process.argv.slice(2), ctx);
+  } catch (err) {
+    // A replacement is all-or-nothing, so the stored catalog is the old one or the new one, never a mix.
+    console.error(`The command failed: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,278 @@
+/**
+ * Environment → one typed, validated Config. A wrong or missing setting fails at start with a message that
+ * names the variable and says how to fix it. No secret value is ever echoed in a message.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Mode = 'local' | 'production';
+export type BotAuth =
+  | { kind: 'none' }
+  | { kind: 'secret'; appId: string; tenantId: string; password: string }
+  | { kind: 'certificate'; appId: string; tenantId: string; thumbprint: string; keyFile: string }
+  | { kind: 'managedIdentity'; appId: string; tenantId: string };
+
+export type StorageConfig =
+  | { kind: 'connectionString'; connectionString: string; prefix: string }
+  | { kind: 'accountUrl'; url: string; prefix: string }
+  | { kind: 'embedded'; port: number; location: string; prefix: string };
+
+export type DirectoryConfig =
+  | { kind: 'file'; path: string }
+  | { kind: 'graph'; tenantId: string; clientId?: string; clientSecret?: string; certificatePath?: string;
+      baseUrl?: string };
+
+export type HetuKeySource =
+  | { kind: 'inline'; spec: string; activeKeyId?: string }
+  | { kind: 'keyVault'; vaultUrl: string; secretName: string; activeKeyId?: string };
+
+export interface Config {
+  mode: Mode;
+  host: string;
+  port: number;
+  bot: BotAuth;
+  /** The Entra tenant activities must come from; undefined in local mode = accept the playground's. */
+  tenantId?: string;
+  storage: StorageConfig;
+  directory: DirectoryConfig;
+  groups: { administrators: string; signatories: string };
+  /** The administrators' channel: configured ids; locally the Playground team's channel. */
+  adminChannel: { teamId?: string; channelId?: string; name: string };
+  hetuKeys: HetuKeySource;
+  /** Local mode accepts DVV's published test codes (temporary range); production never does. */
+  acceptTestHetus: boolean;
+  managerApproval: boolean;
+  /** Use the Teams client's locale for the language (the Agents Playground always says en-US, so local mode does not). */
+  trustClientLocale: boolean;
+  /** Connector URL for proactive messages before any activity has told it (Teams public cloud default). */
+  botServiceUrl: string;
+  /** The organisation's name (the assignor in Suomi.fi), in each language. */
+  orgName: { fi: string; sv: string; en: string };
+  /** Language of the administrators' channel cards. */
+  adminLang: 'fi' | 'sv' | 'en';
+  maxValidityYears: number;
+  /** Days after which any henkilötunnus still stored is purged by the retention job. */
+  hetuRetentionDays: number;
+  logLevel: string;
+  appInsightsConnectionString?: string;
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A fixed, documented development key for local mode only (never used when MICROSOFT_APP_ID is set). */
+export const LOCAL_DEV_HETU_KEYS = 'local-dev:' + Buffer.alloc(32, 7).toString('base64');
+
+/** Finds the project root (the folder holding package.json) from a compiled file's location. */
+export function projectRoot(from = __dirname): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Loads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(file = path.join(process.cwd(), '.env')): void {
+  if (fs.existsSync(file)) process.loadEnvFile(file);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}="${raw}" must be a whole number from ${min} to ${max}.`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    problems.push(`${name}="${raw}" must be true or false.`);
+    return fallback;
+  };
+  const guid = (name: string, value: string | undefined): void => {
+    if (value !== undefined && !GUID.test(value)) problems.push(`${name} must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) as shown in the Azure portal.`);
+  };
+
+  const root = projectRoot();
+  const appId = get('MICROSOFT_APP_ID');
+  const mode: Mode = appId ? 'production' : 'local';
+  const tenantId = get('MICROSOFT_APP_TENANT_ID');
+  guid('MICROSOFT_APP_ID', appId);
+  guid('MICROSOFT_APP_TENANT_ID', tenantId);
+
+  let bot: BotAuth = { kind: 'none' };
+  if (appId) {
+    if (!tenantId) problems.push('MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_ID is set (single-tenant bot): your Entra tenant id.');
+    const type = (get('MICROSOFT_APP_TYPE') ?? 'SingleTenant');
+    const password = get('MICROSOFT_APP_PASSWORD');
+    const thumbprint = get('MICROSOFT_APP_CERT_THUMBPRINT');
+    const keyFile = get('MICROSOFT_APP_CERT_KEY_FILE');
+    if (type === 'UserAssignedMSI') {
+      bot = { kind: 'managedIdentity', appId, tenantId: tenantId ?? '' };
+    } else if (type !== 'SingleTenant') {
+      problems.push(`MICROSOFT_APP_TYPE="${type}" must be SingleTenant or UserAssignedMSI (multi-tenant bots are not supported).`);
+    } else if (password) {
+      bot = { kind: 'secret', appId, tenantId: tenantId ?? '', password };
+    } else if (thumbprint && keyFile) {
+      if (!fs.existsSync(keyFile)) problems.push(`MICROSOFT_APP_CERT_KEY_FILE points to a file that does not exist: ${keyFile}`);
+      bot = { kind: 'certificate', appId, tenantId: tenantId ?? '', thumbprint, keyFile };
+    } else {
+      problems.push('MICROSOFT_APP_ID is set but there is no credential: set MICROSOFT_APP_PASSWORD (client secret), or MICROSOFT_APP_CERT_THUMBPRINT with MICROSOFT_APP_CERT_KEY_FILE, or MICROSOFT_APP_TYPE=UserAssignedMSI for a managed identity.');
+    }
+  }
+
+  const prefix = get('TABLE_PREFIX') ?? '';
+  if (!/^[A-Za-z][A-Za-z0-9]{0,20}$|^$/.test(prefix)) problems.push(`TABLE_PREFIX="${prefix}" must start with a letter and hold only letters and digits (at most 21).`);
+  const connectionString = get('AZURE_TABLES_CONNECTION_STRING');
+  const accountUrl = get('AZURE_TABLES_ACCOUNT_URL');
+  let storage: StorageConfig;
+  if (connectionString && accountUrl) {
+    problems.push('Set either AZURE_TABLES_CONNECTION_STRING or AZURE_TABLES_ACCOUNT_URL, not both.');
+    storage = { kind: 'accountUrl', url: accountUrl, prefix };
+  } else if (connectionString) {
+    const problem = connectionStringProblem(connectionString);
+    if (problem) problems.push(`AZURE_TABLES_CONNECTION_STRING is malformed: ${problem}. Copy it from the storage account's "Access keys" page, or use "UseDevelopmentStorage=true" for Azurite.`);
+    storage = { kind: 'connectionString', connectionString, prefix };
+  } else if (accountUrl) {
+    if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(accountUrl)) problems.push(`AZURE_TABLES_ACCOUNT_URL="${accountUrl}" must be a URL such as https://<account>.table.core.windows.net`);
+    else if (mode === 'production' && !accountUrl.startsWith('https://')) problems.push('AZURE_TABLES_ACCOUNT_URL must use https:// in production.');
+    storage = { kind: 'accountUrl', url: accountUrl.replace(/\/+$/, ''), prefix };
+  } else {
+    if (mode === 'production') problems.push('Production needs Table Storage: set AZURE_TABLES_ACCOUNT_URL (managed identity) or AZURE_TABLES_CONNECTION_STRING.');
+    storage = { kind: 'embedded', port: int('AZURITE_PORT', 10002, 1, 65535), location: path.join(root, '.data', 'azurite'), prefix };
+  }
+
+  const directoryKind = get('DIRECTORY') ?? (mode === 'production' ? 'graph' : 'file');
+  let directory: DirectoryConfig;
+  if (directoryKind === 'file') {
+    const file = get('DIRECTORY_FILE') ?? path.join(root, 'data', 'sample-org.json');
+    if (!fs.existsSync(file)) problems.push(`DIRECTORY_FILE points to a file that does not exist: ${file}`);
+    directory = { kind: 'file', path: file };
+  } else if (directoryKind === 'graph') {
+    const graphTenant = get('GRAPH_TENANT_ID') ?? tenantId;
+    if (!graphTenant) problems.push('DIRECTORY=graph needs GRAPH_TENANT_ID (or MICROSOFT_APP_TENANT_ID).');
+    guid('GRAPH_TENANT_ID', get('GRAPH_TENANT_ID'));
+    guid('GRAPH_CLIENT_ID', get('GRAPH_CLIENT_ID'));
+    directory = { kind: 'graph', tenantId: graphTenant ?? '', clientId: get('GRAPH_CLIENT_ID'), clientSecret: get('GRAPH_CLIENT_SECRET'),
+      certificatePath: get('GRAPH_CERTIFICATE_PATH'), baseUrl: get('GRAPH_BASE_URL') };
+    if (get('GRAPH_CLIENT_SECRET') && !get('GRAPH_CLIENT_ID')) problems.push('GRAPH_CLIENT_SECRET is set without GRAPH_CLIENT_ID.');
+  } else {
+    problems.push(`DIRECTORY="${directoryKind}" must be "file" (sample organisation) or "graph" (Microsoft Graph).`);
+    directory = { kind: 'file', path: '' };
+  }
+
+  const adminGroup = get('ADMIN_GROUP_ID');
+  const signatoryGroup = get('SIGNATORY_GROUP_ID');
+  if (directory.kind === 'graph') {
+    if (!adminGroup) problems.push('ADMIN_GROUP_ID is required with DIRECTORY=graph: the object id of the Entra group of mandate administrators.');
+    if (!signatoryGroup) problems.push('SIGNATORY_GROUP_ID is required with DIRECTORY=graph: the object id of the Entra group of authorised signatories.');
+    guid('ADMIN_GROUP_ID', adminGroup);
+    guid('SIGNATORY_GROUP_ID', signatoryGroup);
+  }
+
+  const teamId = get('ADMIN_TEAM_ID');
+  const channelId = get('ADMIN_CHANNEL_ID');
+  if (mode === 'production' && !channelId) problems.push('ADMIN_CHANNEL_ID is required in production: the id of the administrators\' channel (see docs/DEPLOY.md, "Find the channel id").');
+
+  const vaultUrl = get('KEY_VAULT_URL');
+  const inlineKeys = get('HETU_KEYS');
+  let hetuKeys: HetuKeySource;
+  if (vaultUrl) {
+    if (!/^https:\/\/[^\s/]+\/?$/.test(vaultUrl)) problems.push(`KEY_VAULT_URL="${vaultUrl}" must look like https://<vault>.vault.azure.net/`);
+    hetuKeys = { kind: 'keyVault', vaultUrl, secretName: get('HETU_KEY_SECRET_NAME') ?? 'hetu-keys', activeKeyId: get('HETU_ACTIVE_KEY_ID') };
+  } else if (inlineKeys) {
+    hetuKeys = { kind: 'inline', spec: inlineKeys, activeKeyId: get('HETU_ACTIVE_KEY_ID') };
+  } else {
+    if (mode === 'production') problems.push('Production needs the henkilötunnus encryption key: set KEY_VAULT_URL (and HETU_KEY_SECRET_NAME), or HETU_KEYS.');
+    hetuKeys = { kind: 'inline', spec: LOCAL_DEV_HETU_KEYS };
+  }
+
+  const host = get('HOST') ?? '127.0.0.1';
+  if (mode === 'local' && host !== '127.0.0.1' && host !== 'localhost') {
+    problems.push(`HOST="${host}" is not allowed in local mode (no MICROSOFT_APP_ID): an unauthenticated bot must listen on 127.0.0.1 only.`);
+  }
+  const logLevel = get('LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of fatal, error, warn, info, debug, trace, silent.`);
+
+  const config: Config = {
+    mode,
+    host,
+    port: int('PORT', 3978, 1, 65535),
+    bot,
+    tenantId,
+    storage,
+    directory,
+    groups: { administrators: adminGroup ?? 'mandateAdministrators', signatories: signatoryGroup ?? 'signatories' },
+    adminChannel: { teamId, channelId, name: get('ADMIN_CHANNEL_NAME') ?? 'Tilaukset' },
+    hetuKeys,
+    acceptTestHetus: mode === 'local' && bool('ACCEPT_TEST_HETUS', true),
+    managerApproval: bool('MANAGER_APPROVAL', false),
+    trustClientLocale: bool('TRUST_CLIENT_LOCALE', mode === 'production'),
+    botServiceUrl: get('BOT_SERVICE_URL') ?? 'https://smba.trafficmanager.net/teams/',
+    adminLang: adminLang(get('ADMIN_LANG')),
+    orgName: orgName(),
+    maxValidityYears: int('MAX_VALIDITY_YEARS', 5, 1, 10),
+    hetuRetentionDays: int('HETU_RETENTION_DAYS', 90, 1, 3650),
+    logLevel,
+    appInsightsConnectionString: get('APPLICATIONINSIGHTS_CONNECTION_STRING'),
+    dataDir: path.join(root, 'data'),
+  };
+  function orgName(): Config['orgName'] {
+    const fi = get('ORG_NAME_FI') ?? (mode === 'local' ? 'Porvoon kaupunki' : undefined);
+    if (!fi) problems.push('ORG_NAME_FI is required in production: the organisation\'s name as it appears in Suomi.fi (e.g. "Porvoon kaupunki").');
+    const sv = get('ORG_NAME_SV') ?? (mode === 'local' ? 'Borgå stad' : fi);
+    const en = get('ORG_NAME_EN') ?? (mode === 'local' ? 'City of Porvoo' : fi);
+    return { fi: fi ?? '', sv: sv ?? '', en: en ?? '' };
+  }
+  function adminLang(raw: string | undefined): 'fi' | 'sv' | 'en' {
+    if (raw === undefined) return 'fi';
+    if (raw === 'fi' || raw === 'sv' || raw === 'en') return raw;
+    problems.push(`ADMIN_LANG="${raw}" must be fi, sv or en.`);
+    return 'fi';
+  }
+  if (get('BOT_SERVICE_URL') && !/^https?:\/\/\S+$/.test(get('BOT_SERVICE_URL') ?? '')) problems.push('BOT_SERVICE_URL must be a URL.');
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** Why a Table Storage connection string cannot work, or undefined when it looks right. */
+export function connectionStringProblem(value: string): string | undefined {
+  if (/^UseDevelopmentStorage=true;?$/i.test(value)) return undefined;
+  const parts = new Map<string, string>();
+  for (const piece of value.split(';').filter((p) => p.trim() !== '')) {
+    const eq = piece.indexOf('=');
+    if (eq <= 0) return `"${piece.slice(0, 20)}…" is not a Key=Value pair`;
+    parts.set(piece.slice(0, eq).trim().toLowerCase(), piece.slice(eq + 1).trim());
+  }
+  if (parts.has('sharedaccesssignature')) {
+    return parts.has('tableendpoint') ? undefined : 'a SharedAccessSignature needs a TableEndpoint';
+  }
+  if (!parts.get('accountname')) return 'AccountName is missing';
+  const key = parts.get('accountkey');
+  if (!key) return 'AccountKey is missing';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || key.length % 4 !== 0) return 'AccountKey is not base64';
+  const endpoint = parts.get('tableendpoint');
+  if (endpoint && !/^https?:\/\/\S+$/.test(endpoint)) return 'TableEndpoint is not a URL';
+  if (!endpoint && !parts.get('endpointsuffix') && !parts.get('defaultendpointsprotocol')) return 'TableEndpoint (or DefaultEndpointsProtocol) is missing';
+  return undefined;
+}

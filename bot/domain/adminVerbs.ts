@@ -1,0 +1,33 @@
+/**
+ * Which administrator verbs an order offers in its current state (the policy decides who may use them).
+ * Order-level verbs act on the whole order; line verbs act on one theme line.
+ */
+import type { Order } from './order';
+import { isOpen } from './order';
+
+export type OrderVerb = 'claim' | 'release' | 'ask' | 'reject';
+export type LineVerb = 'grantGuide' | 'inviteMeeting' | 'markPrepared' | 'markSent' | 'dvvGranted' | 'dvvRefused';
+
+export interface AvailableVerbs {
+  order: OrderVerb[];
+  lines: Array<{ index: number; verbs: LineVerb[] }>;
+}
+
+export function availableVerbs(order: Order): AvailableVerbs {
+  if (!isOpen(order) || order.status === 'awaitingApproval') return { order: [], lines: [] };
+  const orderVerbs: OrderVerb[] = [order.assigneeId ? 'release' : 'claim'];
+  if (order.status === 'open') orderVerbs.push('ask');
+  orderVerbs.push('reject');
+  const lines = order.lines.map((line, index) => {
+    const verbs: LineVerb[] = [];
+    switch (line.stage) {
+      case 'toGrant': verbs.push('grantGuide'); break;
+      case 'review': verbs.push('inviteMeeting', 'markPrepared'); break;
+      case 'signed': verbs.push('markSent'); break;
+      case 'sentToDvv': verbs.push('dvvGranted', 'dvvRefused'); break;
+      default: break;
+    }
+    return { index, verbs };
+  }).filter((l) => l.verbs.length > 0);
+  return { order: orderVerbs, lines };
+}

@@ -1,0 +1,127 @@
+/**
+ * The order (tilaus) and its lifecycle. Pure: no I/O. An order asks for one or more mandate themes for one
+ * employee; each line follows its own service path (existing theme → grant; missing → DVV application first).
+ */
+import type { IsoDate, } from './workdays';
+import type { ServicePath } from './paths';
+
+export type OrderStatus =
+  | 'awaitingApproval' // manager approval is on and the manager has not decided
+  | 'open'             // with the administrators
+  | 'waitingForInfo'   // an administrator asked the requester a question
+  | 'completed'        // every line granted (or refused by DVV with the rest granted)
+  | 'rejected'         // an administrator rejected it
+  | 'declined'         // the manager declined it
+  | 'cancelled';       // the requester cancelled it
+
+/** Where one line stands. Path 1: toGrant → granted. Path 2: review → prepared → signed → sentToDvv → toGrant → granted. */
+export type LineStage =
+  | 'review' | 'applicationPrepared' | 'signed' | 'sentToDvv'
+  | 'toGrant' | 'granted' | 'dvvRefused' | 'closed';
+
+export interface OrderLine {
+  /** Catalog theme id, or null for a theme the requester described (not in the catalog). */
+  themeId: string | null;
+  /** The theme's Finnish name at order time (the exact name to pick in Suomi.fi) or the described name. */
+  themeName: string;
+  eservice: string;
+  path: ServicePath;
+  stage: LineStage;
+  due: IsoDate;
+  earliest: IsoDate;
+  grantedFrom?: IsoDate;
+  grantedUntil?: IsoDate;
+  grantedBy?: string;
+  refusalReason?: string;
+}
+
+/** The person the mandate is for, as the directory knew them when the order was made. */
+export interface OrderSubject {
+  id: string;
+  givenName: string;
+  surname: string;
+  department: string;
+  serviceArea: string;
+  jobTitle: string;
+  mail: string;
+}
+
+export interface Order {
+  id: string;
+  /** Readable number, e.g. VB-2026-00042. */
+  number: string;
+  requesterId: string;
+  requesterMail: string;
+  subject: OrderSubject;
+  managerId: string | null;
+  justification: string;
+  validUntil: IsoDate;
+  lines: OrderLine[];
+  status: OrderStatus;
+  /** The administrator who claimed the order, if any. */
+  assigneeId: string | null;
+  assigneeName: string | null;
+  /** An open question to the requester. */
+  question: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The encrypted henkilötunnus, or null once destroyed. */
+  hetuCipher: string | null;
+  /** The masked henkilötunnus, e.g. 010594Y**** (safe to show to the requester). */
+  hetuMasked: string;
+  closedReason: string | null;
+  /** Where the order's card sits in the administrators' channel, once posted. */
+  adminCard: { conversationId: string; activityId: string } | null;
+  /** Recipients the notifier could not reach (403: blocked or uninstalled), shown on the admin card. */
+  unreachable: string[];
+  /** The due date for which the overdue reminder was already sent (so it is sent once). */
+  overdueRemindedFor?: string;
+}
+
+export const OPEN_STATUSES: readonly OrderStatus[] = ['awaitingApproval', 'open', 'waitingForInfo'];
+export const isOpen = (o: Pick<Order, 'status'>): boolean => OPEN_STATUSES.includes(o.status);
+
+/** The order number: prefix, year and a zero-padded sequence (sequence numbers are unique, gaps are possible). */
+export function formatOrderNumber(year: number, sequence: number): string {
+  return `VB-${year}-${String(sequence).padStart(5, '0')}`;
+}
+
+export function parseOrderNumber(text: string): { year: number; sequence: number } | undefined {
+  const m = /^\s*VB-(\d{4})-(\d{1,7})\s*$/i.exec(text);
+  return m ? { year: Number(m[1]), sequence: Number(m[2]) } : undefined;
+}
+
+/** The first stage of a new line on its path. */
+export function initialStage(path: ServicePath): LineStage {
+  return path === 'existing' ? 'toGrant' : 'review';
+}
+
+/** The latest due date over the order's open lines (what the admin card shows). */
+export function orderDue(order: Pick<Order, 'lines'>): IsoDate {
+  const open = order.lines.filter((l) => l.stage !== 'granted' && l.stage !== 'dvvRefused' && l.stage !== 'closed');
+  const lines = open.length ? open : order.lines;
+  return lines.map((l) => l.due).sort().at(-1) ?? '';
+}
+
+/** Completed when no line is still in progress. */
+export function allLinesDone(order: Pick<Order, 'lines'>): boolean {
+  return order.lines.every((l) => l.stage === 'granted' || l.stage === 'dvvRefused' || l.stage === 'closed');
+}
+
+/**
+ * After a line changes: when no line is in progress any more the order closes — completed if anything was
+ * granted, otherwise rejected (every theme refused) — and the henkilötunnus, no longer needed, is destroyed.
+ * Returns true when the order closed now.
+ */
+export function closeIfDone(order: Order, reason?: string): boolean {
+  if (!isOpen(order) || !allLinesDone(order)) return false;
+  order.status = order.lines.some((l) => l.stage === 'granted') ? 'completed' : 'rejected';
+  order.hetuCipher = null;
+  if (reason) order.closedReason = reason;
+  return true;
+}
+
+/** Whether any line may still need the henkilötunnus (to be granted now or after DVV). */
+export function needsHetu(order: Pick<Order, 'lines'>): boolean {
+  return order.lines.some((l) => !['granted', 'dvvRefused', 'closed'].includes(l.stage));
+}

@@ -1,0 +1,75 @@
+/**
+ * Who may do what, as small declarative rules (one table, tested role × action). Every handler asks here;
+ * card data is never trusted to say who someone is.
+ */
+export interface Actor {
+  id: string;
+  isAdministrator: boolean;
+  isSignatory: boolean;
+}
+
+/** The facts about an order a rule may look at. */
+export interface OrderFacts {
+  requesterId: string;
+  subjectId: string;
+  /** The subject's manager according to the directory now (not as written on the order). */
+  managerId: string | null;
+}
+
+export type OrderAction =
+  | 'view' | 'cancel' | 'answer'
+  | 'claim' | 'release' | 'ask' | 'reject' | 'grantGuide' | 'revealHetu' | 'confirmGrant'
+  | 'inviteMeeting' | 'markPrepared' | 'markSent' | 'dvvDecision'
+  | 'sign' | 'approve' | 'decline';
+
+export type GlobalAction = 'toggleHeld' | 'digest' | 'browseAll';
+
+type Rule = (actor: Actor, order: OrderFacts) => boolean;
+
+const isRequester: Rule = (a, o) => a.id === o.requesterId;
+const isSubject: Rule = (a, o) => a.id === o.subjectId;
+const isManager: Rule = (a, o) => o.managerId !== null && a.id === o.managerId;
+const isAdmin: Rule = (a) => a.isAdministrator;
+const isSignatory: Rule = (a) => a.isSignatory;
+const or = (...rules: Rule[]): Rule => (a, o) => rules.some((r) => r(a, o));
+const and = (...rules: Rule[]): Rule => (a, o) => rules.every((r) => r(a, o));
+const not = (rule: Rule): Rule => (a, o) => !rule(a, o);
+/** Nobody processes an order they made or that is for them. */
+const notOwn: Rule = and(not(isRequester), not(isSubject));
+const administrator: Rule = and(isAdmin, notOwn);
+
+const ORDER_RULES: Record<OrderAction, Rule> = {
+  view: or(isRequester, isSubject, isManager, isAdmin),
+  cancel: or(isRequester, isSubject),
+  answer: or(isRequester, isSubject),
+  claim: administrator,
+  release: administrator,
+  ask: administrator,
+  reject: administrator,
+  grantGuide: administrator,
+  revealHetu: administrator,
+  confirmGrant: administrator,
+  inviteMeeting: administrator,
+  markPrepared: administrator,
+  markSent: administrator,
+  dvvDecision: administrator,
+  sign: and(isSignatory, notOwn),
+  approve: and(isManager, notOwn),
+  decline: and(isManager, notOwn),
+};
+
+const GLOBAL_RULES: Record<GlobalAction, (actor: Actor) => boolean> = {
+  toggleHeld: (a) => a.isAdministrator,
+  digest: (a) => a.isAdministrator,
+  browseAll: () => true,
+};
+
+export function mayOnOrder(actor: Actor, action: OrderAction, order: OrderFacts): boolean {
+  return ORDER_RULES[action](actor, order);
+}
+
+export function may(actor: Actor, action: GlobalAction): boolean {
+  return GLOBAL_RULES[action](actor);
+}
+
+export const ORDER_ACTIONS = Object.keys(ORDER_RULES) as OrderAction[];

@@ -1,0 +1,215 @@
+import type { HandlerDeps, Turn } from './turn';
+import { actorOf, noticeCard } from './turn';
+import type { AdaptiveCard } from '../../cards/card';
+import { verbInputCard, grantGuideCard } from '../../cards/adminForms';
+import { digestCard } from '../../cards/digest';
+import { catalogHeldCard } from '../../cards/catalogHeld';
+import { text, card } from '../../cards/card';
+import { renderAdminCard, displayName } from '../notify/render';
+import type { TransitionResult } from '../services/transition';
+import { claimOrder, releaseOrder } from '../services/claimOrder';
+import { askRequester } from '../services/askRequester';
+import { rejectOrder } from '../services/rejectOrder';
+import { confirmGrant } from '../services/confirmGrant';
+import { revealHetu } from '../services/revealHetu';
+import { inviteToMeeting, markPrepared, markSentToDvv, recordDvvDecision, signApplication } from '../services/pathTwo';
+import { decideAsManager } from '../services/managerDecision';
+import { mayOnOrder, may } from '../domain/policies';
+import { orderDue, type Order } from '../domain/order';
+import { isOverdue } from '../domain/paths';
+import { helsinkiDate } from '../domain/workdays';
+import type { MessageKey } from '../i18n';
+import { translator } from '../i18n';
+import { showGlossaryTerm, showGlossaryList } from './glossary';
+
+type Data = Record<string, unknown>;
+type VerbHandler = (deps: HandlerDeps, turn: Turn, data: Data) => Promise<AdaptiveCard>;
+
+const str = (v: unknown, max = 2000): string => (typeof v === 'string' ? v.trim().slice(0, max) : '');
+const lineOf = (data: Data): number => (typeof data.line === 'number' ? data.line : Number.parseInt(String(data.line ?? '-1'), 10));
+const isoDate = (v: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
+
+/** The administrator's own copy of the card after a verb: current state, plus a notice when it did not go through. */
+async function answer(deps: HandlerDeps, turn: Turn, result: TransitionResult): Promise<AdaptiveCard> {
+  const renderDeps = { directory: deps.directory, users: deps.users, adminLang: turn.lang };
+  switch (result.kind) {
+    case 'notFound': return noticeCard(turn.tr('common.expiredCard'));
+    case 'done': return renderAdminCard(renderDeps, result.order);
+    case 'denied': {
+      turn.log.warn({ orderId: result.order.id }, 'administrator verb refused');
+      const own = result.order.requesterId === turn.userId || result.order.subject.id === turn.userId;
+      return renderAdminCard(renderDeps, result.order, turn.tr(own ? 'admin.ownOrder' : 'common.notAllowed'));
+    }
+    case 'invalid': return renderAdminCard(renderDeps, result.order, turn.tr('admin.invalid'));
+    case 'stale': {
+      const e = result.lastEvent;
+      const notice = turn.tr('admin.stale', { actor: await displayName(deps.directory, e?.actorId), action: e ? actionLabel(turn, e.action, e.to) : '' });
+      return renderAdminCard(renderDeps, result.order, notice);
+    }
+  }
+}
+
+function actionLabel(turn: Turn, action: string, to: string): string {
+  const key = `verb.${action}` as MessageKey;
+  const label = turn.tr(key, { theme: '' });
+  if (label !== key) return label.replace(/:\s*$/, '');
+  const status = turn.tr(`status.${to}` as MessageKey);
+  return status !== `status.${to}` ? status : action;
+}
+
+async function load(deps: HandlerDeps, data: Data): Promise<Order | undefined> {
+  const id = str(data.orderId, 64);
+  return id ? (await deps.orders.get(id))?.order : undefined;
+}
+
+/** A verb that needs one input: first click shows the form, the form's "Lähetä" performs it. */
+function withInput(verb: string, field: string, input: (turn: Turn) => Record<string, unknown>, validate: (value: string, turn: Turn) => string | undefined,
+  perform: (deps: HandlerDeps, turn: Turn, data: Data, value: string) => Promise<TransitionResult>): VerbHandler {
+  return async (deps, turn, data) => {
+    const order = await load(deps, data);
+    if (!order) return noticeCard(turn.tr('common.expiredCard'));
+    const line = data.line === undefined ? undefined : lineOf(data);
+    const value = str(data[field]);
+    if (!data.submit) return verbInputCard(turn.tr, order, verb, { ...input(turn), id: field } as never, line);
+    const problem = validate(value, turn);
+    if (problem) return verbInputCard(turn.tr, order, verb, { ...input(turn), id: field, value } as never, line, problem);
+    return answer(deps, turn, await perform(deps, turn, data, value));
+  };
+}
+
+const required = (v: string, turn: Turn) => (v ? undefined : turn.tr('admin.reasonRequired'));
+const multiline = (label: MessageKey) => (turn: Turn) => ({ type: 'Input.Text', label: turn.tr(label), isMultiline: true, maxLength: 2000 });
+
+async function guide(deps: HandlerDeps, turn: Turn, data: Data, extra: { hetu?: string; hetuGone?: boolean; error?: string } = {}): Promise<AdaptiveCard> {
+  const order = await load(deps, data);
+  if (!order) return noticeCard(turn.tr('common.expiredCard'));
+  const line = lineOf(data);
+  const actor = await actorOf(deps, turn.userId);
+  const manager = await deps.directory.getManager(order.subject.id);
+  if (!mayOnOrder(actor, 'grantGuide', { requesterId: order.requesterId, subjectId: order.subject.id, managerId: manager?.id ?? null })) {
+    await deps.orders.appendAudit(order.id, [{ at: deps.now().toISOString(), actorId: turn.userId, action: 'denied:grantGuide', from: order.status, to: order.status }]);
+    return answer(deps, turn, { kind: 'denied', order });
+  }
+  if (!order.lines[line] || order.lines[line].stage !== 'toGrant') return answer(deps, turn, { kind: 'invalid', order, reason: 'notGrantable' });
+  return grantGuideCard(turn.tr, turn.lang, { order, line, orgName: deps.config.orgName[turn.lang], defaultFrom: helsinkiDate(deps.now()), ...extra });
+}
+
+export const adminVerbHandlers: Record<string, VerbHandler> = {
+  'admin.view': async (deps, turn, data) => {
+    const order = await load(deps, data);
+    return order ? renderAdminCard({ directory: deps.directory, users: deps.users, adminLang: turn.lang }, order) : noticeCard(turn.tr('common.expiredCard'));
+  },
+  'admin.claim': async (deps, turn, data) => answer(deps, turn, await claimOrder(deps, {
+    actor: await actorOf(deps, turn.userId), actorName: turn.user?.displayName ?? '', orderId: str(data.orderId), shownVersion: str(data.v) })),
+  'admin.release': async (deps, turn, data) => answer(deps, turn, await releaseOrder(deps, {
+    actor: await actorOf(deps, turn.userId), actorName: turn.user?.displayName ?? '', orderId: str(data.orderId), shownVersion: str(data.v) })),
+  'admin.ask': withInput('ask', 'question', multiline('admin.questionLabel'), required, async (deps, turn, data, question) =>
+    askRequester(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), question, shownVersion: str(data.v) })),
+  'admin.reject': withInput('reject', 'reason', multiline('admin.reason'), required, async (deps, turn, data, reason) =>
+    rejectOrder(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), reason, shownVersion: str(data.v) })),
+  'admin.grantGuide': (deps, turn, data) => guide(deps, turn, data),
+  'admin.revealHetu': async (deps, turn, data) => {
+    const result = await revealHetu(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId) });
+    turn.log.info({ orderId: str(data.orderId), outcome: result.kind }, 'henkilötunnus reveal');
+    if (result.kind === 'shown') return guide(deps, turn, data, { hetu: result.hetu });
+    if (result.kind === 'gone') return guide(deps, turn, data, { hetuGone: true });
+    if (result.kind === 'heldByOther' && result.order) return renderAdminCard({ directory: deps.directory, users: deps.users, adminLang: turn.lang }, result.order, turn.tr('common.notAllowed'));
+    if (result.kind === 'denied' && result.order) return answer(deps, turn, { kind: 'denied', order: result.order });
+    return noticeCard(turn.tr('common.expiredCard'));
+  },
+  'admin.confirmGrant': async (deps, turn, data) => {
+    const from = str(data.validFrom, 10);
+    const until = str(data.validUntil, 10);
+    if (!isoDate(from) || !isoDate(until)) return guide(deps, turn, data, { error: turn.tr('err.date') });
+    if (from > until) return guide(deps, turn, data, { error: turn.tr('admin.invalidDates') });
+    return answer(deps, turn, await confirmGrant(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data),
+      validFrom: from, validUntil: until, shownVersion: str(data.v) }));
+  },
+  'admin.inviteMeeting': withInput('inviteMeeting', 'when', (turn) => ({ type: 'Input.Text', label: turn.tr('admin.meetingAt'), maxLength: 16, placeholder: '2026-12-01 10:00' }),
+    (v, turn) => (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(v) ? undefined : turn.tr('admin.invalidTime')),
+    async (deps, turn, data, when) => inviteToMeeting(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), when, shownVersion: str(data.v) })),
+  'admin.markPrepared': async (deps, turn, data) => answer(deps, turn, await markPrepared(deps, {
+    actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), shownVersion: str(data.v) })),
+  'admin.markSent': withInput('markSent', 'sentOn', (turn) => ({ type: 'Input.Date', label: turn.tr('admin.sentDate') }),
+    (v, turn) => (isoDate(v) ? undefined : turn.tr('err.date')),
+    async (deps, turn, data, sentOn) => markSentToDvv(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), sentOn, shownVersion: str(data.v) })),
+  'admin.dvvGranted': async (deps, turn, data) => answer(deps, turn, await recordDvvDecision(deps, {
+    actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), granted: true, reason: '', shownVersion: str(data.v) })),
+  'admin.dvvRefused': withInput('dvvRefused', 'reason', multiline('admin.refusalReason'), required, async (deps, turn, data, reason) =>
+    recordDvvDecision(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), granted: false, reason, shownVersion: str(data.v) })),
+  'manager.approve': async (deps, turn, data) => decisionAnswer(deps, turn, await decideAsManager(deps, {
+    actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), approve: true, reason: str(data.reason, 500), shownVersion: str(data.v) }), 'verb.approve'),
+  'manager.decline': async (deps, turn, data) => {
+    if (!str(data.reason)) return noticeCard(turn.tr('admin.reasonRequired'), 'Attention');
+    return decisionAnswer(deps, turn, await decideAsManager(deps, {
+      actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), approve: false, reason: str(data.reason, 500), shownVersion: str(data.v) }), 'verb.decline');
+  },
+  'signatory.sign': async (deps, turn, data) => decisionAnswer(deps, turn, await signApplication(deps, {
+    actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), shownVersion: str(data.v) }), 'signature.done'),
+  'glossaryTerm': (deps, turn, data) => showGlossaryTerm(deps, turn, data),
+  'glossaryList': (deps, turn) => showGlossaryList(deps, turn),
+};
+
+/** Personal-card decisions (manager, signatory): a short confirmation, or why not. */
+function decisionAnswer(_deps: HandlerDeps, turn: Turn, result: TransitionResult, doneKey: MessageKey): AdaptiveCard {
+  switch (result.kind) {
+    case 'done': return noticeCard(doneKey === 'signature.done' ? turn.tr('signature.done') : turn.tr('approval.done', { decision: turn.tr(doneKey) }), 'Good');
+    case 'denied': return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+    case 'notFound': return noticeCard(turn.tr('common.expiredCard'));
+    default: return noticeCard(turn.tr('admin.invalid'));
+  }
+}
+
+/** "avoimet" in the channel: open orders by age and path (administrators only). */
+export async function showOpenOrders(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {
+  const actor = await actorOf(deps, turn.userId);
+  if (!may(actor, 'digest')) return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+  return buildDigest(deps, turn.lang, await deps.orders.listOpen());
+}
+
+export function buildDigest(deps: HandlerDeps, lang: Turn['lang'], orders: Order[]): AdaptiveCard {
+  const tr = translator(lang);
+  const now = deps.now();
+  const today = helsinkiDate(now);
+  const rows = orders.map((o) => ({
+    number: o.number,
+    subject: `${o.subject.givenName} ${o.subject.surname}`,
+    days: Math.floor((now.getTime() - Date.parse(o.createdAt)) / 86_400_000),
+    path: o.lines.some((l) => l.path === 'missing') ? tr('path.missingShort') : tr('path.existingShort'),
+    status: tr(`status.${o.status}` as MessageKey),
+    due: orderDue(o),
+    overdue: isOverdue(orderDue(o), today),
+  })).sort((a, b) => b.days - a.days);
+  return digestCard(tr, lang, rows);
+}
+
+export function showChannelHelp(turn: Turn): AdaptiveCard {
+  return card([text(turn.tr('help.channel'))]);
+}
+
+/** Administrators see and toggle each theme's "held by the organisation" flag. */
+export async function toggleHeldCard(deps: HandlerDeps, turn: Turn, data: Data = {}, notice?: string): Promise<AdaptiveCard> {
+  const actor = await actorOf(deps, turn.userId);
+  if (!may(actor, 'toggleHeld')) return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+  const query = str(data.query, 100).toLowerCase();
+  const snapshot = await deps.catalogStore.load();
+  const all = snapshot.themes.filter((t) => !query || `${t.name.fi} ${t.name.sv} ${t.name.en} ${t.eservice}`.toLowerCase().includes(query));
+  return catalogHeldCard(turn.tr, turn.lang, all.slice(0, 25), all.length, query, snapshot.version, notice);
+}
+
+export async function toggleHeld(deps: HandlerDeps, turn: Turn, data: Data): Promise<AdaptiveCard> {
+  const actor = await actorOf(deps, turn.userId);
+  if (!may(actor, 'toggleHeld')) return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+  const snapshot = await deps.catalogStore.load();
+  const theme = snapshot.themes.find((t) => t.id === data.themeId);
+  if (!theme) return toggleHeldCard(deps, turn, data);
+  try {
+    await deps.catalogStore.setHeldByOrganisation(theme.id, !theme.heldByOrganisation, Number(data.version));
+  } catch {
+    return toggleHeldCard(deps, turn, data, turn.tr('common.stale'));
+  }
+  turn.log.info({ themeId: theme.id, held: !theme.heldByOrganisation }, 'theme held flag changed');
+  deps.catalogStore.invalidate();
+  return toggleHeldCard(deps, turn, data, turn.tr('catalog.changed', { theme: theme.name[turn.lang] || theme.name.fi,
+    state: turn.tr(theme.heldByOrganisation ? 'catalog.missing' : 'catalog.held') }));
+}

@@ -1,0 +1,33 @@
+/** What a typed message asks for, in any of the three languages. Pure text matching, no I/O. */
+export type Intent =
+  | { kind: 'menu' }
+  | { kind: 'order' }
+  | { kind: 'myOrders' }
+  | { kind: 'suggest' }
+  | { kind: 'glossaryList' }
+  | { kind: 'language'; value?: string }
+  | { kind: 'openOrders' }
+  | { kind: 'help' }
+  | { kind: 'catalogAdmin' }
+  | { kind: 'text'; text: string };
+
+const norm = (s: string): string => s.toLowerCase().normalize('NFKC').replace(/[!?.,]+$/g, '').replace(/\s+/g, ' ').trim();
+
+const EXACT: Array<[RegExp, Intent]> = [
+  [/^(hei|moi|moikka|terve|huomenta|päivää|hej|hejsan|god morgon|hello|hi|hey|menu|valikko|meny|start|aloita)$/, { kind: 'menu' }],
+  [/^(tilaa|tilaa valtuus|uusi tilaus|beställ|beställ fullmakt|order|order a mandate|new order)$/, { kind: 'order' }],
+  [/^(omat tilaukset|tilaukseni|mina beställningar|my orders|orders)$/, { kind: 'myOrders' }],
+  [/^(mitä tarvitsen|mitä valtuuksia tarvitsen|vad behöver jag|vilka fullmakter behöver jag|what do i need|which mandates do i need)$/, { kind: 'suggest' }],
+  [/^(sanasto|ordlista|glossary|termit|terms)$/, { kind: 'glossaryList' }],
+  [/^(avoimet|avoimet tilaukset|öppna|öppna beställningar|open|open orders)$/, { kind: 'openOrders' }],
+  [/^(ohje|apua|hjälp|help)$/, { kind: 'help' }],
+  [/^(valtuusasiat|fullmaktsärenden|themes|catalog|katalogi)$/, { kind: 'catalogAdmin' }],
+];
+
+export function recognise(raw: string): Intent {
+  const text = norm(raw);
+  const lang = /^(kieli|språk|language|lang)(?:\s+(\S+))?$/.exec(text);
+  if (lang) return { kind: 'language', value: lang[2] };
+  for (const [re, intent] of EXACT) if (re.test(text)) return intent;
+  return { kind: 'text', text: raw.trim() };
+}

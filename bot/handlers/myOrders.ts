@@ -1,0 +1,65 @@
+import type { HandlerDeps, Turn } from './turn';
+import { actorOf, noticeCard } from './turn';
+import type { AdaptiveCard } from '../../cards/card';
+import { myOrdersCard, myOrderDetailsCard } from '../../cards/myOrders';
+import { orderDue, isOpen, type Order } from '../domain/order';
+import { isOverdue } from '../domain/paths';
+import { helsinkiDate } from '../domain/workdays';
+import { mayOnOrder } from '../domain/policies';
+import { cancelOrder } from '../services/cancelOrder';
+import { answerQuestion } from '../services/answerQuestion';
+import type { TransitionResult } from '../services/transition';
+import type { MessageKey } from '../i18n';
+
+/** Orders the user made or that are for them, newest first, each once. */
+async function ordersOf(deps: HandlerDeps, userId: string): Promise<Order[]> {
+  const [made, forMe] = await Promise.all([deps.orders.listByRequester(userId), deps.orders.listBySubject(userId)]);
+  const byId = new Map<string, Order>();
+  for (const o of [...made, ...forMe]) byId.set(o.id, o);
+  return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+export async function showMyOrders(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {
+  const today = helsinkiDate(deps.now());
+  const orders = await ordersOf(deps, turn.userId);
+  return myOrdersCard(turn.tr, turn.lang, orders.map((order) => ({ order, overdue: isOpen(order) && isOverdue(orderDue(order), today) })));
+}
+
+export async function showOrderDetails(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>, notice?: string): Promise<AdaptiveCard> {
+  const orderId = typeof data.orderId === 'string' ? data.orderId : '';
+  const stored = orderId ? await deps.orders.get(orderId) : undefined;
+  if (!stored) return noticeCard(turn.tr('common.expiredCard'));
+  const manager = await deps.directory.getManager(stored.order.subject.id);
+  const actor = await actorOf(deps, turn.userId);
+  if (!mayOnOrder(actor, 'view', { requesterId: stored.order.requesterId, subjectId: stored.order.subject.id, managerId: manager?.id ?? null })) {
+    turn.log.warn({ orderId }, 'order view refused');
+    return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+  }
+  const history = await deps.orders.auditTrail(orderId);
+  return myOrderDetailsCard(turn.tr, turn.lang, stored.order, history.filter((h) => !h.action.startsWith('denied') && h.action !== 'revealHetu'), notice);
+}
+
+export async function cancelMyOrder(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard> {
+  const reason = typeof data.reason === 'string' ? data.reason.trim().slice(0, 500) : '';
+  const result = await cancelOrder(deps, { actor: await actorOf(deps, turn.userId), orderId: String(data.orderId ?? ''), reason });
+  return afterTransition(deps, turn, data, result, (o) => turn.tr('my.cancelled', { number: o.number }));
+}
+
+export async function answerMyOrder(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard> {
+  const answer = typeof data.answer === 'string' ? data.answer.trim().slice(0, 2000) : '';
+  if (!answer) return showOrderDetails(deps, turn, data, undefined);
+  const result = await answerQuestion(deps, { actor: await actorOf(deps, turn.userId), orderId: String(data.orderId ?? ''), answer });
+  return afterTransition(deps, turn, data, result, () => turn.tr('my.answered'));
+}
+
+async function afterTransition(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>, result: TransitionResult,
+  success: (o: Order) => string): Promise<AdaptiveCard> {
+  switch (result.kind) {
+    case 'done': return showOrderDetails(deps, turn, data, success(result.order));
+    case 'denied': return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+    case 'notFound': return noticeCard(turn.tr('common.expiredCard'));
+    case 'invalid':
+    case 'stale': return showOrderDetails(deps, turn, data, turn.tr('my.cannotCancel', { number: result.order.number,
+      status: turn.tr(`status.${result.order.status}` as MessageKey) }));
+  }
+}

@@ -1,0 +1,81 @@
+import type { HandlerDeps, Turn } from './turn';
+import type { AdaptiveCard } from '../../cards/card';
+import { suggestionsCard, mapBrowseCard, type SuggestionView } from '../../cards/suggest';
+import { openOrderForm } from './order';
+import type { DirectoryUser } from '../../graph/directory';
+import { SCOPE_TYPES, type ScopeType } from '../domain/catalog';
+import { isOpen } from '../domain/order';
+import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../domain/paths';
+import { helsinkiDate } from '../domain/workdays';
+import { formatDate } from '../i18n';
+
+type Data = Record<string, unknown>;
+
+/** The person to show: the user, or one of their direct reports (checked against the directory, not the card). */
+async function personFor(deps: HandlerDeps, turn: Turn, requestedId: unknown): Promise<{ person: DirectoryUser; reports: DirectoryUser[] }> {
+  const me = turn.user as DirectoryUser;
+  const reports = await deps.directory.getDirectReports(me.id);
+  const person = typeof requestedId === 'string' ? reports.find((r) => r.id === requestedId) ?? me : me;
+  return { person, reports };
+}
+
+/** "Mitä valtuuksia tarvitsen?": the map's suggestions with each theme's status for this person. */
+export async function showSuggestions(deps: HandlerDeps, turn: Turn, data: Data, notice?: string): Promise<AdaptiveCard> {
+  const { person, reports } = await personFor(deps, turn, data.reportId ?? data.forUserId);
+  const [map, themes, grants, orders] = await Promise.all([
+    deps.catalog.mandateMap(), deps.catalog.themes(), deps.grants.listFor(person.id), deps.orders.listBySubject(person.id),
+  ]);
+  const today = helsinkiDate(deps.now());
+  const items: SuggestionView[] = [];
+  for (const s of map.suggest(person)) {
+    const theme = themes.get(s.themeId);
+    if (!theme) continue;
+    const held = grants.find((g) => g.themeId === theme.id && g.validUntil >= today);
+    const open = orders.find((o) => isOpen(o) && o.lines.some((l) => l.themeId === theme.id && !['granted', 'dvvRefused', 'closed'].includes(l.stage)));
+    let status: string;
+    let orderable = false;
+    if (held) status = turn.tr('suggest.status.held', { date: formatDate(turn.lang, held.validUntil) });
+    else if (open) status = turn.tr('suggest.status.open', { number: open.number });
+    else if (!theme.active) status = turn.tr('suggest.status.hidden');
+    else {
+      orderable = true;
+      status = theme.heldByOrganisation
+        ? turn.tr('suggest.status.orderable', { days: PATH1_WORKING_DAYS })
+        : turn.tr('suggest.status.missing', { min: PATH2_WEEKS.min, max: PATH2_WEEKS.max });
+    }
+    const why = s.reasons.map((r) => r.why[turn.lang] || r.why.fi).filter(Boolean).join(' ');
+    items.push({ themeId: theme.id, name: theme.name[turn.lang] || theme.name.fi, eservice: theme.eservice, why, status, orderable });
+  }
+  const me = turn.user as DirectoryUser;
+  return suggestionsCard(turn.tr, {
+    title: person.id === me.id ? turn.tr('suggest.title') : turn.tr('suggest.titleFor', { name: person.displayName }),
+    basis: turn.tr('suggest.basis', { department: person.department, serviceArea: person.serviceArea, jobTitle: person.jobTitle }),
+    items,
+    forUserId: person.id,
+    reports: reports.map((r) => ({ id: r.id, label: `${r.displayName}, ${r.jobTitle}` })),
+    emptyMessage: turn.tr('suggest.none', { jobTitle: person.jobTitle, serviceArea: person.serviceArea }),
+    notice,
+  });
+}
+
+/** "Tilaa valitut": opens the order form with the ticked themes, for the person the view was for. */
+export async function orderSuggested(deps: HandlerDeps, turn: Turn, data: Data): Promise<AdaptiveCard> {
+  const themes = await deps.catalog.themes();
+  const picked = (typeof data.themes === 'string' ? data.themes : '').split(',').map((s) => s.trim()).filter((id) => themes.get(id)?.active);
+  if (!picked.length) return showSuggestions(deps, turn, data, turn.tr('suggest.nothingSelected'));
+  const { person } = await personFor(deps, turn, data.forUserId);
+  return openOrderForm(deps, turn, picked, person.id);
+}
+
+/** Browse the map by department, service area or job title. */
+export async function browseMap(deps: HandlerDeps, turn: Turn, data: Data): Promise<AdaptiveCard> {
+  const scopeType: ScopeType = SCOPE_TYPES.includes(data.scopeType as ScopeType) ? data.scopeType as ScopeType : 'department';
+  const [map, themes] = await Promise.all([deps.catalog.mandateMap(), deps.catalog.themes()]);
+  const scopes = map.scopes(scopeType);
+  const scope = typeof data.scope === 'string' && scopes.includes(data.scope) ? data.scope : undefined;
+  const rows = scope ? map.rowsFor(scopeType, scope).map((r) => {
+    const t = themes.get(r.themeId);
+    return { name: t ? (t.name[turn.lang] || t.name.fi) : r.themeId, eservice: t?.eservice ?? '', why: r.why[turn.lang] || r.why.fi };
+  }) : [];
+  return mapBrowseCard(turn.tr, { scopeType, scopes, scope, rows });
+}

@@ -1,0 +1,205 @@
+/**
+ * Composition root: config → storage → directory → keys → stores → app → dispatcher → server.
+ * Used by the process entry (index.ts), the local launcher and the tests, so all run the same program.
+ */
+import fs from 'node:fs';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type TurnContext } from 'botbuilder';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { SecretClient } from '@azure/keyvault-secrets';
+import type { Logger } from 'pino';
+import type { Config, HetuKeySource } from './config';
+import { createLogger } from './log';
+import { Tables, type TableAccess } from './store/tables';
+import { TABLES } from './store/entities';
+import { TableOrderStore } from './store/orderStore';
+import { TableGrantStore } from './store/grantStore';
+import { TableUserStore } from './store/userStore';
+import { CatalogStore } from './store/catalogStore';
+import { HetuCipher, parseKeyring } from './security/hetuCipher';
+import { FileDirectory } from '../graph/fileDirectory';
+import { GraphDirectory } from '../graph/graphDirectory';
+import { graphCredential } from '../graph/credentials';
+import type { Directory } from '../graph/directory';
+import { loadSeedCatalog, loadSeedGlossary, loadScopeVariants } from './catalog/seed';
+import { StoreCatalogReader } from './services/catalogReader';
+import { createApp, safeError } from './app';
+import { BotServer } from './server';
+import { OutboxStore } from './notify/outboxStore';
+import { OutboxDispatcher } from './notify/dispatcher';
+import { BotConnectorMessenger, type Messenger } from './notify/messenger';
+import { createRenderer } from './notify/render';
+import { SlaWatch } from './notify/slaWatch';
+import { HetuRetention } from './services/hetuRetention';
+import type { HandlerDeps } from './handlers/turn';
+import { startAzurite, type AzuriteHandle } from '../infra/local/azurite';
+import { isPortFree } from '../infra/local/ports';
+
+export interface StartOptions {
+  log?: Logger;
+  now?: () => Date;
+  /** Replace the Teams connector (tests); default: the Bot Framework connector through the adapter. */
+  messenger?: (adapter: CloudAdapter, serviceUrl: () => string) => Messenger;
+  /** A credential for AZURE_TABLES_ACCOUNT_URL / Key Vault / Graph (tests supply one); default DefaultAzureCredential. */
+  credential?: TokenCredential;
+  dispatcherPollMs?: number;
+  /** Background jobs (SLA watch, retention) on: default true. */
+  jobs?: boolean;
+}
+
+export interface RunningApp {
+  config: Config;
+  port: number;
+  url: string;
+  deps: HandlerDeps;
+  dispatcher: OutboxDispatcher;
+  tables: Tables;
+  adapter: CloudAdapter;
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const credential = options.credential ?? lazyDefaultCredential();
+  let azurite: AzuriteHandle | undefined;
+  let access: TableAccess;
+  if (config.storage.kind === 'embedded') {
+    if (!(await isPortFree(config.storage.port))) {
+      throw new Error(`Port ${config.storage.port} is taken, so the embedded Azurite cannot start. Stop what uses it, or set AZURITE_PORT to a free port (or AZURE_TABLES_CONNECTION_STRING to use a running Azurite).`);
+    }
+    azurite = await startAzurite({ port: config.storage.port, location: config.storage.location, logFile: `${config.storage.location}/azurite.log` });
+    access = { kind: 'connectionString', connectionString: azurite.connectionString };
+    log.info({ port: azurite.port, location: config.storage.location }, 'embedded Azurite started (data on disk)');
+  } else if (config.storage.kind === 'connectionString') {
+    access = { kind: 'connectionString', connectionString: config.storage.connectionString };
+  } else {
+    access = { kind: 'accountUrl', url: config.storage.url, credential };
+  }
+  const tables = new Tables(access, config.storage.prefix);
+  try {
+    await tables.ensure(TABLES);
+  } catch (err) {
+    await azurite?.stop();
+    throw new Error(`Table Storage did not answer (${describeStorage(config)}): ${(err as Error).message.split('\n')[0]}. Check the connection setting and that the storage is reachable.`);
+  }
+
+  const directory = createDirectory(config, credential);
+  const cipher = new HetuCipher(await loadKeyring(config.hetuKeys, credential));
+  const orders = new TableOrderStore(tables);
+  const grants = new TableGrantStore(tables);
+  const users = new TableUserStore(tables);
+  const catalogStore = new CatalogStore(tables, { cacheMs: 10_000 });
+  if (await catalogStore.seedIfEmpty(loadSeedCatalog())) log.info('catalog seeded from data/');
+  const catalog = new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined));
+
+  const adapter = createAdapter(config);
+  adapter.onTurnError = async (_ctx, err) => { log.error({ err: safeError(err) }, 'unhandled turn error'); };
+  let serviceUrl = config.botServiceUrl;
+  let seenTenant = config.tenantId ?? '';
+  const currentServiceUrl = () => serviceUrl;
+  const appId = config.bot.kind === 'none' ? '' : config.bot.appId;
+  const messenger = options.messenger?.(adapter, currentServiceUrl)
+    ?? new BotConnectorMessenger({ adapter, appId, tenantId: () => seenTenant, serviceUrl: currentServiceUrl });
+
+  let dispatcher: OutboxDispatcher | undefined;
+  const deps: HandlerDeps = {
+    config, directory, orders, grants, users, catalog, cipher, log, catalogStore,
+    catalogAdmin: {
+      setHeldByOrganisation: async (themeId, held) => {
+        const current = await catalogStore.load();
+        await catalogStore.setHeldByOrganisation(themeId, held, current.version);
+        catalogStore.invalidate();
+      },
+    },
+    glossary: loadSeedGlossary(),
+    now: options.now ?? (() => new Date()),
+    kick: () => dispatcher?.kick(),
+  };
+  dispatcher = new OutboxDispatcher({
+    store: new OutboxStore(tables), orders, messenger, log,
+    render: createRenderer({ directory, users, adminLang: config.adminLang }),
+    adminChannelId: () => config.adminChannel.channelId,
+    personalReference: async (userId) => ({ userId, reference: (await users.get(userId))?.conversation }),
+    pollMs: options.dispatcherPollMs,
+  });
+  const app = createApp(deps);
+  const server = new BotServer({
+    adapter,
+    log,
+    run: async (ctx: TurnContext) => {
+      const tenant = ctx.activity.conversation?.tenantId;
+      if (!config.tenantId || tenant === config.tenantId) {
+        // The connector URL and (locally) the tenant are learnt from authenticated activities of our own tenant.
+        if (ctx.activity.serviceUrl) serviceUrl = ctx.activity.serviceUrl;
+        if (!config.tenantId && tenant) seenTenant = tenant;
+      }
+      await app.run(ctx);
+    },
+    ready: async () => { await tables.service.getProperties(); },
+  });
+  await server.listen(config.port, config.host);
+  dispatcher.start();
+  const jobs = options.jobs === false ? [] : [
+    new SlaWatch({ deps, log, postDigest: config.adminChannel.channelId
+      ? async (card) => { await messenger.postToChannel(config.adminChannel.channelId as string, { card }); } : undefined }),
+    new HetuRetention({ orders, tables, retentionDays: config.hetuRetentionDays, now: deps.now, log }),
+  ];
+  jobs.forEach((j) => j.start());
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
+  log.info({ url, mode: config.mode, directory: config.directory.kind, storage: config.storage.kind }, 'Valtuusbotti listening');
+  let stopping: Promise<void> | undefined;
+  return {
+    config, port: server.port, url, deps, dispatcher, tables, adapter,
+    stop: () => {
+      stopping ??= (async () => {
+        await server.drain();
+        jobs.forEach((j) => j.stop());
+        await dispatcher?.stop();
+        await azurite?.stop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function describeStorage(config: Config): string {
+  switch (config.storage.kind) {
+    case 'embedded': return `embedded Azurite on port ${config.storage.port}`;
+    case 'connectionString': return 'AZURE_TABLES_CONNECTION_STRING';
+    case 'accountUrl': return `AZURE_TABLES_ACCOUNT_URL=${config.storage.url}`;
+  }
+}
+
+function createAdapter(config: Config): CloudAdapter {
+  const b = config.bot;
+  if (b.kind === 'none') return new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const options = b.kind === 'secret'
+    ? { MicrosoftAppId: b.appId, MicrosoftAppPassword: b.password, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: b.tenantId }
+    : b.kind === 'certificate'
+      ? { MicrosoftAppId: b.appId, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: b.tenantId,
+          CertificateThumbprint: b.thumbprint, CertificatePrivateKey: fs.readFileSync(b.keyFile, 'utf8') }
+      : { MicrosoftAppId: b.appId, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: b.tenantId };
+  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options, new ConfigurationServiceClientCredentialFactory(options)));
+}
+
+function createDirectory(config: Config, credential: TokenCredential): Directory {
+  const d = config.directory;
+  if (d.kind === 'file') return FileDirectory.fromFile(d.path);
+  const cred = d.clientId && (d.clientSecret || d.certificatePath)
+    ? graphCredential({ tenantId: d.tenantId, clientId: d.clientId, clientSecret: d.clientSecret, certificatePath: d.certificatePath })
+    : credential;
+  return new GraphDirectory({ credential: cred, groupIds: config.groups, baseUrl: d.baseUrl });
+}
+
+async function loadKeyring(source: HetuKeySource, credential: TokenCredential) {
+  if (source.kind === 'inline') return parseKeyring(source.spec, source.activeKeyId);
+  const client = new SecretClient(source.vaultUrl, credential);
+  const secret = await client.getSecret(source.secretName);
+  if (!secret.value) throw new Error(`Key Vault secret "${source.secretName}" is empty: put the henkilötunnus keys there (see docs/DEPLOY.md).`);
+  return parseKeyring(secret.value, source.activeKeyId);
+}
+
+/** DefaultAzureCredential is created only if something needs it (local mode never does). */
+function lazyDefaultCredential(): TokenCredential {
+  let inner: DefaultAzureCredential | undefined;
+  return { getToken: (scopes, opts) => (inner ??= new DefaultAzureCredential()).getToken(scopes, opts) };
+}

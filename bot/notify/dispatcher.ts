@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { OrderStore } from '../store/orderStore';
+import type { Order } from '../domain/order';
+import type { OutboxRecord } from '../domain/outbox';
+import { mutateOrder } from '../services/mutate';
+import { OutboxStore, type PendingPartition } from './outboxStore';
+import { DeliveryError, toDeliveryError, type Messenger, type OutgoingMessage } from './messenger';
+import { RateLimiter } from './rateLimiter';
+
+/** What one outbox message becomes once rendered for its recipient. */
+export type Delivery =
+  | { to: 'channelCard'; message: OutgoingMessage }
+  | { to: 'thread'; message: OutgoingMessage }
+  | { to: 'personal'; userId: string; message: OutgoingMessage }
+  | { to: 'nobody' };
+
+export type Renderer = (record: OutboxRecord, order: Order) => Promise<Delivery>;
+
+export interface DispatcherOptions {
+  store: OutboxStore;
+  orders: OrderStore;
+  messenger: Messenger;
+  render: Renderer;
+  /** The administrators' channel id (new order cards are posted there). */
+  adminChannelId: () => string | undefined;
+  /** Personal conversation references stored at install and first message. */
+  personalReference: (userId: string) => Promise<Parameters<Messenger['sendPersonal']>[0]>;
+  log: Logger;
+  limiter?: RateLimiter;
+  pollMs?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+  now?: () => number;
+}
+
+/**
+ * Delivers outbox messages at least once. Safe with several bot instances (a partition is leased by ETag),
+ * survives restarts (state is in the table), honours 429 Retry-After, treats 403 as final.
+ */
+export class OutboxDispatcher {
+  readonly instanceId = randomUUID();
+  private readonly limiter: RateLimiter;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.limiter = o.limiter ?? new RateLimiter();
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the current round to finish (graceful shutdown). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Asks for a round soon (after a commit); rounds never overlap. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) { this.again = true; return; }
+    this.schedule(0);
+  }
+
+  /** One full pass over the pending partitions; resolves when done. Exposed for tests and tools. */
+  async runOnce(): Promise<number> {
+    const now = this.now();
+    let delivered = 0;
+    const partitions = await this.o.store.pendingPartitions();
+    for (const p of partitions) {
+      const lease = await this.o.store.tryLease(p, this.instanceId, this.o.leaseMs ?? 60_000, now);
+      if (!lease) continue;
+      delivered += await this.drain(lease);
+    }
+    return delivered;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .catch((err: unknown) => this.o.log.warn({ err: errorSummary(err) }, 'outbox round failed'))
+        .then(() => undefined)
+        .finally(() => {
+          this.running = undefined;
+          const next = this.again ? 0 : (this.o.pollMs ?? 2000);
+          this.again = false;
+          this.schedule(next);
+        });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  private async drain(lease: PendingPartition): Promise<number> {
+    let delivered = 0;
+    const records = await this.o.store.pendingMessages(lease.orderId);
+    let remaining = records.length;
+    let nextAttempt = 0;
+    for (const record of records) {
+      if (Date.parse(record.notBefore) > this.now()) { nextAttempt = Date.parse(record.notBefore); break; }
+      const stored = await this.o.orders.get(record.orderId);
+      if (!stored) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
+      try {
+        await this.deliver(record, stored.order);
+        await this.o.store.delivered(record);
+        delivered++;
+        remaining--;
+      } catch (err) {
+        const e = toDeliveryError(err);
+        const outcome = await this.onFailure(record, stored.order, e);
+        if (outcome === 'final') { remaining--; continue; }
+        nextAttempt = outcome;
+        break; // keep the order's messages in sequence: later ones wait for this one
+      }
+    }
+    await this.o.store.release(lease, remaining, nextAttempt);
+    return delivered;
+  }
+
+  private async deliver(record: OutboxRecord, order: Order): Promise<void> {
+    const d = await this.o.render(record, order);
+    if (d.to === 'nobody') return;
+    if (d.to === 'channelCard') {
+      if (order.adminCard) {
+        await this.limiter.acquire(order.adminCard.conversationId);
+        await this.o.messenger.updateInChannel(order.adminCard, d.message);
+        return;
+      }
+      const channelId = this.o.adminChannelId();
+      if (!channelId) throw new DeliveryError(0, 60_000, 'administrators\' channel is not known yet');
+      await this.limiter.acquire(channelId);
+      const post = await this.o.messenger.postToChannel(channelId, d.message);
+      await mutateOrder(this.o.orders, order.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: post } }));
+      return;
+    }
+    if (d.to === 'thread') {
+      const current = (await this.o.orders.get(order.id))?.order ?? order;
+      if (!current.adminCard) throw new DeliveryError(0, 5_000, 'the order card is not posted yet');
+      await this.limiter.acquire(current.adminCard.conversationId);
+      await this.o.messenger.replyInThread(current.adminCard, d.message);
+      return;
+    }
+    const target = await this.o.personalReference(d.userId);
+    await this.limiter.acquire(target.reference?.conversation?.id ?? d.userId);
+    await this.o.messenger.sendPersonal(target, d.message);
+  }
+
+  /** 'final' when the message will never be retried, else the time of the next attempt. */
+  private async onFailure(record: OutboxRecord, order: Order, e: DeliveryError): Promise<'final' | number> {
+    const summary = `${e.status || 'error'}: ${e.message}`;
+    if (e.status === 403 || (e.status === 404 && record.message.kind === 'personal')) {
+      await this.o.store.failed(record, summary);
+      const recipient = 'recipientId' in record.message ? record.message.recipientId : undefined;
+      if (recipient) {
+        await mutateOrder(this.o.orders, order.id, (o) => (o.unreachable.includes(recipient) ? undefined
+          : { order: { ...o, unreachable: [...o.unreachable, recipient] }, outbox: [{ kind: 'adminCard', orderId: o.id }] }));
+      }
+      this.o.log.warn({ orderId: order.id, kind: record.message.kind, status: e.status }, 'recipient unreachable; not retried');
+      return 'final';
+    }
+    const max = this.o.maxAttempts ?? (e.status === 429 ? 30 : 8);
+    if (record.attempts + 1 >= max) {
+      await this.o.store.failed(record, summary);
+      this.o.log.error({ orderId: order.id, kind: record.message.kind, status: e.status, attempts: record.attempts + 1 }, 'outbox message dead-lettered');
+      return 'final';
+    }
+    let delay: number;
+    if (e.status === 429) {
+      delay = e.retryAfterMs ?? 1000;
+      this.limiter.pause(delay);
+    } else {
+      delay = e.retryAfterMs ?? Math.min(300_000, 1000 * 2 ** record.attempts);
+    }
+    const next = this.now() + delay;
+    await this.o.store.reschedule(record, new Date(next), summary);
+    this.o.log.info({ orderId: order.id, kind: record.message.kind, status: e.status, delayMs: delay }, 'outbox delivery will be retried');
+    return next;
+  }
+
+  private now(): number { return (this.o.now ?? Date.now)(); }
+}
+
+function errorSummary(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error';
+}

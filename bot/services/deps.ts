@@ -1,0 +1,24 @@
+import type { Config } from '../config';
+import type { Directory } from '../../graph/directory';
+import type { OrderStore } from '../store/orderStore';
+import type { GrantStore } from '../store/grantStore';
+import type { UserStore } from '../store/userStore';
+import type { HetuCipher } from '../security/hetuCipher';
+import type { CatalogReader } from './catalog';
+
+/** Everything a use case may touch, passed in (no globals), so tests can build it against real Azurite. */
+export interface Deps {
+  config: Config;
+  directory: Directory;
+  orders: OrderStore;
+  grants: GrantStore;
+  users: UserStore;
+  catalog: CatalogReader;
+  /** Catalog changes made by the bot itself (DVV granted a theme → the organisation now holds it). */
+  catalogAdmin: { setHeldByOrganisation(themeId: string, held: boolean): Promise<void> };
+  cipher: HetuCipher;
+  /** The clock; tests may fix it. */
+  now: () => Date;
+  /** Wakes the outbox dispatcher after a commit (it also polls, so this is only a latency hint). */
+  kick: () => void;
+}

@@ -1,0 +1,56 @@
+import { odata } from '@azure/data-tables';
+import type { Logger } from 'pino';
+import type { OrderStore } from '../store/orderStore';
+import type { Tables } from '../store/tables';
+import { ORDER_ROW } from '../store/entities';
+import { mutateOrder } from './mutate';
+
+export interface HetuRetentionOptions {
+  orders: OrderStore;
+  tables: Tables;
+  retentionDays: number;
+  now: () => Date;
+  log: Logger;
+  intervalMs?: number;
+}
+
+/**
+ * The retention job: any henkilötunnus still stored on an order older than the configured age is destroyed
+ * (normally it is gone long before, at grant or close). A daily background scan, not a hot path.
+ */
+export class HetuRetention {
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly o: HetuRetentionOptions) {}
+
+  start(): void {
+    const tick = () => { this.runOnce().catch((err: unknown) => this.o.log.warn({ err: (err as Error).message }, 'HETU retention round failed')); };
+    this.timer = setInterval(tick, this.o.intervalMs ?? 6 * 3600_000);
+    this.timer.unref();
+    setTimeout(tick, 10_000).unref();
+  }
+
+  stop(): void { if (this.timer) clearInterval(this.timer); }
+
+  /** Destroys every henkilötunnus past the age (or on a closed order); returns how many were destroyed. */
+  async runOnce(): Promise<number> {
+    const cutoff = new Date(this.o.now().getTime() - this.o.retentionDays * 86_400_000).toISOString();
+    const table = this.o.tables.client('orders');
+    const filter = odata`RowKey eq ${ORDER_ROW} and hetuCipher ne ${''}`;
+    const candidates: string[] = [];
+    for await (const e of table.listEntities<{ createdAt: string; status: string }>({ queryOptions: { filter, select: ['createdAt', 'status'] } })) {
+      const closed = !['awaitingApproval', 'open', 'waitingForInfo'].includes(e.status);
+      if (e.createdAt < cutoff || closed) candidates.push(e.partitionKey as string);
+    }
+    let purged = 0;
+    for (const id of candidates) {
+      const at = this.o.now().toISOString();
+      const done = await mutateOrder(this.o.orders, id, (order) => (order.hetuCipher === null ? undefined : {
+        order: { ...order, hetuCipher: null },
+        audit: [{ at, actorId: 'system', action: 'hetuPurged', from: order.status, to: order.status, reason: `retention ${this.o.retentionDays} d` }],
+      }));
+      if (done) purged++;
+    }
+    if (purged) this.o.log.info({ purged }, 'henkilötunnus retention purged stored codes');
+    return purged;
+  }
+}

@@ -1,0 +1,49 @@
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import type { TokenCredential } from '@azure/core-auth';
+
+/** How the app reaches Table Storage: a connection string (Azurite, keys) or an account URL + Entra credential. */
+export type TableAccess =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'accountUrl'; url: string; credential: TokenCredential };
+
+/** Creates clients for the app's tables; every table name gets the configured prefix. */
+export class Tables {
+  private readonly clients = new Map<string, TableClient>();
+  readonly service: TableServiceClient;
+
+  constructor(private readonly access: TableAccess, readonly prefix = '') {
+    this.service = access.kind === 'connectionString'
+      ? TableServiceClient.fromConnectionString(access.connectionString, this.options())
+      : new TableServiceClient(access.url, access.credential, this.options());
+  }
+
+  /** The client of one logical table ("orders", "catalog", …), cached. */
+  client(logicalName: string): TableClient {
+    const name = this.prefix + logicalName;
+    let client = this.clients.get(name);
+    if (!client) {
+      client = this.access.kind === 'connectionString'
+        ? TableClient.fromConnectionString(this.access.connectionString, name, this.options())
+        : new TableClient(this.access.url, name, this.access.credential, this.options());
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  /** Creates the tables if they are missing (idempotent). */
+  async ensure(logicalNames: readonly string[]): Promise<void> {
+    await Promise.all(logicalNames.map((n) => this.client(n).createTable()));
+  }
+
+  private options(): TableServiceClientOptions {
+    const insecure = this.access.kind === 'connectionString' && /http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(this.access.connectionString)
+      || this.access.kind === 'connectionString' && /UseDevelopmentStorage=true/i.test(this.access.connectionString)
+      || this.access.kind === 'accountUrl' && /^http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(this.access.url);
+    return { allowInsecureConnection: insecure, retryOptions: { maxRetries: 3 } };
+  }
+}
+
+/** True when an Azure REST error is the given HTTP status (the SDK leaves `code` empty for 412). */
+export function isStatus(err: unknown, status: number): boolean {
+  return typeof err === 'object' && err !== null && (err as { statusCode?: number }).statusCode === status;
+}

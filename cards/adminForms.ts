@@ -1,0 +1,59 @@
+import { card, heading, text, facts, execute, container, type AdaptiveCard, type Element } from './card';
+import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i18n';
+import type { Order } from '../bot/domain/order';
+import { verbData } from './adminOrder';
+
+/** A one-field form shown to the clicking administrator before a verb that needs input (question, reason, date…). */
+export function verbInputCard(tr: Translate, order: Order, verb: string, input: Element, line?: number, error?: string): AdaptiveCard {
+  return card([
+    heading(`${order.number}: ${tr(`verb.${verb}` as MessageKey, { theme: line !== undefined ? order.lines[line]?.themeName ?? '' : '' })}`),
+    ...(line !== undefined ? [text(order.lines[line]?.themeName ?? '', { weight: 'Bolder' })] : []),
+    input,
+    ...(error ? [text(error, { color: 'Attention', size: 'Small' })] : []),
+  ], [
+    execute(tr('verb.send'), `admin.${verb}`, { ...verbData(order, line), submit: true }, { style: 'positive' }),
+    execute(tr('verb.backToOrder'), 'admin.view', { orderId: order.id }),
+  ]);
+}
+
+export interface GuideData {
+  order: Order;
+  line: number;
+  orgName: string;
+  /** Shown only in the answer to the administrator who pressed "Näytä henkilötunnus". */
+  hetu?: string;
+  hetuGone?: boolean;
+  defaultFrom: string;
+  error?: string;
+}
+
+/** The step-by-step checklist for granting in the Suomi.fi-valtuudet portal, with reveal and confirm. */
+export function grantGuideCard(tr: Translate, lang: Lang, d: GuideData): AdaptiveCard {
+  const o = d.order;
+  const l = o.lines[d.line];
+  const name = `${o.subject.givenName} ${o.subject.surname}`;
+  const steps = [
+    tr('guide.step1'),
+    tr('guide.step2', { org: d.orgName }),
+    tr('guide.step3', { name }),
+    tr('guide.step4'),
+    tr('guide.step5', { theme: l.themeName, eservice: l.eservice }),
+    tr('guide.step6', { from: formatDate(lang, d.defaultFrom), until: formatDate(lang, o.validUntil) }),
+    tr('guide.step7'),
+  ];
+  const body: Element[] = [
+    heading(tr('guide.title', { number: o.number })),
+    ...steps.map((s, i) => text(`${i + 1}. ${s}`, { size: 'Small' })),
+  ];
+  if (d.hetu) body.push(container([text(tr('guide.hetuShown', { hetu: d.hetu }), { weight: 'Bolder', fontType: 'Monospace' })], { style: 'warning' }));
+  if (d.hetuGone) body.push(text(tr('guide.hetuGone'), { color: 'Attention' }));
+  body.push(facts([[tr('admin.employee'), name], [tr('order.themes'), l.themeName]]));
+  body.push({ type: 'Input.Date', id: 'validFrom', label: tr('admin.grantFrom'), value: d.defaultFrom });
+  body.push({ type: 'Input.Date', id: 'validUntil', label: tr('admin.grantUntil'), value: o.validUntil });
+  if (d.error) body.push(text(d.error, { color: 'Attention', size: 'Small' }));
+  return card(body, [
+    execute(tr('verb.revealHetu'), 'admin.revealHetu', verbData(o, d.line)),
+    execute(tr('verb.confirmGrant'), 'admin.confirmGrant', verbData(o, d.line), { style: 'positive' }),
+    execute(tr('verb.backToOrder'), 'admin.view', { orderId: o.id }),
+  ]);
+}

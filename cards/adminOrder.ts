@@ -1,0 +1,61 @@
+import { card, heading, text, facts, container, execute, plain, type AdaptiveCard, type Action, type Element } from './card';
+import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i18n';
+import type { Order } from '../bot/domain/order';
+import { orderDue } from '../bot/domain/order';
+import type { AvailableVerbs } from '../bot/domain/adminVerbs';
+import { redactHetus } from '../bot/domain/hetu';
+
+export interface AdminOrderView {
+  order: Order;
+  verbs: AvailableVerbs;
+  /** Names of recipients the notifier could not reach. */
+  unreachableNames: string[];
+  /** A notice on top (e.g. "someone else was faster"), only in the clicking administrator's copy. */
+  notice?: string;
+}
+
+/** Card data of every verb: the order id and the version the card shows — ids only, never trusted for more. */
+export const verbData = (order: Order, line?: number): Record<string, unknown> =>
+  ({ orderId: order.id, v: order.updatedAt, ...(line !== undefined ? { line } : {}) });
+
+/**
+ * The order's card in the administrators' channel: shared state only. Free text that came from a requester is
+ * passed through redactHetus, so a henkilötunnus typed into a justification never reaches the channel.
+ */
+export function adminOrderCard(tr: Translate, lang: Lang, view: AdminOrderView): AdaptiveCard {
+  const o = view.order;
+  const lineItems: Element[] = o.lines.map((l, index) => {
+    const verbs = view.verbs.lines.find((x) => x.index === index)?.verbs ?? [];
+    const stage = l.stage === 'applicationPrepared' ? tr('admin.awaitingSignature') : tr(`stage.${l.stage}` as MessageKey);
+    const items: Element[] = [text(
+      `**${plain(l.themeName)}** (${plain(l.eservice)}) — ${tr(l.path === 'existing' ? 'path.existingShort' : 'path.missingShort')}: ${stage}` +
+      (l.grantedUntil ? ` (${formatDate(lang, l.grantedFrom ?? '')} – ${formatDate(lang, l.grantedUntil)})` : '') +
+      (l.refusalReason ? ` — ${plain(redactHetus(l.refusalReason))}` : ''), { size: 'Small' })];
+    if (verbs.length) {
+      items.push({ type: 'ActionSet', actions: verbs.map((verb) => lineAction(tr, o, index, verb)) });
+    }
+    return container(items, { spacing: 'Small' });
+  });
+  const actions: Action[] = view.verbs.order.map((verb) => execute(tr(`verb.${verb}` as MessageKey), `admin.${verb}`, verbData(o)));
+  return card([
+    ...(view.notice ? [text(view.notice, { color: 'Warning', weight: 'Bolder' })] : []),
+    heading(tr('admin.newOrder', { number: o.number })),
+    facts([
+      [tr('admin.employee'), `${o.subject.givenName} ${o.subject.surname}`],
+      [tr('admin.department'), o.subject.department],
+      [tr('admin.jobTitle'), o.subject.jobTitle],
+      [tr('admin.due'), formatDate(lang, orderDue(o))],
+      [tr('admin.validUntil'), formatDate(lang, o.validUntil)],
+      [tr('admin.status'), tr(`status.${o.status}` as MessageKey)],
+      [tr('admin.holder'), o.assigneeName ?? tr('admin.nobody')],
+    ]),
+    container(lineItems, { spacing: 'Small', separator: true }),
+    text(`**${tr('admin.justification')}:** ${plain(redactHetus(o.justification))}`, { size: 'Small', separator: true }),
+    ...(view.unreachableNames.length ? [text(tr('admin.unreachable', { names: view.unreachableNames.join(', ') }), { color: 'Attention', size: 'Small' })] : []),
+  ], actions);
+}
+
+function lineAction(tr: Translate, o: Order, index: number, verb: string): Action {
+  const title = verb === 'grantGuide' ? tr('verb.grantGuide', { theme: o.lines[index].themeName }) : tr(`verb.${verb}` as MessageKey);
+  return execute(title, `admin.${verb}`, verbData(o, index));
+}

@@ -1,0 +1,28 @@
+import { card, heading, text, submit, type AdaptiveCard } from './card';
+import type { Translate } from '../bot/i18n';
+
+export interface MenuData { firstName: string; intro?: string }
+
+/** The greeting and main menu. */
+export function menuCard(tr: Translate, data: MenuData): AdaptiveCard {
+  return card([
+    ...(data.intro ? [text(data.intro, { isSubtle: true })] : []),
+    heading(tr('menu.greeting', { name: data.firstName })),
+    text(tr('menu.intro')),
+  ], [
+    submit(tr('menu.order'), 'menuOrder'),
+    submit(tr('menu.myOrders'), 'menuMyOrders'),
+    submit(tr('menu.suggest'), 'menuSuggest'),
+    submit(tr('menu.glossary'), 'menuGlossary'),
+    submit(tr('menu.language'), 'menuLanguage'),
+  ]);
+}
+
+/** The language choice: each option written in its own language. */
+export function languageCard(tr: Translate): AdaptiveCard {
+  return card([heading(tr('lang.choose'))], [
+    submit('Suomi', 'setLanguage', { lang: 'fi' }),
+    submit('Svenska', 'setLanguage', { lang: 'sv' }),
+    submit('English', 'setLanguage', { lang: 'en' }),
+  ]);
+}

@@ -1,0 +1,70 @@
+import { card, heading, text, facts, container, execute, submit, plain, type AdaptiveCard, type Element } from './card';
+import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i18n';
+import type { Order } from '../bot/domain/order';
+import { isOpen, orderDue } from '../bot/domain/order';
+import type { AuditEvent } from '../bot/domain/audit';
+
+export interface MyOrderRow { order: Order; overdue: boolean }
+
+/** "Omat tilaukset": every order with status, estimate and an overdue mark; a button per order for details. */
+export function myOrdersCard(tr: Translate, lang: Lang, rows: MyOrderRow[]): AdaptiveCard {
+  if (!rows.length) return card([heading(tr('my.title')), text(tr('my.none'))], [submit(tr('menu.order'), 'menuOrder')]);
+  const items: Element[] = rows.slice(0, 30).map(({ order, overdue }) => container([
+    { type: 'ColumnSet', columns: [
+      { type: 'Column', width: 'stretch', items: [
+        text(`**${order.number}** · ${plain(order.subject.givenName)} ${plain(order.subject.surname)}`),
+        text(order.lines.map((l) => plain(l.themeName)).join(', '), { size: 'Small', spacing: 'None' }),
+        text(`${tr(`status.${order.status}` as MessageKey)} · ${tr('admin.due')} ${formatDate(lang, orderDue(order))}` +
+          (overdue ? ` · **${tr('my.overdue')}**` : ''), { size: 'Small', spacing: 'None', color: overdue ? 'Attention' : 'Default' }),
+      ] },
+      { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [
+        { type: 'ActionSet', actions: [execute(tr('my.details'), 'myOrderDetails', { orderId: order.id })] },
+      ] },
+    ] },
+  ], { separator: true }));
+  return card([heading(tr('my.title')), ...items]);
+}
+
+/** One order in detail: lines with their stages, the history, cancel and answer where allowed. */
+export function myOrderDetailsCard(tr: Translate, lang: Lang, order: Order, history: AuditEvent[], notice?: string): AdaptiveCard {
+  const body: Element[] = [
+    heading(`${order.number}`),
+    ...(notice ? [text(notice, { color: 'Good' })] : []),
+    facts([
+      [tr('confirm.for'), `${order.subject.givenName} ${order.subject.surname}`],
+      [tr('confirm.hetu'), order.hetuMasked],
+      [tr('admin.status'), tr(`status.${order.status}` as MessageKey)],
+      [tr('admin.due'), formatDate(lang, orderDue(order))],
+      [tr('order.validUntil'), formatDate(lang, order.validUntil)],
+    ]),
+    ...order.lines.map((l) => text(`• **${plain(l.themeName)}** (${plain(l.eservice)}): ${tr(`stage.${l.stage}` as MessageKey)}` +
+      (l.grantedUntil ? ` – ${formatDate(lang, l.grantedUntil)}` : '') + (l.refusalReason ? ` (${plain(l.refusalReason)})` : ''), { size: 'Small' })),
+    text(tr('my.history'), { weight: 'Bolder', separator: true }),
+    ...history.slice(-15).map((h) => text(`${formatDate(lang, h.at.slice(0, 10))} ${h.at.slice(11, 16)} — ${historyLabel(tr, h)}` +
+      (h.reason ? `: ${plain(h.reason)}` : ''), { size: 'Small', spacing: 'None' })),
+  ];
+  const actions = [];
+  if (order.status === 'waitingForInfo' && order.question) {
+    body.push(container([
+      text(`**${tr('my.question')}:** ${plain(order.question)}`),
+      { type: 'Input.Text', id: 'answer', label: tr('my.answer'), isMultiline: true, maxLength: 2000 },
+      { type: 'ActionSet', actions: [execute(tr('my.sendAnswer'), 'myOrderAnswer', { orderId: order.id })] },
+    ], { separator: true, style: 'emphasis' }));
+  }
+  if (isOpen(order)) {
+    actions.push({ type: 'Action.ShowCard' as const, title: tr('my.cancel'), card: card([
+      { type: 'Input.Text', id: 'reason', label: tr('my.cancelReason'), isMultiline: true, maxLength: 500 },
+    ], [execute(tr('my.cancelConfirm'), 'myOrderCancel', { orderId: order.id }, { style: 'destructive' })]) });
+  }
+  actions.push(submit(tr('menu.myOrders'), 'menuMyOrders'));
+  return card(body, actions);
+}
+
+function historyLabel(tr: Translate, h: AuditEvent): string {
+  const key = `status.${h.to}` as MessageKey;
+  const stageKey = `stage.${h.to}` as MessageKey;
+  const known = (k: MessageKey): boolean => tr(k) !== k;
+  if (known(stageKey)) return tr(stageKey);
+  if (known(key)) return tr(key);
+  return h.action;
+}
