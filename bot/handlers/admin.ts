@@ -122,7 +122,7 @@ export const adminVerbHandlers: Record<string, VerbHandler> = {
     const until = str(data.validUntil, 10);
     if (!isoDate(from) || !isoDate(until)) return guide(deps, turn, data, { error: turn.tr('err.date') });
     if (from > until) return guide(deps, turn, data, { error: turn.tr('admin.invalidDates') });
-    return answer(deps, turn, await confirmGrant(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data),
+    return answer(deps, turn, await confirmGrant(deps, { actor: await actorOf(deps, turn.userId), actorName: turn.user?.displayName ?? '', orderId: str(data.orderId), line: lineOf(data),
       validFrom: from, validUntil: until, shownVersion: str(data.v) }));
   },
   'admin.inviteMeeting': withInput('inviteMeeting', 'when', (turn) => ({ type: 'Input.Text', label: turn.tr('admin.meetingAt'), maxLength: 16, placeholder: '2026-12-01 10:00' }),

@@ -94,7 +94,7 @@ export const en: Messages = {
   'my.cannotCancel': 'Order {number} can no longer be cancelled (status: {status}).',
   'status.awaitingApproval': 'Waiting for manager approval',
   'status.open': 'In progress',
-  'status.waitingForInfo': 'Waiting for your answer',
+  'status.waitingForInfo': 'Waiting for the requester\'s answer',
   'status.completed': 'Done',
   'status.rejected': 'Rejected',
   'status.declined': 'Declined by manager',

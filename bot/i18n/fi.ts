@@ -92,7 +92,7 @@ export const fi = {
   'my.cannotCancel': 'Tilausta {number} ei voi enää peruuttaa (tila: {status}).',
   'status.awaitingApproval': 'Odottaa esihenkilön hyväksyntää',
   'status.open': 'Käsittelyssä',
-  'status.waitingForInfo': 'Odottaa vastaustasi',
+  'status.waitingForInfo': 'Odottaa tilaajan vastausta',
   'status.completed': 'Valmis',
   'status.rejected': 'Hylätty',
   'status.declined': 'Esihenkilö hylkäsi',

@@ -94,7 +94,7 @@ export const sv: Messages = {
   'my.cannotCancel': 'Beställning {number} kan inte längre annulleras (status: {status}).',
   'status.awaitingApproval': 'Väntar på chefens godkännande',
   'status.open': 'Behandlas',
-  'status.waitingForInfo': 'Väntar på ditt svar',
+  'status.waitingForInfo': 'Väntar på beställarens svar',
   'status.completed': 'Klar',
   'status.rejected': 'Avslagen',
   'status.declined': 'Chefen avslog',

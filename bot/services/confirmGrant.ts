@@ -6,6 +6,8 @@ import type { OutboxMessage } from '../domain/outbox';
 
 export interface ConfirmGrantProps {
   actor: Actor;
+  /** Shown on the card as the holder when nobody had claimed the order. */
+  actorName: string;
   orderId: string;
   /** Index of the order line granted in Suomi.fi. */
   line: number;
@@ -27,7 +29,7 @@ export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<Tr
     line.grantedFrom = p.validFrom;
     line.grantedUntil = p.validUntil;
     line.grantedBy = p.actor.id;
-    if (!order.assigneeId) { order.assigneeId = p.actor.id; }
+    if (!order.assigneeId) { order.assigneeId = p.actor.id; order.assigneeName = p.actorName; }
     if (!needsHetu(order)) order.hetuCipher = null;
     const from = order.status;
     const closed = closeIfDone(order);

@@ -31,32 +31,43 @@ export type TransitionResult =
  * A refusal is audit-logged too. Two administrators at once: exactly one wins, the other gets 'stale'.
  */
 export async function runTransition(deps: Deps, props: TransitionProps, decide: (order: Order, now: Date) => Decision): Promise<TransitionResult> {
-  const stored = await deps.orders.get(props.orderId);
-  if (!stored) return { kind: 'notFound' };
-  const { order, etag } = stored;
-  const manager = await deps.directory.getManager(order.subject.id);
-  const facts = { requesterId: order.requesterId, subjectId: order.subject.id, managerId: manager?.id ?? null };
-  const now = deps.now();
-  if (!mayOnOrder(props.actor, props.action, facts)) {
-    await deps.orders.appendAudit(order.id, [{ at: now.toISOString(), actorId: props.actor.id, action: `denied:${props.action}`,
-      from: order.status, to: order.status }]);
-    return { kind: 'denied', order };
-  }
-  if (props.shownVersion !== undefined && props.shownVersion !== order.updatedAt) {
-    return { kind: 'stale', order, lastEvent: (await deps.orders.auditTrail(order.id)).filter((e) => !e.action.startsWith('denied') && e.action !== 'revealHetu').at(-1) };
-  }
-  const decision = decide(structuredClone(order), now);
-  if ('invalid' in decision) return { kind: 'invalid', order, reason: decision.invalid };
-  const next: Order = { ...decision.change, updatedAt: now.toISOString() };
-  const audit: AuditEvent = { at: now.toISOString(), actorId: props.actor.id, action: props.action, ...decision.audit };
-  try {
-    await deps.orders.update(next, etag, [audit], decision.outbox);
-  } catch (err) {
-    if (!(err instanceof ConcurrencyError)) throw err;
+  for (let attempt = 0; ; attempt++) {
+    const stored = await deps.orders.get(props.orderId);
+    if (!stored) return { kind: 'notFound' };
+    const { order, etag } = stored;
+    const manager = await deps.directory.getManager(order.subject.id);
+    const facts = { requesterId: order.requesterId, subjectId: order.subject.id, managerId: manager?.id ?? null };
+    const now = deps.now();
+    if (!mayOnOrder(props.actor, props.action, facts)) {
+      await deps.orders.appendAudit(order.id, [{ at: now.toISOString(), actorId: props.actor.id, action: `denied:${props.action}`,
+        from: order.status, to: order.status }]);
+      return { kind: 'denied', order };
+    }
+    if (props.shownVersion !== undefined && props.shownVersion !== order.updatedAt) {
+      return { kind: 'stale', order, lastEvent: await lastStateEvent(deps, order.id) };
+    }
+    const decision = decide(structuredClone(order), now);
+    if ('invalid' in decision) return { kind: 'invalid', order, reason: decision.invalid };
+    const next: Order = { ...decision.change, updatedAt: now.toISOString() };
+    const audit: AuditEvent = { at: now.toISOString(), actorId: props.actor.id, action: props.action, ...decision.audit };
+    try {
+      await deps.orders.update(next, etag, [audit], decision.outbox);
+      deps.kick();
+      return { kind: 'done', order: next };
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError)) throw err;
+    }
+    // The ETag moved. If a person changed the order (updatedAt moved) the click was too late; if only system
+    // bookkeeping changed it (where the card was posted, who is unreachable), decide again on the fresh order.
     const current = await deps.orders.get(order.id);
     if (!current) return { kind: 'notFound' };
-    return { kind: 'stale', order: current.order, lastEvent: (await deps.orders.auditTrail(order.id)).at(-1) };
+    if (current.order.updatedAt !== order.updatedAt || attempt >= 4) {
+      return { kind: 'stale', order: current.order, lastEvent: await lastStateEvent(deps, order.id) };
+    }
   }
-  deps.kick();
-  return { kind: 'done', order: next };
+}
+
+/** The last event that changed the order (not a refusal or a reveal), to tell a late clicker who did what. */
+async function lastStateEvent(deps: Deps, orderId: string): Promise<AuditEvent | undefined> {
+  return (await deps.orders.auditTrail(orderId)).filter((e) => !e.action.startsWith('denied') && e.action !== 'revealHetu').at(-1);
 }
