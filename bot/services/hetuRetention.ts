@@ -37,7 +37,7 @@ export class HetuRetention {
     const table = this.o.tables.client('orders');
     const filter = odata`RowKey eq ${ORDER_ROW} and hetuCipher ne ${''}`;
     const candidates: string[] = [];
-    for await (const e of table.listEntities<{ createdAt: string; status: string }>({ queryOptions: { filter, select: ['createdAt', 'status'] } })) {
+    for await (const e of table.listEntities<{ createdAt: string; status: string }>({ queryOptions: { filter, select: ['PartitionKey', 'createdAt', 'status'] } })) {
       const closed = !['awaitingApproval', 'open', 'waitingForInfo'].includes(e.status);
       if (e.createdAt < cutoff || closed) candidates.push(e.partitionKey as string);
     }

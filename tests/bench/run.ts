@@ -1,0 +1,715 @@
+/**
+ * `npm run bench`: load test of the bot on this machine (see docs TOOLCHAIN.md, "Load test").
+ *
+ * Three processes share the cores, as in the measurements the design quotes: this one (orchestrator + the bot
+ * under test: the app or the bare botbuilder echo bot), a load generator (autocannon) and the dummy connector
+ * sink — plus Azurite. autocannon or the sink in the bot's own event loop would add their CPU to every turn
+ * and distort exactly what is measured. The same file is the entry of all three (`--role=load|sink`).
+ *
+ * Scenarios, each with a discarded warm-up, then 3 measured rounds of BENCH_SECONDS (default 8) at 10 connections:
+ *   1. greeting: the app's "hei" turn (menu card reply via the sink) alternating with the echo bot;
+ *   2. order submit: Action.Execute orderSubmit (order + audit + outbox transaction, index rows, counter);
+ *      every request a different person × theme, a fresh table prefix (= fresh app) per round;
+ *   3. scale: a 1,000-theme catalog with map rows for 500 scopes; the suggestion turn ("mitä tarvitsen")
+ *      alternating with the greeting turn.
+ * Prints a table and PASS/FAIL per target. Exit 0 whatever the targets say (this reports, it does not gate),
+ * exit 1 if a round had errors, non-2xx answers, wrong answers, "already ordered" answers or reply counts off.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { t } from '../../bot/i18n';
+import type { Lang } from '../../bot/i18n';
+import type { MapRow, Theme } from '../../bot/domain/catalog';
+import { startSink, type Sink, type SinkActivity } from './sink';
+
+// ---------------------------------------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------------------------------------
+
+const CONNECTIONS = 10;
+const ROUNDS = 3;
+/** Seconds per measured round; BENCH_SECONDS shortens a smoke run (bounded 1..30). */
+const ROUND_SECONDS = boundedEnv('BENCH_SECONDS', 8, 1, 30);
+const WARMUP_SECONDS = boundedEnv('BENCH_WARMUP_SECONDS', 3, 1, 30);
+/** The whole run must end well within this, whatever hangs (loops bounded in time as well as count). */
+const WATCHDOG_MS = 8 * 60_000;
+
+const TARGET_GREETING_RATIO = 0.7;
+const TARGET_ORDER_P99_MS = 100;
+const TARGET_SUGGEST_P99_FACTOR = 2;
+
+const MIKKO = { aadObjectId: '7b5e2561-7863-55ae-a8d6-36e54dc47c0c', givenName: 'Mikko', jobTitle: 'Palkanlaskija',
+  serviceArea: 'Henkilöstö, demokratia ja kehitys' };
+const HETU = '010594Y9032';
+const JUSTIFICATION = 'Palkanlaskenta vaatii tämän valtuuden joka kuukausi.';
+const ADMIN_CHANNEL_ID = '19:tilaukset@thread.tacv2';
+const CONV = { greeting: 'c1', echo: 'c-echo', order: 'c-order', suggest: 'c-suggest' } as const;
+
+/** Scale catalog: 1,000 themes, 500 scopes × 4 rows, Mikko's two scopes 6 + 4 rows → 10 suggestions. */
+const SCALE_THEMES = 1000;
+const SCALE_SCOPES = 500;
+const ROWS_PER_SCOPE = 4;
+const MIKKO_TITLE_ROWS = 6;
+const MIKKO_AREA_ROWS = 4;
+const EXPECTED_SUGGESTIONS = MIKKO_TITLE_ROWS + MIKKO_AREA_ROWS;
+
+function boundedEnv(name: string, fallback: number, min: number, max: number): number {
+  const n = Number(process.env[name]);
+  return Number.isFinite(n) && n >= min && n <= max ? n : fallback;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Messages between the processes (JSON over the fork IPC channel)
+// ---------------------------------------------------------------------------------------------------------
+
+type Scenario = 'greeting' | 'echo' | 'order' | 'suggest';
+
+interface OrderUser { id: string; givenName: string; surname: string; department: string; mail: string }
+
+interface RoundSpec {
+  scenario: Scenario;
+  url: string;
+  seconds: number;
+  connections: number;
+  serviceUrl: string;
+  /** Activity ids are `${tag}-${n}`, n = 0, 1, …: unique across the run. */
+  tag: string;
+  conversationId: string;
+  order?: { users: OrderUser[]; themeIds: string[]; validUntil: string };
+}
+
+interface RoundOutcome {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  maxMs: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  completed: number;
+  duration: number;
+  /** Requests built = written (autocannon builds each just before writing it). */
+  generated: number;
+  /** n of every 2xx answer (message scenarios: to match against the sink's replies). */
+  completedIds: number[];
+  ok: number;
+  wrong: number;
+  alreadyOrdered: number;
+  wrongSample?: string;
+  stoppedEarly: boolean;
+}
+
+/** What the sink checks in each reply, per conversation id (serialisable: it runs in the sink process). */
+type ReplyCheck = { kind: 'menu'; firstName: string; lang: Lang } | { kind: 'echo'; text: string }
+  /** items: how many suggestions the card must list (undefined: any number, for the shipped catalog). */
+  | { kind: 'suggest'; lang: Lang; items?: number };
+
+interface SinkStats {
+  total: number;
+  badBodies: number;
+  perConversation: Record<string, number>;
+  /** replyToId → reply count, for the conversations asked. */
+  replies: Record<string, Array<[string, number]>>;
+  checks: Record<string, { ok: number; wrong: number; sample?: string }>;
+}
+
+type Request = { id: number; cmd: string; args?: unknown };
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** A forked role of this file, driven by request/reply messages. */
+class Child {
+  private next = 1;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private constructor(readonly proc: ChildProcess, readonly role: string) {
+    proc.on('message', (m: Reply) => {
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      clearTimeout(w.timer);
+      if (m.ok) w.resolve(m.result);
+      else w.reject(new Error(`${role}: ${m.error}`));
+    });
+    proc.once('exit', (code) => {
+      for (const w of this.waiting.values()) { clearTimeout(w.timer); w.reject(new Error(`${role} process exited (${code})`)); }
+      this.waiting.clear();
+    });
+  }
+
+  static async start(role: 'load' | 'sink'): Promise<{ child: Child; hello: unknown }> {
+    const proc = fork(__filename, [`--role=${role}`], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const hello = await new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${role} process did not start within 20 s`)), 20_000);
+      proc.once('message', (m: { hello?: unknown }) => { clearTimeout(timer); resolve(m.hello); });
+      proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${role} process exited at start (${code})`)); });
+    });
+    return { child: new Child(proc, role), hello };
+  }
+
+  call<T>(cmd: string, args: unknown, timeoutMs: number): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => { this.waiting.delete(id); reject(new Error(`${this.role}: ${cmd} took over ${timeoutMs} ms`)); }, timeoutMs);
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.proc.send({ id, cmd, args } satisfies Request);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
+    this.proc.disconnect();
+    // Disconnecting ends the child (it exits on 'disconnect'); the kill is only for one that hangs.
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Child side: answer each request with the handler's result; exit when the parent goes away. */
+function serve(hello: unknown, handlers: Record<string, (args: unknown) => Promise<unknown>>): void {
+  const send = (m: unknown): void => { process.send?.(m); };
+  process.on('message', (m: Request) => {
+    const handler = handlers[m.cmd];
+    if (!handler) { send({ id: m.id, ok: false, error: `unknown command ${m.cmd}` } satisfies Reply); return; }
+    handler(m.args).then(
+      (result) => send({ id: m.id, ok: true, result } satisfies Reply),
+      (err: unknown) => send({ id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies Reply),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ hello });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Load generator role
+// ---------------------------------------------------------------------------------------------------------
+
+function messageActivity(spec: RoundSpec, id: string, text: string, aadObjectId: string): string {
+  return JSON.stringify({
+    type: 'message', id, text, channelId: 'msteams', serviceUrl: spec.serviceUrl,
+    from: { id: 'u1', aadObjectId }, recipient: { id: 'b1' },
+    conversation: { id: spec.conversationId, conversationType: 'personal', tenantId: 't1' }, locale: 'fi-FI',
+  });
+}
+
+function orderInvoke(spec: RoundSpec, id: string, user: OrderUser, themeId: string, validUntil: string): string {
+  // The form's client token: unique per request (8–64 of [A-Za-z0-9-]); the tag is letters and digits.
+  const token = `tok-${id}`;
+  return JSON.stringify({
+    type: 'invoke', name: 'adaptiveCard/action', id, channelId: 'msteams', serviceUrl: spec.serviceUrl,
+    from: { id: `u-${user.id.slice(0, 8)}`, aadObjectId: user.id }, recipient: { id: 'b1' },
+    conversation: { id: spec.conversationId, conversationType: 'personal', tenantId: 't1' }, locale: 'fi-FI',
+    value: { action: { type: 'Action.Execute', verb: 'orderSubmit', data: {
+      token,
+      givenName: user.givenName, surname: user.surname, hetu: HETU, department: user.department, themes: themeId,
+      justification: JUSTIFICATION, validUntil, requesterMail: user.mail,
+    } } },
+  });
+}
+
+/** Every string value in a JSON value (card texts, labels, error messages), in document order. */
+function strings(value: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 40) return out;
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) strings(v, out, depth + 1);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) strings(v, out, depth + 1);
+  return out;
+}
+
+const LANGS: Lang[] = ['fi', 'sv', 'en'];
+/** The static part of a message template with placeholders: its longest piece between {…}. */
+function fragment(template: string): string {
+  return template.split(/\{\w+\}/).sort((a, b) => b.length - a.length)[0] ?? template;
+}
+const CONFIRM_PREFIXES = LANGS.map((l) => t(l, 'confirm.title', { number: '' }));
+const DUPLICATE_FRAGMENTS = LANGS.flatMap((l) => [fragment(t(l, 'err.duplicateOpen')), fragment(t(l, 'err.duplicateHeld'))]);
+
+type OrderVerdict = 'ok' | 'alreadyOrdered' | 'wrong';
+function classifyOrderAnswer(body: string): OrderVerdict {
+  let parsed: unknown;
+  try { parsed = JSON.parse(body); } catch { return 'wrong'; }
+  const value = (parsed as { value?: { body?: Array<{ text?: unknown }> } } | null)?.value;
+  const first = value?.body?.[0]?.text;
+  if (typeof first === 'string' && CONFIRM_PREFIXES.some((p) => first.startsWith(p))) return 'ok';
+  const all = strings(value);
+  if (all.some((s) => DUPLICATE_FRAGMENTS.some((f) => s.includes(f)))) return 'alreadyOrdered';
+  return 'wrong';
+}
+
+async function runRound(spec: RoundSpec): Promise<RoundOutcome> {
+  let generated = 0;
+  const completedIds: number[] = [];
+  const tally = { ok: 0, wrong: 0, alreadyOrdered: 0 };
+  let wrongSample: string | undefined;
+  let stoppedEarly = false;
+  let instance: autocannon.Instance | undefined;
+
+  const users = spec.order?.users ?? [];
+  const themeIds = spec.order?.themeIds ?? [];
+  const combos = users.length * themeIds.length;
+  // Each order must be a new person × theme; stop while there is room for what is in flight until the
+  // next sample tick (≤ 1 s at the order path's rate, with a wide margin). Never more than `combos`.
+  const orderLimit = Math.max(0, combos - 400);
+
+  const setupRequest: autocannon.SetupRequest = (req, context) => {
+    const n = generated++;
+    context.n = n;
+    const id = `${spec.tag}-${n}`;
+    let body: string;
+    switch (spec.scenario) {
+      case 'greeting': body = messageActivity(spec, id, 'hei', MIKKO.aadObjectId); break;
+      case 'echo': body = messageActivity(spec, id, 'hei', MIKKO.aadObjectId); break;
+      case 'suggest': body = messageActivity(spec, id, 'mitä tarvitsen', MIKKO.aadObjectId); break;
+      case 'order': {
+        if (n >= orderLimit && !stoppedEarly) { stoppedEarly = true; instance?.stop(); }
+        // Person varies fastest, so each person's open orders grow evenly (listBySubject stays realistic).
+        const k = n % combos;
+        const user = users[k % users.length];
+        const themeId = themeIds[Math.floor(k / users.length)];
+        body = orderInvoke(spec, id, user, themeId, spec.order?.validUntil ?? '');
+        break;
+      }
+    }
+    return { ...req, body };
+  };
+  const onResponse: autocannon.OnResponse = (status, body, context) => {
+    const ok2xx = status >= 200 && status < 300;
+    if (spec.scenario !== 'order') {
+      if (ok2xx && typeof context.n === 'number') completedIds.push(context.n);
+      return;
+    }
+    const verdict = ok2xx ? classifyOrderAnswer(body) : 'wrong';
+    tally[verdict] += 1;
+    if (verdict === 'wrong' && wrongSample === undefined) wrongSample = `${status} ${body.slice(0, 300)}`;
+  };
+
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon({
+      url: spec.url, connections: spec.connections, duration: spec.seconds, pipelining: 1, timeout: 10,
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      requests: [{ method: 'POST', path: new URL(spec.url).pathname, setupRequest, onResponse }],
+    }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+  return {
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    maxMs: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    completed: result.requests.total,
+    duration: result.duration,
+    generated,
+    completedIds,
+    ...tally,
+    wrongSample,
+    stoppedEarly,
+  };
+}
+
+function loadRole(): void {
+  serve('load', { round: (args) => runRound(args as RoundSpec) });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Sink role: the connector, with the reply checks of the message scenarios
+// ---------------------------------------------------------------------------------------------------------
+
+function checkReply(check: ReplyCheck, a: SinkActivity): string | undefined {
+  const body = a.body as { type?: unknown; text?: unknown; attachments?: Array<{ contentType?: unknown; content?: unknown }> } | undefined;
+  if (check.kind === 'echo') return body?.text === check.text ? undefined : `echo text ${JSON.stringify(body?.text)}`;
+  const attachment = body?.attachments?.[0];
+  if (attachment?.contentType !== 'application/vnd.microsoft.card.adaptive') return `not a card: ${JSON.stringify(body).slice(0, 200)}`;
+  const texts = strings(attachment.content);
+  if (check.kind === 'menu') {
+    const greeting = t(check.lang, 'menu.greeting', { name: check.firstName });
+    return texts.includes(greeting) ? undefined : `no greeting in ${JSON.stringify(texts.slice(0, 4))}`;
+  }
+  if (!texts.includes(t(check.lang, 'suggest.title'))) return `no suggestion title in ${JSON.stringify(texts.slice(0, 4))}`;
+  // Each suggested theme starts with its bold name: "**Name** (e-service)".
+  const items = texts.filter((s) => s.startsWith('**')).length;
+  return check.items === undefined || items === check.items ? undefined : `${items} suggestions, expected ${check.items}`;
+}
+
+async function sinkRole(): Promise<void> {
+  const sink: Sink = await startSink();
+  let checks: Record<string, ReplyCheck> = {};
+  let tallies: Record<string, { ok: number; wrong: number; sample?: string }> = {};
+  sink.inspect((a) => {
+    const check = a.conversationId !== undefined ? checks[a.conversationId] : undefined;
+    if (!check) return;
+    const tally = (tallies[a.conversationId as string] ??= { ok: 0, wrong: 0 });
+    const problem = checkReply(check, a);
+    if (problem === undefined) tally.ok += 1;
+    else { tally.wrong += 1; tally.sample ??= problem; }
+  });
+  serve({ port: sink.port, url: sink.url }, {
+    reset: async (args) => {
+      sink.reset();
+      checks = args as Record<string, ReplyCheck>;
+      tallies = {};
+    },
+    stats: async (args): Promise<SinkStats> => {
+      const conversations = args as string[];
+      const perConversation: Record<string, number> = {};
+      const replies: Record<string, Array<[string, number]>> = {};
+      for (const c of conversations) {
+        perConversation[c] = sink.countFor(c);
+        replies[c] = [...sink.replies(c)];
+      }
+      return { total: sink.total, badBodies: sink.badBodies, perConversation, replies, checks: tallies };
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Orchestrator
+// ---------------------------------------------------------------------------------------------------------
+
+interface Measured {
+  label: string;
+  rounds: RoundOutcome[];
+  /** Per round: replies matched against requests (message scenarios). */
+  replyChecks: ReplyCount[];
+  notes: string[];
+}
+
+interface ReplyCount {
+  sent: number;
+  completed2xx: number;
+  replies: number;
+  /** Requests that got 2+ replies. */
+  duplicated: number;
+  /** 2xx answers without a reply at the sink. */
+  missing: number;
+  /** Requests cut off when the round ended (written, no answer) and whether they were still answered. */
+  inFlight: number;
+  inFlightReplied: number;
+  /** Replies to ids this round never sent. */
+  stray: number;
+  contentOk: number;
+  contentWrong: number;
+  contentSample?: string;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+function isoDateInDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function main(): Promise<void> {
+  const watchdog = setTimeout(() => {
+    console.error(`bench: still running after ${WATCHDOG_MS / 60_000} min; giving up.`);
+    process.exit(1);
+  }, WATCHDOG_MS);
+  watchdog.unref();
+
+  // Heavy modules (botbuilder, teams-ai, Azure SDK) only here: the forked roles load this file too and need
+  // none of them. require(), not import(): the output is CommonJS and ESM import() would need file extensions.
+  const { loadConfig } = require('../../bot/config') as typeof import('../../bot/config');
+  const { startApp } = require('../../bot/main') as typeof import('../../bot/main');
+  const { createLogger } = require('../../bot/log') as typeof import('../../bot/log');
+  const { startAzurite } = require('../../infra/local/azurite') as typeof import('../../infra/local/azurite');
+  const { freePort } = require('../../infra/local/ports') as typeof import('../../infra/local/ports');
+  const { startEchoBot } = require('./echoBot') as typeof import('./echoBot');
+  type App = Awaited<ReturnType<typeof startApp>>;
+
+  const started = Date.now();
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error('bench cleanup:', err));
+  };
+  let failed = false;
+  try {
+    const azurite = await startAzurite({ port: await freePort() });
+    cleanups.push(() => azurite.stop());
+    const sinkChild = await Child.start('sink');
+    cleanups.push(() => sinkChild.child.stop());
+    const sinkUrl = (sinkChild.hello as { url: string }).url;
+    const load = (await Child.start('load')).child;
+    cleanups.push(() => load.stop());
+
+    const runTag = Date.now().toString(36);
+    const log = createLogger('silent');
+    const startBot = async (prefix: string): Promise<App> => {
+      const env: NodeJS.ProcessEnv = {
+        AZURE_TABLES_CONNECTION_STRING: azurite.connectionString,
+        TABLE_PREFIX: prefix,
+        PORT: String(await freePort()),
+        LOG_LEVEL: 'silent',
+        ADMIN_CHANNEL_ID: ADMIN_CHANNEL_ID,
+        // Proactive sends before any activity told the connector URL must also stay on 127.0.0.1.
+        BOT_SERVICE_URL: sinkUrl,
+      };
+      return startApp(loadConfig(env), { log, jobs: false });
+    };
+    const app = await startBot(`bench${runTag}m`);
+    cleanups.push(() => app.stop());
+    const echo = await startEchoBot(await freePort());
+    cleanups.push(() => echo.stop());
+    const echoUrl = `http://127.0.0.1:${echo.port}/api/messages`;
+    const appUrl = `${app.url}/api/messages`;
+    const dataDir = app.config.dataDir;
+    console.log(`bench: ${os.cpus().length} CPUs, load average ${loadAverage()} (other work on the machine skews the numbers)`);
+    console.log(`bench: Azurite :${azurite.port}, sink ${sinkUrl}, app ${app.url}, echo :${echo.port}; ` +
+      `${CONNECTIONS} connections, warm-up ${WARMUP_SECONDS} s, ${ROUNDS} rounds × ${ROUND_SECONDS} s`);
+
+    let roundNo = 0;
+    /** One autocannon round; for message scenarios the sink's replies are matched against the requests. */
+    const round = async (scenario: Scenario, url: string, seconds: number,
+      extra: Partial<RoundSpec> = {}, check?: ReplyCheck): Promise<{ outcome: RoundOutcome; replies?: ReplyCount; sinkTotal: number }> => {
+      roundNo += 1;
+      const conversationId = CONV[scenario];
+      await sinkChild.child.call('reset', check ? { [conversationId]: check } : {}, 5000);
+      const spec: RoundSpec = { scenario, url, seconds, connections: CONNECTIONS, serviceUrl: sinkUrl,
+        tag: `r${roundNo}${scenario}`, conversationId, ...extra };
+      const outcome = await load.call<RoundOutcome>('round', spec, (seconds + 40) * 1000);
+      if (!check) {
+        const stats = await sinkChild.child.call<SinkStats>('stats', [], 5000);
+        return { outcome, sinkTotal: stats.total };
+      }
+      // Requests cut off at the end of the round are still being answered: wait until the sink is quiet.
+      let stats = await sinkChild.child.call<SinkStats>('stats', [conversationId], 5000);
+      for (let i = 0; i < 20; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const again = await sinkChild.child.call<SinkStats>('stats', [conversationId], 5000);
+        const settled = again.total === stats.total;
+        stats = again;
+        if (settled) break;
+      }
+      const replyMap = new Map(stats.replies[conversationId] ?? []);
+      const completed = new Set(outcome.completedIds);
+      const count: ReplyCount = { sent: outcome.generated, completed2xx: completed.size, replies: 0, duplicated: 0, missing: 0,
+        inFlight: 0, inFlightReplied: 0, stray: 0, contentOk: stats.checks[conversationId]?.ok ?? 0,
+        contentWrong: (stats.checks[conversationId]?.wrong ?? 0) + stats.badBodies, contentSample: stats.checks[conversationId]?.sample };
+      for (const c of replyMap.values()) count.replies += c;
+      for (let n = 0; n < outcome.generated; n++) {
+        const replies = replyMap.get(`${spec.tag}-${n}`) ?? 0;
+        if (replies > 1) count.duplicated += 1;
+        if (completed.has(n)) { if (replies === 0) count.missing += 1; }
+        else { count.inFlight += 1; if (replies > 0) count.inFlightReplied += 1; }
+        replyMap.delete(`${spec.tag}-${n}`);
+      }
+      count.stray = [...replyMap.values()].reduce((a, b) => a + b, 0);
+      return { outcome, replies: count, sinkTotal: stats.total };
+    };
+
+    const menuCheck: ReplyCheck = { kind: 'menu', firstName: MIKKO.givenName, lang: 'fi' };
+    const echoCheck: ReplyCheck = { kind: 'echo', text: 'hei' };
+    const suggestCheck: ReplyCheck = { kind: 'suggest', lang: 'fi', items: EXPECTED_SUGGESTIONS };
+    const measured = (label: string): Measured => ({ label, rounds: [], replyChecks: [], notes: [] });
+    const record = (m: Measured, r: { outcome: RoundOutcome; replies?: ReplyCount }): void => {
+      m.rounds.push(r.outcome);
+      if (r.replies) m.replyChecks.push(r.replies);
+      progress(m.label, r.outcome, r.replies);
+    };
+
+    // 1. Greeting: app vs bare botbuilder, alternating.
+    const greetApp = measured('greeting (app)');
+    const greetEcho = measured('greeting (echo bot)');
+    progressWarmup('greeting (app)', await round('greeting', appUrl, WARMUP_SECONDS, {}, menuCheck));
+    progressWarmup('greeting (echo bot)', await round('echo', echoUrl, WARMUP_SECONDS, {}, echoCheck));
+    for (let i = 0; i < ROUNDS; i++) {
+      record(greetApp, await round('greeting', appUrl, ROUND_SECONDS, {}, menuCheck));
+      record(greetEcho, await round('echo', echoUrl, ROUND_SECONDS, {}, echoCheck));
+    }
+
+    // 2. Order submit: a fresh app (table prefix) per round, so person × theme never repeats.
+    const org = JSON.parse(fs.readFileSync(path.join(dataDir, 'sample-org.json'), 'utf8')) as { users: Array<Record<string, unknown>> };
+    const users: OrderUser[] = org.users
+      .filter((u) => u.accountEnabled !== false && typeof u.id === 'string' && typeof u.mail === 'string')
+      .map((u) => ({ id: String(u.id), givenName: String(u.givenName), surname: String(u.surname), department: String(u.department), mail: String(u.mail) }));
+    const themeFile = JSON.parse(fs.readFileSync(path.join(dataDir, 'mandate-themes.json'), 'utf8')) as { themes: Array<{ id: string }> };
+    const themeIds = themeFile.themes.map((x) => x.id);
+    const orderSpec = { order: { users, themeIds, validUntil: isoDateInDays(365) } };
+    const orders = measured('order submit (app)');
+    for (let i = 0; i <= ROUNDS; i++) {
+      const orderApp = await startBot(`bench${runTag}o${i}`);
+      try {
+        const r = await round('order', `${orderApp.url}/api/messages`, i === 0 ? WARMUP_SECONDS : ROUND_SECONDS, orderSpec);
+        if (i === 0) progressWarmup(orders.label, r);
+        else {
+          record(orders, r);
+          orders.notes.push(`round ${i}: ${r.sinkTotal} outbox deliveries reached the sink during the round` +
+            (r.outcome.stoppedEarly ? `; stopped early after ${r.outcome.generated} orders (person × theme combinations nearly used up)` : ''));
+        }
+      } finally {
+        await orderApp.stop();
+      }
+    }
+
+    // 3. Scale. First one round of the suggestion turn with the shipped catalog (context only, no target):
+    // it separates what the turn costs anyway (two storage queries the greeting does not make) from the
+    // catalog's size.
+    const suggestSmall = measured('suggestion (shipped catalog, 1 round)');
+    progressWarmup(suggestSmall.label, await round('suggest', appUrl, WARMUP_SECONDS, {}, { kind: 'suggest', lang: 'fi' }));
+    record(suggestSmall, await round('suggest', appUrl, ROUND_SECONDS, {}, { kind: 'suggest', lang: 'fi' }));
+
+    // Then 1,000 themes and 500 scopes in the app's catalog; suggestion vs greeting, alternating.
+    const seedStarted = Date.now();
+    const current = await app.deps.catalogStore.load();
+    const scale = scaleCatalog(current.themes);
+    await app.deps.catalogStore.replace(scale);
+    // Read the new version from storage as every instance would after its cache expires.
+    app.deps.catalogStore.invalidate();
+    const seedMs = Date.now() - seedStarted;
+    // One cold read, timed: the store's cache (10 s) expires during the rounds and a turn then waits for this.
+    const readStarted = Date.now();
+    await app.deps.catalogStore.load();
+    const readMs = Date.now() - readStarted;
+    const suggest = measured(`suggestion (${scale.themes.length} themes)`);
+    const greetScale = measured(`greeting (${scale.themes.length} themes)`);
+    suggest.notes.push(`catalog of ${scale.themes.length} themes / ${scale.map.length} map rows / ${SCALE_SCOPES} scopes written in ${seedMs} ms; a cold read of it took ${readMs} ms (the app re-reads it every 10 s)`);
+    progressWarmup(suggest.label, await round('suggest', appUrl, WARMUP_SECONDS, {}, suggestCheck));
+    for (let i = 0; i < ROUNDS; i++) {
+      record(suggest, await round('suggest', appUrl, ROUND_SECONDS, {}, suggestCheck));
+      record(greetScale, await round('greeting', appUrl, ROUND_SECONDS, {}, menuCheck));
+    }
+
+    failed = report([greetApp, greetEcho, orders, suggestSmall, suggest, greetScale], { greetApp, greetEcho, orders, suggest, greetScale });
+    console.log(`bench: total ${((Date.now() - started) / 1000).toFixed(0)} s, load average now ${loadAverage()}`);
+  } catch (err) {
+    console.error('bench failed:', err);
+    failed = true;
+  } finally {
+    await cleanup();
+    clearTimeout(watchdog);
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+/** 1,000 themes (the real ones first) and 500 scopes × 4 map rows, plus Mikko's job title and service area. */
+function scaleCatalog(existing: readonly Theme[]): { themes: Theme[]; map: MapRow[] } {
+  const themes: Theme[] = existing.slice(0, SCALE_THEMES).map((x) => ({ ...x, name: { ...x.name }, description: { ...x.description } }));
+  for (let i = themes.length; i < SCALE_THEMES; i++) {
+    const n = String(i).padStart(4, '0');
+    themes.push({
+      id: `bench-theme-${n}`,
+      name: { fi: `Testivaltuusasia ${n}`, sv: `Testfullmaktsärende ${n}`, en: `Test mandate theme ${n}` },
+      eservice: `Testipalvelu ${i % 60} (asiointipalvelu)`,
+      description: {
+        fi: `Valtuuttaa hoitamaan testiasiointipalvelun ${i % 60} asioita organisaation puolesta: ilmoitukset, hakemukset ja niiden liitteet sekä päätösten vastaanotto.`,
+        sv: `Ger fullmakt att sköta ärenden i testtjänsten ${i % 60} för organisationens räkning: anmälningar, ansökningar och bilagor samt mottagande av beslut.`,
+        en: `Authorises handling matters in test e-service ${i % 60} on the organisation's behalf: notifications, applications and attachments, and receiving decisions.`,
+      },
+      suomiFiCode: '',
+      heldByOrganisation: i % 3 !== 0,
+      active: true,
+    });
+  }
+  const generated = themes.filter((x) => x.id.startsWith('bench-theme-'));
+  const map: MapRow[] = [];
+  const row = (scopeType: MapRow['scopeType'], scope: string, theme: Theme, k: number): MapRow => ({
+    scopeType, scope, themeId: theme.id,
+    // Unique reasons, so the map does not read two generated scopes as translations of each other.
+    why: { fi: `${scope}: tehtävä ${k} vaatii asioinnin palvelussa ${theme.eservice}.`, sv: `${scope}: uppgift ${k} kräver ${theme.eservice}.`,
+      en: `${scope}: task ${k} needs ${theme.eservice}.` },
+  });
+  // Mikko's scopes: 10 different generated themes in all.
+  for (let k = 0; k < MIKKO_TITLE_ROWS; k++) map.push(row('jobTitle', MIKKO.jobTitle, generated[k], k));
+  for (let k = 0; k < MIKKO_AREA_ROWS; k++) map.push(row('serviceArea', MIKKO.serviceArea, generated[MIKKO_TITLE_ROWS + k], k));
+  // The other 498 scopes: 300 job titles, 150 service areas, 48 departments, 4 rows each, themes spread around.
+  const others = SCALE_SCOPES - 2;
+  for (let s = 0; s < others; s++) {
+    const [scopeType, scope]: [MapRow['scopeType'], string] = s < 300 ? ['jobTitle', `Testinimike ${s}`]
+      : s < 450 ? ['serviceArea', `Testipalvelualue ${s}`] : ['department', `Testitoimiala ${s}`];
+    for (let k = 0; k < ROWS_PER_SCOPE; k++) {
+      const theme = themes[(s * 7919 + k * 104_729) % themes.length];
+      map.push(row(scopeType, scope, theme, k));
+    }
+  }
+  return { themes, map };
+}
+
+function loadAverage(): string {
+  return os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+}
+
+function progressWarmup(label: string, r: { outcome: RoundOutcome; replies?: ReplyCount }): void {
+  console.log(`  warm-up  ${label}: ${r.outcome.reqPerSec.toFixed(0)} req/s, p99 ${r.outcome.p99} ms (discarded)`);
+}
+
+function progress(label: string, o: RoundOutcome, replies?: ReplyCount): void {
+  const extra = replies ? `, replies ${replies.replies}/${replies.sent} sent` : '';
+  console.log(`  round    ${label}: ${o.reqPerSec.toFixed(0)} req/s, p50 ${o.p50} ms, p99 ${o.p99} ms, max ${o.maxMs} ms, ` +
+    `errors ${o.errors}, non-2xx ${o.non2xx}${extra}`);
+}
+
+/** Prints the table and the targets; returns true when a round went wrong (errors, wrong answers, replies off). */
+function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; orders: Measured; suggest: Measured; greetScale: Measured }): boolean {
+  const rows = all.map((x) => {
+    const errors = x.rounds.reduce((a, r) => a + r.errors, 0);
+    const timeouts = x.rounds.reduce((a, r) => a + r.timeouts, 0);
+    const non2xx = x.rounds.reduce((a, r) => a + r.non2xx, 0);
+    return {
+      x,
+      perRound: x.rounds.map((r) => r.reqPerSec.toFixed(0)).join(', '),
+      rps: median(x.rounds.map((r) => r.reqPerSec)),
+      p50: median(x.rounds.map((r) => r.p50)),
+      p99: median(x.rounds.map((r) => r.p99)),
+      p99s: x.rounds.map((r) => r.p99).join(', '),
+      errors: `${errors}${timeouts ? ` (${timeouts} timeouts)` : ''} / ${non2xx}`,
+    };
+  });
+  const header = ['scenario', 'req/s rounds', 'median req/s', 'p50 ms', 'p99 ms (median)', 'p99 rounds', 'errors / non-2xx'];
+  const table = [header, ...rows.map((r) => [r.x.label, r.perRound, r.rps.toFixed(0), String(r.p50), String(r.p99), r.p99s, r.errors])];
+  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  console.log('');
+  for (const [i, row] of table.entries()) {
+    console.log(`| ${row.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`);
+    if (i === 0) console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  }
+
+  let bad = false;
+  console.log('\nAnswers:');
+  for (const x of all) {
+    for (const [i, r] of x.rounds.entries()) {
+      if (r.errors || r.non2xx) bad = true;
+      if (x === m.orders) {
+        console.log(`  ${x.label} round ${i + 1}: ${r.ok} confirmations, ${r.alreadyOrdered} "already ordered", ${r.wrong} wrong` +
+          `${r.wrongSample ? ` (first: ${r.wrongSample})` : ''}; ${r.completed} answered of ${r.generated} sent`);
+        if (r.alreadyOrdered || r.wrong) bad = true;
+      }
+    }
+    for (const [i, c] of x.replyChecks.entries()) {
+      console.log(`  ${x.label} round ${i + 1}: ${c.replies} replies at the sink for ${c.sent} requests sent ` +
+        `(${c.completed2xx} answered 2xx, ${c.inFlight} cut off at the end of which ${c.inFlightReplied} still replied); ` +
+        `duplicated ${c.duplicated}, missing ${c.missing}, stray ${c.stray}; content ok ${c.contentOk}, wrong ${c.contentWrong}` +
+        `${c.contentSample ? ` (first: ${c.contentSample})` : ''}`);
+      if (c.duplicated || c.missing || c.stray || c.contentWrong) bad = true;
+    }
+    for (const note of x.notes) console.log(`  ${x.label}: ${note}`);
+  }
+
+  const rps = (x: Measured) => median(x.rounds.map((r) => r.reqPerSec));
+  const p99 = (x: Measured) => median(x.rounds.map((r) => r.p99));
+  const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+  const ratio = rps(m.greetApp) / rps(m.greetEcho);
+  const orderP99 = p99(m.orders);
+  const factor = p99(m.suggest) / p99(m.greetScale);
+  console.log('\nTargets:');
+  console.log(`  ${verdict(ratio >= TARGET_GREETING_RATIO)}  greeting throughput app/echo = ${rps(m.greetApp).toFixed(0)}/${rps(m.greetEcho).toFixed(0)} = ${ratio.toFixed(2)} (target ≥ ${TARGET_GREETING_RATIO})`);
+  console.log(`  ${verdict(orderP99 < TARGET_ORDER_P99_MS)}  order submit p99 = ${orderP99} ms at ${CONNECTIONS} connections (median of rounds ${m.orders.rounds.map((r) => r.p99).join(', ')}; target < ${TARGET_ORDER_P99_MS} ms)`);
+  console.log(`  ${verdict(factor <= TARGET_SUGGEST_P99_FACTOR)}  suggestion p99 / greeting p99 with ${SCALE_THEMES} themes = ${p99(m.suggest)}/${p99(m.greetScale)} = ${factor.toFixed(2)}× (target ≤ ${TARGET_SUGGEST_P99_FACTOR}×)`);
+  console.log(bad ? '\nbench: some rounds had errors, non-2xx or wrong answers (exit 1)' : '\nbench: all answers correct');
+  return bad;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entry
+// ---------------------------------------------------------------------------------------------------------
+
+const role = process.argv.find((a) => a.startsWith('--role='))?.slice('--role='.length);
+if (role === 'load') loadRole();
+else if (role === 'sink') void sinkRole().catch((err: unknown) => { console.error('sink failed:', err); process.exit(1); });
+else if (require.main === module) void main();

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../bot/config';
+import { startApp, type RunningApp } from '../../bot/main';
+import { createLogger } from '../../bot/log';
+import { OutboxDispatcher } from '../../bot/notify/dispatcher';
+import { OutboxStore } from '../../bot/notify/outboxStore';
+import { BotConnectorMessenger } from '../../bot/notify/messenger';
+import { createRenderer } from '../../bot/notify/render';
+import { RateLimiter } from '../../bot/notify/rateLimiter';
+import { freePort } from '../../infra/local/ports';
+import { testAzurite, uniquePrefix } from '../helpers/azurite';
+import { ConnectorSink } from '../helpers/connectorSink';
+import { PEOPLE, ADMIN_CHANNEL, TENANT, validOrder, cardText } from '../helpers/botHarness';
+
+/** An app whose dispatcher does not run (as if the process died right after the commit). */
+async function appWithoutDelivery(prefix: string, sink: ConnectorSink): Promise<RunningApp> {
+  const azurite = await testAzurite();
+  const config = loadConfig({ AZURE_TABLES_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: prefix, PORT: String(await freePort()),
+    ADMIN_CHANNEL_ID: ADMIN_CHANNEL, BOT_SERVICE_URL: sink.url, LOG_LEVEL: 'silent' });
+  const app = await startApp(config, { log: createLogger('silent'), jobs: false });
+  await app.dispatcher.stop();
+  return app;
+}
+
+function dispatcherFor(app: RunningApp, sink: ConnectorSink, limiter?: RateLimiter): OutboxDispatcher {
+  const deps = app.deps;
+  return new OutboxDispatcher({
+    store: new OutboxStore(app.tables), orders: deps.orders, log: createLogger('silent'), limiter,
+    messenger: new BotConnectorMessenger({ adapter: app.adapter, appId: '', tenantId: () => TENANT, serviceUrl: () => sink.url }),
+    render: createRenderer({ directory: deps.directory, users: deps.users, adminLang: 'fi' }),
+    adminChannelId: () => ADMIN_CHANNEL,
+    personalReference: async (userId) => ({ userId }),
+  });
+}
+
+async function submitVia(app: RunningApp, sink: ConnectorSink, who: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
+    type: 'invoke', name: 'adaptiveCard/action', id: `i-${Math.random()}`, channelId: 'msteams', serviceUrl: sink.url,
+    from: { id: `29:${who}`, aadObjectId: who }, recipient: { id: '28:bot' },
+    conversation: { id: `a:${who}`, conversationType: 'personal', tenantId: TENANT },
+    value: { action: { type: 'Action.Execute', verb: 'orderSubmit', data: validOrder(overrides) } } }) });
+  const body = await res.json() as { value: unknown };
+  const number = /(VB-\d{4}-\d{5})/.exec(cardText(body.value))?.[1];
+  assert.ok(number, cardText(body.value));
+  return number;
+}
+
+const channelPostsFor = (sink: ConnectorSink, number: string) =>
+  sink.created().filter((r) => !r.body.__answeredWith && JSON.stringify(r.body).includes(number) && (r.body.channelData as { channel?: unknown })?.channel);
+
+describe('outbox: at least once, exactly once at the sink, through kills, 429 storms and 403', function () {
+  this.timeout(90_000);
+  let sink: ConnectorSink;
+  beforeEach(async () => { sink = await ConnectorSink.start(); });
+  afterEach(async () => { await sink.close(); });
+
+  it('survives a kill between commit and delivery: after restart the sink gets each message exactly once', async () => {
+    const prefix = uniquePrefix('kill');
+    const first = await appWithoutDelivery(prefix, sink);
+    const number = await submitVia(first, sink, PEOPLE.mikko);
+    await first.stop();
+    assert.equal(channelPostsFor(sink, number).length, 0, 'nothing was delivered before the "crash"');
+
+    const second = await appWithoutDelivery(prefix, sink);
+    try {
+      const a = dispatcherFor(second, sink);
+      const b = dispatcherFor(second, sink);
+      const [da, db] = await Promise.all([a.runOnce(), b.runOnce()]);
+      await a.runOnce();
+      assert.equal(da + db, 2, 'two messages (channel card, manager notice), each delivered by one instance');
+      assert.equal(channelPostsFor(sink, number).length, 1);
+      const managerChats = sink.created().filter((r) => JSON.stringify(r.body).includes(PEOPLE.aino));
+      assert.equal(managerChats.length, 1, 'the manager is told once');
+      const order = await second.deps.orders.findByNumber(number);
+      assert.ok(order?.adminCard?.activityId, 'where the card sits is recorded, so later changes update it in place');
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('rides out a 429 storm honouring Retry-After, and still delivers exactly once', async () => {
+    const app = await appWithoutDelivery(uniquePrefix('storm'), sink);
+    try {
+      const numbers = [await submitVia(app, sink, PEOPLE.mikko, { themes: 'veroasioiden-hoito' }),
+        await submitVia(app, sink, PEOPLE.sanna, { givenName: 'Sanna', surname: 'Korhonen', themes: 'veroasioiden-hoito' })];
+      let throttled = 0;
+      sink.rule(() => (throttled++ < 6 ? { status: 429, headers: { 'Retry-After': '1' } } : undefined));
+      const d = dispatcherFor(app, sink);
+      const started = Date.now();
+      for (let i = 0; i < 20 && numbers.some((n) => channelPostsFor(sink, n).length === 0); i++) {
+        await d.runOnce();
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      await d.runOnce();
+      assert.ok(throttled >= 6, 'the storm happened');
+      assert.ok(Date.now() - started >= 1000, 'the dispatcher waited for Retry-After');
+      for (const n of numbers) assert.equal(channelPostsFor(sink, n).length, 1, `order ${n} posted once`);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('treats 403 (blocked or uninstalled) as final and shows it on the administrators\' card', async () => {
+    const app = await appWithoutDelivery(uniquePrefix('forbid'), sink);
+    try {
+      sink.rule((r) => (JSON.stringify(r.body).includes(PEOPLE.aino) ? { status: 403, body: { error: { code: 'BotDisabledByAdmin', message: 'blocked' } } } : undefined));
+      const number = await submitVia(app, sink, PEOPLE.mikko, { themes: 'veroilmoittaminen' });
+      const d = dispatcherFor(app, sink);
+      await d.runOnce();
+      await d.runOnce();
+      const order = await app.deps.orders.findByNumber(number);
+      assert.deepEqual(order?.unreachable, [PEOPLE.aino]);
+      const attempts = sink.requests.filter((r) => JSON.stringify(r.body).includes(PEOPLE.aino)).length;
+      await d.runOnce();
+      assert.equal(sink.requests.filter((r) => JSON.stringify(r.body).includes(PEOPLE.aino)).length, attempts, 'no retry after 403');
+      const update = sink.updates().map((u) => JSON.stringify(u.body)).find((b) => b.includes(number) && b.includes('Aino Lindqvist'));
+      assert.ok(update && update.includes('Viestiä ei voitu toimittaa'), 'the admin card was updated to show the unreachable manager');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('stays under 7 messages per second per conversation', async () => {
+    let t = 0;
+    const waits: number[] = [];
+    const limiter = new RateLimiter(7, 30, () => t, async (ms) => { waits.push(ms); t += ms; });
+    for (let i = 0; i < 21; i++) await limiter.acquire('conv');
+    assert.ok(t >= 2000 - 1, `21 messages to one conversation take at least 2 s, took ${t} ms`);
+    t = 0;
+    for (let i = 0; i < 60; i++) await limiter.acquire(`c${i}`);
+    assert.ok(t >= 1000 - 1, `60 messages to different conversations respect 30/s, took ${t} ms`);
+  });
+});
