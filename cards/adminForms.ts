@@ -1,4 +1,4 @@
-import { card, heading, text, facts, execute, container, type AdaptiveCard, type Element } from './card';
+import { card, heading, text, facts, execute, container, plain, type AdaptiveCard, type Element } from './card';
 import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i18n';
 import type { Order } from '../bot/domain/order';
 import { verbData } from './adminOrder';
@@ -6,8 +6,8 @@ import { verbData } from './adminOrder';
 /** A one-field form shown to the clicking administrator before a verb that needs input (question, reason, date…). */
 export function verbInputCard(tr: Translate, order: Order, verb: string, input: Element, line?: number, error?: string): AdaptiveCard {
   return card([
-    heading(`${order.number}: ${tr(`verb.${verb}` as MessageKey, { theme: line !== undefined ? order.lines[line]?.themeName ?? '' : '' })}`),
-    ...(line !== undefined ? [text(order.lines[line]?.themeName ?? '', { weight: 'Bolder' })] : []),
+    heading(`${order.number}: ${tr(`verb.${verb}` as MessageKey, { theme: line !== undefined ? plain(order.lines[line]?.themeName ?? '') : '' })}`),
+    ...(line !== undefined ? [text(plain(order.lines[line]?.themeName ?? ''), { weight: 'Bolder' })] : []),
     input,
     ...(error ? [text(error, { color: 'Attention', size: 'Small' })] : []),
   ], [
@@ -31,13 +31,13 @@ export interface GuideData {
 export function grantGuideCard(tr: Translate, lang: Lang, d: GuideData): AdaptiveCard {
   const o = d.order;
   const l = o.lines[d.line];
-  const name = `${o.subject.givenName} ${o.subject.surname}`;
+  const name = plain(`${o.subject.givenName} ${o.subject.surname}`);
   const steps = [
     tr('guide.step1'),
     tr('guide.step2', { org: d.orgName }),
     tr('guide.step3', { name }),
     tr('guide.step4'),
-    tr('guide.step5', { theme: l.themeName, eservice: l.eservice }),
+    tr('guide.step5', { theme: plain(l.themeName), eservice: plain(l.eservice) }),
     tr('guide.step6', { from: formatDate(lang, d.defaultFrom), until: formatDate(lang, o.validUntil) }),
     tr('guide.step7'),
   ];
@@ -47,7 +47,7 @@ export function grantGuideCard(tr: Translate, lang: Lang, d: GuideData): Adaptiv
   ];
   if (d.hetu) body.push(container([text(tr('guide.hetuShown', { hetu: d.hetu }), { weight: 'Bolder', fontType: 'Monospace' })], { style: 'warning' }));
   if (d.hetuGone) body.push(text(tr('guide.hetuGone'), { color: 'Attention' }));
-  body.push(facts([[tr('admin.employee'), name], [tr('order.themes'), l.themeName]]));
+  body.push(facts([[tr('admin.employee'), name], [tr('order.themes'), plain(l.themeName)]]));
   body.push({ type: 'Input.Date', id: 'validFrom', label: tr('admin.grantFrom'), value: d.defaultFrom });
   body.push({ type: 'Input.Date', id: 'validUntil', label: tr('admin.grantUntil'), value: o.validUntil });
   if (d.error) body.push(text(d.error, { color: 'Attention', size: 'Small' }));

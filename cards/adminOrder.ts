@@ -3,7 +3,6 @@ import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i
 import type { Order } from '../bot/domain/order';
 import { orderDue } from '../bot/domain/order';
 import type { AvailableVerbs } from '../bot/domain/adminVerbs';
-import { redactHetus } from '../bot/domain/hetu';
 
 export interface AdminOrderView {
   order: Order;
@@ -30,7 +29,7 @@ export function adminOrderCard(tr: Translate, lang: Lang, view: AdminOrderView):
     const items: Element[] = [text(
       `**${plain(l.themeName)}** (${plain(l.eservice)}) — ${tr(l.path === 'existing' ? 'path.existingShort' : 'path.missingShort')}: ${stage}` +
       (l.grantedUntil ? ` (${formatDate(lang, l.grantedFrom ?? '')} – ${formatDate(lang, l.grantedUntil)})` : '') +
-      (l.refusalReason ? ` — ${plain(redactHetus(l.refusalReason))}` : ''), { size: 'Small' })];
+      (l.refusalReason ? ` — ${plain(l.refusalReason)}` : ''), { size: 'Small' })];
     if (verbs.length) {
       items.push({ type: 'ActionSet', actions: verbs.map((verb) => lineAction(tr, o, index, verb)) });
     }
@@ -41,8 +40,8 @@ export function adminOrderCard(tr: Translate, lang: Lang, view: AdminOrderView):
     ...(view.notice ? [text(view.notice, { color: 'Warning', weight: 'Bolder' })] : []),
     heading(tr('admin.newOrder', { number: o.number })),
     facts([
-      [tr('admin.employee'), `${o.subject.givenName} ${o.subject.surname}`],
-      [tr('admin.department'), o.subject.department],
+      [tr('admin.employee'), plain(`${o.subject.givenName} ${o.subject.surname}`)],
+      [tr('admin.department'), plain(o.subject.department)],
       [tr('admin.jobTitle'), o.subject.jobTitle],
       [tr('admin.due'), formatDate(lang, orderDue(o))],
       [tr('admin.validUntil'), formatDate(lang, o.validUntil)],
@@ -50,12 +49,12 @@ export function adminOrderCard(tr: Translate, lang: Lang, view: AdminOrderView):
       [tr('admin.holder'), o.assigneeName ?? tr('admin.nobody')],
     ]),
     container(lineItems, { spacing: 'Small', separator: true }),
-    text(`**${tr('admin.justification')}:** ${plain(redactHetus(o.justification))}`, { size: 'Small', separator: true }),
+    text(`**${tr('admin.justification')}:** ${plain(o.justification)}`, { size: 'Small', separator: true }),
     ...(view.unreachableNames.length ? [text(tr('admin.unreachable', { names: view.unreachableNames.join(', ') }), { color: 'Attention', size: 'Small' })] : []),
   ], actions);
 }
 
 function lineAction(tr: Translate, o: Order, index: number, verb: string): Action {
-  const title = verb === 'grantGuide' ? tr('verb.grantGuide', { theme: o.lines[index].themeName }) : tr(`verb.${verb}` as MessageKey);
+  const title = verb === 'grantGuide' ? tr('verb.grantGuide', { theme: plain(o.lines[index].themeName) }) : tr(`verb.${verb}` as MessageKey);
   return execute(title, `admin.${verb}`, verbData(o, index));
 }

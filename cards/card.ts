@@ -2,6 +2,8 @@
  * Minimal typed Adaptive Card 1.5 building blocks. Builders in this folder take a view model and a translator
  * and return a card; they hold no business rules and call no stores.
  */
+import { redactHetus } from '../bot/domain/hetu';
+
 export type Element = Record<string, unknown> & { type: string };
 export type Action = Record<string, unknown> & { type: 'Action.Submit' | 'Action.Execute' | 'Action.OpenUrl' | 'Action.ShowCard' | 'Action.ToggleVisibility' };
 
@@ -37,7 +39,14 @@ export const submit = (title: string, verb: string, data: Record<string, unknown
 export const execute = (title: string, verb: string, data: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Action =>
   ({ type: 'Action.Execute', title, verb, data, ...extra });
 
-/** Escapes text that users typed so Adaptive Card markdown does not interpret it. */
+/**
+ * Text that people typed, made safe to show: anything shaped like a henkilötunnus is redacted (defence in depth:
+ * the forms already refuse it outside its own field) and Adaptive Card markdown is escaped.
+ */
 export function plain(value: string): string {
-  return value.replace(/([\\*_~`[\]()#>+\-!|{}])/g, '\\$1').replace(/\r?\n/g, '\n\n');
+  return redactHetus(value)
+    .replace(/([\\*_~`[\]])/g, '\\$1') // emphasis, code and links anywhere
+    .replace(/^(\s*)([#>+-])/gm, '$1\\$2') // headings, quotes, bullets only at a line start
+    .replace(/^(\s*\d+)\./gm, '$1\\.') // numbered lists
+    .replace(/\r?\n/g, '\n\n');
 }

@@ -1,4 +1,4 @@
-import { card, heading, text, facts, container, submit, type AdaptiveCard, type Element } from './card';
+import { card, heading, text, facts, container, submit, plain, type AdaptiveCard, type Element } from './card';
 import { formatDate, type Translate, type Lang } from '../bot/i18n';
 import type { Order } from '../bot/domain/order';
 import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../bot/domain/paths';
@@ -6,7 +6,7 @@ import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../bot/domain/paths';
 /** The order confirmation: number, per line the path and the estimate, what happens next, how to follow. */
 export function confirmationCard(tr: Translate, lang: Lang, order: Order, replayed: boolean): AdaptiveCard {
   const lines: Element[] = order.lines.map((line) => container([
-    text(`**${line.themeName}** (${line.eservice})`),
+    text(`**${plain(line.themeName)}** (${plain(line.eservice)})`),
     text(line.path === 'existing'
       ? tr('path.existing', { days: PATH1_WORKING_DAYS })
       : tr('path.missing', { min: PATH2_WEEKS.min, max: PATH2_WEEKS.max }), { size: 'Small' }),

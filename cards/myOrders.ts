@@ -9,7 +9,7 @@ export interface MyOrderRow { order: Order; overdue: boolean }
 /** "Omat tilaukset": every order with status, estimate and an overdue mark; a button per order for details. */
 export function myOrdersCard(tr: Translate, lang: Lang, rows: MyOrderRow[]): AdaptiveCard {
   if (!rows.length) return card([heading(tr('my.title')), text(tr('my.none'))], [submit(tr('menu.order'), 'menuOrder')]);
-  const items: Element[] = rows.slice(0, 30).map(({ order, overdue }) => container([
+  const items: Element[] = rows.slice(0, 20).map(({ order, overdue }) => container([
     { type: 'ColumnSet', columns: [
       { type: 'Column', width: 'stretch', items: [
         text(`**${order.number}** · ${plain(order.subject.givenName)} ${plain(order.subject.surname)}`),
@@ -41,7 +41,7 @@ export function myOrderDetailsCard(tr: Translate, lang: Lang, order: Order, hist
       (l.grantedUntil ? ` – ${formatDate(lang, l.grantedUntil)}` : '') + (l.refusalReason ? ` (${plain(l.refusalReason)})` : ''), { size: 'Small' })),
     text(tr('my.history'), { weight: 'Bolder', separator: true }),
     ...history.slice(-15).map((h) => text(`${formatDate(lang, h.at.slice(0, 10))} ${h.at.slice(11, 16)} — ${historyLabel(tr, h)}` +
-      (h.reason ? `: ${plain(h.reason)}` : ''), { size: 'Small', spacing: 'None' })),
+      (h.reason && SHOWN_REASONS.has(h.action) ? `: ${plain(h.reason)}` : ''), { size: 'Small', spacing: 'None' })),
   ];
   const actions = [];
   if (order.status === 'waitingForInfo' && order.question) {
@@ -60,11 +60,9 @@ export function myOrderDetailsCard(tr: Translate, lang: Lang, order: Order, hist
   return card(body, actions);
 }
 
+/** Actions whose reason is the person's own words, worth showing in the history. */
+const SHOWN_REASONS = new Set(['ask', 'answer', 'reject', 'cancel', 'decline', 'dvvDecision', 'dvvRefusedCascade', 'inviteMeeting']);
+
 function historyLabel(tr: Translate, h: AuditEvent): string {
-  const key = `status.${h.to}` as MessageKey;
-  const stageKey = `stage.${h.to}` as MessageKey;
-  const known = (k: MessageKey): boolean => tr(k) !== k;
-  if (known(stageKey)) return tr(stageKey);
-  if (known(key)) return tr(key);
-  return h.action;
+  return tr(`history.${h.action}` as MessageKey);
 }

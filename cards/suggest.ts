@@ -27,7 +27,7 @@ export interface SuggestionsData {
 export function suggestionsCard(tr: Translate, d: SuggestionsData): AdaptiveCard {
   const body: Element[] = [heading(d.title), subtle(d.basis)];
   if (d.notice) body.push(text(d.notice, { color: 'Attention' }));
-  if (!d.items.length) body.push(text(d.emptyMessage ?? ''));
+  if (!d.items.length && d.emptyMessage) body.push(text(d.emptyMessage));
   for (const item of d.items) {
     body.push(container([
       text(`**${plain(item.name)}** (${plain(item.eservice)})`),

@@ -3,7 +3,7 @@
  * limits. Every field is checked every time (the card is never trusted); errors are message keys per field.
  */
 import type { Theme } from './catalog';
-import { validateHetu, type HetuError } from './hetu';
+import { validateHetu, isHetuLike, type HetuError } from './hetu';
 import { addCalendarDays, helsinkiDate, type IsoDate } from './workdays';
 
 export type FieldError = { key: string; params?: Record<string, string | number> };
@@ -50,6 +50,8 @@ export function validateOrderInput(raw: RawOrderInput, ctx: OrderInputContext):
     const value = str(raw[field]);
     if (!value) { if (required) errors[field] = { key: 'err.required' }; return ''; }
     if (CONTROL.test(value)) errors[field] = { key: 'err.textControl' };
+    // Data minimisation: the code belongs only in its own (encrypted) field, never in text others will read.
+    else if (isHetuLike(value)) errors[field] = { key: 'err.noHetuHere' };
     else if (value.length > max) errors[field] = { key: 'err.tooLong', params: { max } };
     else if (value.length < min) errors[field] = { key: 'err.tooShort', params: { min } };
     return value;

@@ -21,11 +21,14 @@ import { helsinkiDate } from '../domain/workdays';
 import type { MessageKey } from '../i18n';
 import { translator } from '../i18n';
 import { showGlossaryTerm, showGlossaryList } from './glossary';
+import { redactHetus } from '../domain/hetu';
 
 type Data = Record<string, unknown>;
 type VerbHandler = (deps: HandlerDeps, turn: Turn, data: Data) => Promise<AdaptiveCard>;
 
 const str = (v: unknown, max = 2000): string => (typeof v === 'string' ? v.trim().slice(0, max) : '');
+/** Free text people type (questions, reasons): a henkilötunnus typed by mistake is redacted before it is stored or shown. */
+const freeText = (v: unknown, max = 2000): string => redactHetus(str(v, max));
 const lineOf = (data: Data): number => (typeof data.line === 'number' ? data.line : Number.parseInt(String(data.line ?? '-1'), 10));
 const isoDate = (v: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));
 
@@ -69,7 +72,7 @@ function withInput(verb: string, field: string, input: (turn: Turn) => Record<st
     const order = await load(deps, data);
     if (!order) return noticeCard(turn.tr('common.expiredCard'));
     const line = data.line === undefined ? undefined : lineOf(data);
-    const value = str(data[field]);
+    const value = freeText(data[field]);
     if (!data.submit) return verbInputCard(turn.tr, order, verb, { ...input(turn), id: field } as never, line);
     const problem = validate(value, turn);
     if (problem) return verbInputCard(turn.tr, order, verb, { ...input(turn), id: field, value } as never, line, problem);
@@ -138,11 +141,11 @@ export const adminVerbHandlers: Record<string, VerbHandler> = {
   'admin.dvvRefused': withInput('dvvRefused', 'reason', multiline('admin.refusalReason'), required, async (deps, turn, data, reason) =>
     recordDvvDecision(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), granted: false, reason, shownVersion: str(data.v) })),
   'manager.approve': async (deps, turn, data) => decisionAnswer(deps, turn, await decideAsManager(deps, {
-    actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), approve: true, reason: str(data.reason, 500), shownVersion: str(data.v) }), 'verb.approve'),
+    actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), approve: true, reason: freeText(data.reason, 500), shownVersion: str(data.v) }), 'verb.approve'),
   'manager.decline': async (deps, turn, data) => {
     if (!str(data.reason)) return noticeCard(turn.tr('admin.reasonRequired'), 'Attention');
     return decisionAnswer(deps, turn, await decideAsManager(deps, {
-      actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), approve: false, reason: str(data.reason, 500), shownVersion: str(data.v) }), 'verb.decline');
+      actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), approve: false, reason: freeText(data.reason, 500), shownVersion: str(data.v) }), 'verb.decline');
   },
   'signatory.sign': async (deps, turn, data) => decisionAnswer(deps, turn, await signApplication(deps, {
     actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), shownVersion: str(data.v) }), 'signature.done'),
@@ -173,7 +176,7 @@ export function buildDigest(deps: HandlerDeps, lang: Turn['lang'], orders: Order
   const today = helsinkiDate(now);
   const rows = orders.map((o) => ({
     number: o.number,
-    subject: `${o.subject.givenName} ${o.subject.surname}`,
+    subject: redactHetus(`${o.subject.givenName} ${o.subject.surname}`),
     days: Math.floor((now.getTime() - Date.parse(o.createdAt)) / 86_400_000),
     path: o.lines.some((l) => l.path === 'missing') ? tr('path.missingShort') : tr('path.existingShort'),
     status: tr(`status.${o.status}` as MessageKey),

@@ -10,6 +10,7 @@ import { cancelOrder } from '../services/cancelOrder';
 import { answerQuestion } from '../services/answerQuestion';
 import type { TransitionResult } from '../services/transition';
 import type { MessageKey } from '../i18n';
+import { redactHetus } from '../domain/hetu';
 
 /** Orders the user made or that are for them, newest first, each once. */
 async function ordersOf(deps: HandlerDeps, userId: string): Promise<Order[]> {
@@ -36,17 +37,17 @@ export async function showOrderDetails(deps: HandlerDeps, turn: Turn, data: Reco
     return noticeCard(turn.tr('common.notAllowed'), 'Attention');
   }
   const history = await deps.orders.auditTrail(orderId);
-  return myOrderDetailsCard(turn.tr, turn.lang, stored.order, history.filter((h) => !h.action.startsWith('denied') && h.action !== 'revealHetu'), notice);
+  return myOrderDetailsCard(turn.tr, turn.lang, stored.order, history.filter((h) => !h.action.startsWith('denied') && h.action !== 'revealHetu' && h.action !== 'overdueReminder'), notice);
 }
 
 export async function cancelMyOrder(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard> {
-  const reason = typeof data.reason === 'string' ? data.reason.trim().slice(0, 500) : '';
+  const reason = typeof data.reason === 'string' ? redactHetus(data.reason.trim().slice(0, 500)) : '';
   const result = await cancelOrder(deps, { actor: await actorOf(deps, turn.userId), orderId: String(data.orderId ?? ''), reason });
   return afterTransition(deps, turn, data, result, (o) => turn.tr('my.cancelled', { number: o.number }));
 }
 
 export async function answerMyOrder(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard> {
-  const answer = typeof data.answer === 'string' ? data.answer.trim().slice(0, 2000) : '';
+  const answer = typeof data.answer === 'string' ? redactHetus(data.answer.trim().slice(0, 2000)) : '';
   if (!answer) return showOrderDetails(deps, turn, data, undefined);
   const result = await answerQuestion(deps, { actor: await actorOf(deps, turn.userId), orderId: String(data.orderId ?? ''), answer });
   return afterTransition(deps, turn, data, result, () => turn.tr('my.answered'));

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: load test of the bot on this machine (see docs TOOLCHAIN.md, "Load test").
+ * `npm run bench`: load test of the bot on this machine (the design's TOOLCHAIN.md, "Load test").
  *
  * Three processes share the cores, as in the measurements the design quotes: this one (orchestrator + the bot
  * under test: the app or the bare botbuilder echo bot), a load generator (autocannon) and the dummy connector
@@ -160,7 +160,7 @@ class Child {
   async stop(): Promise<void> {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    this.proc.disconnect();
+    if (this.proc.connected) this.proc.disconnect();
     // Disconnecting ends the child (it exits on 'disconnect'); the kill is only for one that hangs.
     const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
     await exited;
@@ -408,9 +408,14 @@ function isoDateInDays(days: number): string {
 }
 
 async function main(): Promise<void> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => console.error('bench cleanup:', err));
+  };
   const watchdog = setTimeout(() => {
     console.error(`bench: still running after ${WATCHDOG_MS / 60_000} min; giving up.`);
-    process.exit(1);
+    // Azurite is a plain child process: stop it (and the roles) before leaving, but never wait long for that.
+    void Promise.race([cleanup(), new Promise((r) => setTimeout(r, 10_000))]).finally(() => process.exit(1));
   }, WATCHDOG_MS);
   watchdog.unref();
 
@@ -425,10 +430,6 @@ async function main(): Promise<void> {
   type App = Awaited<ReturnType<typeof startApp>>;
 
   const started = Date.now();
-  const cleanups: Array<() => Promise<void>> = [];
-  const cleanup = async (): Promise<void> => {
-    for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error('bench cleanup:', err));
-  };
   let failed = false;
   try {
     const azurite = await startAzurite({ port: await freePort() });

@@ -89,7 +89,9 @@ describe('tenant, manager approval, SLA watch, retention and audit export', func
     });
 
     it('the audit export writes every transition as CSV and never a henkilötunnus', async () => {
-      const order = await submit(bot, PEOPLE.mikko, validOrder({ themes: 'palkkatietojen-katselu', justification: 'Tarvitsen tätä; tunnukseni on 010594Y9032.' }));
+      const refused = await bot.execute(PEOPLE.mikko, 'orderSubmit', validOrder({ themes: 'palkkatietojen-katselu', justification: 'Tarvitsen tätä; tunnukseni on 010594Y9032.' }));
+      assert.match(cardText(refused), /Älä kirjoita henkilötunnusta tähän kenttään/, 'a code in free text is refused at the form');
+      const order = await submit(bot, PEOPLE.mikko, validOrder({ themes: 'palkkatietojen-katselu' }));
       const channel = { id: `${ADMIN_CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT };
       const form = await bot.execute(PEOPLE.eija, 'admin.reject', { orderId: order.id, v: order.updatedAt }, channel);
       await bot.execute(PEOPLE.eija, 'admin.reject', { ...actionData(form, 'admin.reject'), reason: 'Virheellinen tilaus 010594Y9032' }, channel);
