@@ -8,7 +8,7 @@ import { openOrderForm, searchInOrderForm, submitOrderForm } from './handlers/or
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder } from './handlers/myOrders';
 import { answerText, showGlossaryList } from './handlers/glossary';
 import { showSuggestions, orderSuggested, browseMap } from './handlers/suggest';
-import { adminVerbHandlers, showOpenOrders, showChannelHelp, toggleHeldCard, toggleHeld } from './handlers/admin';
+import { adminVerbHandlers, showOrderByNumber, showOpenOrders, showChannelHelp, toggleHeldCard, toggleHeld } from './handlers/admin';
 import type { AdaptiveCard } from '../cards/card';
 
 type Data = Record<string, unknown>;
@@ -49,6 +49,7 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
         case 'suggest': await sendCard(ctx, await showSuggestions(deps, turn, {})); return;
         case 'glossaryList': await sendCard(ctx, await showGlossaryList(deps, turn)); return;
         case 'language': return changeLanguage(deps, turn, intent.value);
+        case 'showOrder': await sendCard(ctx, await showOrderByNumber(deps, turn, intent.number)); return;
         case 'catalogAdmin': await sendCard(ctx, await toggleHeldCard(deps, turn)); return;
         case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
         case 'help': await sendCard(ctx, inChannel ? showChannelHelp(turn) : noticeCard(turn.tr('menu.intro'))); if (!inChannel) await showMenu(deps, turn); return;

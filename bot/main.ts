@@ -42,6 +42,8 @@ export interface StartOptions {
   /** A credential for AZURE_TABLES_ACCOUNT_URL / Key Vault / Graph (tests supply one); default DefaultAzureCredential. */
   credential?: TokenCredential;
   dispatcherPollMs?: number;
+  /** Extra CA for Table Storage over TLS (tests with a self-signed Azurite; production uses the system store). */
+  tablesCa?: string | Buffer;
   /** Background jobs (SLA watch, retention) on: default true. */
   jobs?: boolean;
 }
@@ -74,7 +76,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   } else {
     access = { kind: 'accountUrl', url: config.storage.url, credential };
   }
-  const tables = new Tables(access, config.storage.prefix);
+  const tables = new Tables(access, config.storage.prefix, options.tablesCa ? { ca: options.tablesCa } : undefined);
   try {
     await tables.ensure(TABLES);
   } catch (err) {

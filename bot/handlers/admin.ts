@@ -21,6 +21,7 @@ import { helsinkiDate } from '../domain/workdays';
 import type { MessageKey } from '../i18n';
 import { translator } from '../i18n';
 import { showGlossaryTerm, showGlossaryList } from './glossary';
+import { showOrderDetails } from './myOrders';
 import { redactHetus } from '../domain/hetu';
 
 type Data = Record<string, unknown>;
@@ -161,6 +162,23 @@ function decisionAnswer(_deps: HandlerDeps, turn: Turn, result: TransitionResult
     case 'notFound': return noticeCard(turn.tr('common.expiredCard'));
     default: return noticeCard(turn.tr('admin.invalid'));
   }
+}
+
+/**
+ * An order number typed in a chat ("VB-2026-00042"): in the administrators' channel (whose members see every
+ * order card anyway) and for administrators anywhere, the order's channel card with its buttons (each button is
+ * still authorized when clicked); the requester or the subject get their details; anyone else a polite refusal.
+ */
+export async function showOrderByNumber(deps: HandlerDeps, turn: Turn, number: string): Promise<AdaptiveCard> {
+  const order = await deps.orders.findByNumber(number);
+  if (!order) return noticeCard(turn.tr('common.expiredCard'));
+  const actor = await actorOf(deps, turn.userId);
+  const channelData = turn.ctx.activity.channelData as { channel?: { id?: string } } | undefined;
+  const inAdminChannel = deps.config.adminChannel.channelId !== undefined && channelData?.channel?.id === deps.config.adminChannel.channelId;
+  if (actor.isAdministrator || inAdminChannel) return renderAdminCard({ directory: deps.directory, users: deps.users, adminLang: turn.lang }, order);
+  if (order.requesterId === turn.userId || order.subject.id === turn.userId) return showOrderDetails(deps, turn, { orderId: order.id });
+  turn.log.warn({ orderId: order.id }, 'order lookup by number refused');
+  return noticeCard(turn.tr('common.notAllowed'), 'Attention');
 }
 
 /** "avoimet" in the channel: open orders by age and path (administrators only). */

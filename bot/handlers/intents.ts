@@ -9,6 +9,7 @@ export type Intent =
   | { kind: 'openOrders' }
   | { kind: 'help' }
   | { kind: 'catalogAdmin' }
+  | { kind: 'showOrder'; number: string }
   | { kind: 'text'; text: string };
 
 const norm = (s: string): string => s.toLowerCase().normalize('NFKC').replace(/[!?.,]+$/g, '').replace(/\s+/g, ' ').trim();
@@ -29,5 +30,7 @@ export function recognise(raw: string): Intent {
   const lang = /^(kieli|språk|language|lang)(?:\s+(\S+))?$/.exec(text);
   if (lang) return { kind: 'language', value: lang[2] };
   for (const [re, intent] of EXACT) if (re.test(text)) return intent;
+  const number = /\bvb-(\d{4})-(\d{1,7})\b/i.exec(text);
+  if (number) return { kind: 'showOrder', number: `VB-${number[1]}-${number[2].padStart(5, '0')}` };
   return { kind: 'text', text: raw.trim() };
 }

@@ -104,8 +104,15 @@ export class OutboxDispatcher {
     const records = await this.o.store.pendingMessages(lease.orderId);
     let remaining = records.length;
     let nextAttempt = 0;
+    // Messages to one destination keep their order: once one waits, later ones to the same place wait too.
+    // Other destinations go on (an unreachable manager must not hold up the channel card).
+    const waiting = new Set<string>();
+    const later = (at: number) => { nextAttempt = nextAttempt === 0 ? at : Math.min(nextAttempt, at); };
     for (const record of records) {
-      if (Date.parse(record.notBefore) > this.now()) { nextAttempt = Date.parse(record.notBefore); break; }
+      const destination = destinationOf(record);
+      if (waiting.has(destination)) continue;
+      const due = Date.parse(record.notBefore);
+      if (due > this.now()) { waiting.add(destination); later(due); continue; }
       const stored = await this.o.orders.get(record.orderId);
       if (!stored) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
       try {
@@ -114,11 +121,10 @@ export class OutboxDispatcher {
         delivered++;
         remaining--;
       } catch (err) {
-        const e = toDeliveryError(err);
-        const outcome = await this.onFailure(record, stored.order, e);
+        const outcome = await this.onFailure(record, stored.order, toDeliveryError(err));
         if (outcome === 'final') { remaining--; continue; }
-        nextAttempt = outcome;
-        break; // keep the order's messages in sequence: later ones wait for this one
+        waiting.add(destination);
+        later(outcome);
       }
     }
     await this.o.store.release(lease, remaining, nextAttempt);
@@ -156,7 +162,10 @@ export class OutboxDispatcher {
   /** 'final' when the message will never be retried, else the time of the next attempt. */
   private async onFailure(record: OutboxRecord, order: Order, e: DeliveryError): Promise<'final' | number> {
     const summary = `${e.status || 'error'}: ${e.message}`;
-    if (e.status === 403 || (e.status === 404 && record.message.kind === 'personal')) {
+    // 403: blocked or uninstalled, final at once. 404 on a personal chat: the conversation is not (yet) there;
+    // retried a few times (it may be being created), then treated like 403.
+    const notFoundFinal = e.status === 404 && (record.message.kind === 'personal' || record.message.kind === 'actionCard') && record.attempts + 1 >= 12;
+    if (e.status === 403 || notFoundFinal) {
       await this.o.store.failed(record, summary);
       const recipient = 'recipientId' in record.message ? record.message.recipientId : undefined;
       if (recipient) {
@@ -176,6 +185,8 @@ export class OutboxDispatcher {
     if (e.status === 429) {
       delay = e.retryAfterMs ?? 1000;
       this.limiter.pause(delay);
+    } else if (e.status === 404) {
+      delay = Math.min(30_000, 2000 * (record.attempts + 1));
     } else {
       delay = e.retryAfterMs ?? Math.min(300_000, 1000 * 2 ** record.attempts);
     }
@@ -186,6 +197,12 @@ export class OutboxDispatcher {
   }
 
   private now(): number { return (this.o.now ?? Date.now)(); }
+}
+
+/** Where a message goes: the channel (card and thread) or one person. */
+function destinationOf(record: OutboxRecord): string {
+  const m = record.message;
+  return m.kind === 'personal' || m.kind === 'actionCard' ? `user:${m.recipientId}` : 'channel';
 }
 
 function errorSummary(err: unknown): string {

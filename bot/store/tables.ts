@@ -11,7 +11,7 @@ export class Tables {
   private readonly clients = new Map<string, TableClient>();
   readonly service: TableServiceClient;
 
-  constructor(private readonly access: TableAccess, readonly prefix = '') {
+  constructor(private readonly access: TableAccess, readonly prefix = '', private readonly tls?: { ca?: string | Buffer }) {
     this.service = access.kind === 'connectionString'
       ? TableServiceClient.fromConnectionString(access.connectionString, this.options())
       : new TableServiceClient(access.url, access.credential, this.options());
@@ -39,7 +39,7 @@ export class Tables {
     const insecure = this.access.kind === 'connectionString' && /http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(this.access.connectionString)
       || this.access.kind === 'connectionString' && /UseDevelopmentStorage=true/i.test(this.access.connectionString)
       || this.access.kind === 'accountUrl' && /^http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(this.access.url);
-    return { allowInsecureConnection: insecure, retryOptions: { maxRetries: 3 } };
+    return { allowInsecureConnection: insecure, retryOptions: { maxRetries: 3 }, ...(this.tls ? { tlsOptions: this.tls } : {}) };
   }
 }
 

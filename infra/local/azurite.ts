@@ -26,12 +26,18 @@ export interface AzuriteOptions {
   location?: string;
   /** Where Azurite's own output goes; default: discarded. */
   logFile?: string;
+  /** HTTPS with this PEM certificate and key, and Entra-style bearer tokens (oauth basic): production-like access. */
+  https?: { cert: string; key: string; oauth: boolean };
 }
 
 /** Starts Azurite's table service (telemetry off) and resolves once it accepts connections. */
 export async function startAzurite(options: AzuriteOptions): Promise<AzuriteHandle> {
   const main = require.resolve('azurite/dist/src/table/main.js');
   const args = [main, '--disableTelemetry', '--tableHost', '127.0.0.1', '--tablePort', String(options.port), '--skipApiVersionCheck'];
+  if (options.https) {
+    args.push('--cert', options.https.cert, '--key', options.https.key);
+    if (options.https.oauth) args.push('--oauth', 'basic');
+  }
   if (options.location) {
     fs.mkdirSync(options.location, { recursive: true });
     args.push('--location', options.location);

@@ -29,6 +29,18 @@ export interface PlaygroundHandle {
 /** The env var that local scripts read for the playground port; named in errors so people know what to change. */
 export const PLAYGROUND_PORT_ENV = 'PLAYGROUND_PORT';
 
+/** The tool's own default port. */
+export const DEFAULT_PLAYGROUND_PORT = 56150;
+
+/** The port from PLAYGROUND_PORT, else the tool's default; rejects junk so a typo does not pick a random port. */
+export function playgroundPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[PLAYGROUND_PORT_ENV];
+  if (raw === undefined || raw === '') return DEFAULT_PLAYGROUND_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${PLAYGROUND_PORT_ENV}="${raw}" is not a TCP port`);
+  return port;
+}
+
 const LISTENING = /Listening on (\d+)/;
 
 /**
@@ -57,8 +69,8 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       M365_AGENTS_PLAYGROUND_LOGFILE: path.resolve(opts.logFile),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Own process group, so stop() can signal the tool and anything it spawned in one go.
-    detached: true,
+    // Not detached: Ctrl-C in a terminal reaches the tool too. 0.2.28 spawns no children of its own
+    // (checked with --disable-telemetry and TEAMSAPPTESTER_BROWSER=none), so killing it kills everything.
   });
   const handle = makeHandle(child, opts.port);
   const timeoutMs = opts.startTimeoutMs ?? 30_000;
@@ -90,30 +102,32 @@ export async function restartPlaygroundAs(
 }
 
 function makeHandle(child: ChildProcess, port: number): PlaygroundHandle {
+  const alive = () => child.exitCode === null && child.signalCode === null;
   const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    if (!alive()) resolve();
     else child.once('exit', () => resolve());
   });
+  // If the parent exits without stop() (mocha --exit after a failing hook), do not leave the port taken.
+  const onParentExit = () => { if (alive()) child.kill('SIGKILL'); };
+  process.once('exit', onParentExit);
+  let stopping: Promise<void> | undefined;
   return {
     port,
     url: `http://127.0.0.1:${port}/`,
     process: child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        signalGroup(child, 'SIGTERM');
-        const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(killer);
-      }
-      // The tool's children (if any) share its group; make sure none outlive it.
-      signalGroup(child, 'SIGKILL');
+    stop() {
+      stopping ??= (async () => {
+        if (alive()) {
+          child.kill('SIGTERM');
+          const killer = setTimeout(() => { if (alive()) child.kill('SIGKILL'); }, 5_000);
+          await exited;
+          clearTimeout(killer);
+        }
+        process.removeListener('exit', onParentExit);
+      })();
+      return stopping;
     },
   };
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try { process.kill(-child.pid, signal); } catch { /* group already gone */ }
 }
 
 /** Resolves with the port from the "Listening on N" line; rejects if the tool exits or stays silent. */
