@@ -4,8 +4,8 @@ import { suggestionsCard, mapBrowseCard, type SuggestionView } from '../../cards
 import { openOrderForm } from './order';
 import type { DirectoryUser } from '../../graph/directory';
 import { SCOPE_TYPES, type ScopeType } from '../domain/catalog';
-import { isOpen } from '../domain/order';
 import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../domain/paths';
+import { OPEN_STATUSES } from '../domain/order';
 import { helsinkiDate } from '../domain/workdays';
 import { formatDate } from '../i18n';
 
@@ -23,7 +23,7 @@ async function personFor(deps: HandlerDeps, turn: Turn, requestedId: unknown): P
 export async function showSuggestions(deps: HandlerDeps, turn: Turn, data: Data, notice?: string): Promise<AdaptiveCard> {
   const { person, reports } = await personFor(deps, turn, data.reportId ?? data.forUserId);
   const [map, themes, grants, orders] = await Promise.all([
-    deps.catalog.mandateMap(), deps.catalog.themes(), deps.grants.listFor(person.id), deps.orders.listBySubject(person.id),
+    deps.catalog.mandateMap(), deps.catalog.themes(), deps.grants.listFor(person.id), deps.orders.subjectSummaries(person.id),
   ]);
   const today = helsinkiDate(deps.now());
   const items: SuggestionView[] = [];
@@ -31,7 +31,7 @@ export async function showSuggestions(deps: HandlerDeps, turn: Turn, data: Data,
     const theme = themes.get(s.themeId);
     if (!theme) continue;
     const held = grants.find((g) => g.themeId === theme.id && g.validUntil >= today);
-    const open = orders.find((o) => isOpen(o) && o.lines.some((l) => l.themeId === theme.id && !['granted', 'dvvRefused', 'closed'].includes(l.stage)));
+    const open = orders.find((o) => (OPEN_STATUSES as readonly string[]).includes(o.status) && o.openThemeIds.includes(theme.id));
     let status: string;
     let orderable = false;
     if (held) status = turn.tr('suggest.status.held', { date: formatDate(turn.lang, held.validUntil) });

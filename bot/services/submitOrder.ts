@@ -37,18 +37,22 @@ export function orderIdFor(requesterId: string, token: string): string {
 export async function submitOrder(deps: Deps, props: SubmitOrderProps): Promise<SubmitOrderResult> {
   const { requester, subject, input, token } = props;
   const id = orderIdFor(requester.id, token);
-  const existing = await deps.orders.get(id);
+  const [existing, themes, summaries, grants] = await Promise.all([
+    deps.orders.get(id), deps.catalog.themes(), deps.orders.subjectSummaries(subject.id), deps.grants.listFor(subject.id),
+  ]);
   if (existing) return { kind: 'replayed', order: existing.order };
 
   const now = deps.now();
   const today = helsinkiDate(now);
-  const themes = await deps.catalog.themes();
-  const [subjectOrders, grants] = await Promise.all([deps.orders.listBySubject(subject.id), deps.grants.listFor(subject.id)]);
+  // Index rows say which orders hold which themes open; only those few are read to confirm (rows are written
+  // just before their order's transaction, so a row may speak of an order that never committed).
+  const candidates = summaries.filter((s) => s.openThemeIds.some((t) => input.themeIds.includes(t)));
+  const subjectOrders = (await Promise.all(candidates.map((s) => deps.orders.get(s.orderId)))).filter((x) => x !== undefined).map((x) => x.order);
   const duplicates: FieldError[] = [];
   const clashing: Order[] = [];
   for (const themeId of input.themeIds) {
     const name = themes.get(themeId)?.name.fi ?? themeId;
-    const open = subjectOrders.find((o) => isOpen(o) && o.lines.some((l) => l.themeId === themeId && l.stage !== 'dvvRefused'));
+    const open = subjectOrders.find((o) => isOpen(o) && o.lines.some((l) => l.themeId === themeId && !['granted', 'dvvRefused', 'closed'].includes(l.stage)));
     if (open) { duplicates.push({ key: 'err.duplicateOpen', params: { theme: name, number: open.number } }); clashing.push(open); continue; }
     const held = grants.find((g) => g.themeId === themeId && g.validUntil >= today);
     if (held) duplicates.push({ key: 'err.duplicateHeld', params: { theme: name, until: held.validUntil } });

@@ -73,9 +73,17 @@ export class CatalogStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** The current catalog (frozen: do not mutate), from memory when read less than cacheMs ago. */
+  /**
+   * The current catalog (frozen: do not mutate), from memory. Once the cache is older than cacheMs the cached
+   * value is still served while one background check reads the pointer and reloads only if the version
+   * changed, so a hot turn never waits for a catalog reload.
+   */
   load(): Promise<VersionedCatalog> {
     if (this.cache && this.now() - this.cache.at < this.cacheMs) return Promise.resolve(this.cache.value);
+    if (this.cache) {
+      this.revalidate(this.cache.value);
+      return Promise.resolve(this.cache.value);
+    }
     if (!this.inflight) {
       const generation = this.generation;
       const read = this.readCurrent().then((value) => {
@@ -89,6 +97,24 @@ export class CatalogStore {
       read.then(settle, settle);
     }
     return this.inflight;
+  }
+
+  private revalidate(current: VersionedCatalog): void {
+    if (this.inflight) return;
+    const generation = this.generation;
+    const read = (async () => {
+      const pointer = await this.readPointer();
+      if ((pointer?.version ?? 0) === current.version) return current;
+      return this.readCurrent();
+    })().then((value) => {
+      if (generation === this.generation) this.remember(value);
+      return value;
+    });
+    const settle = (): void => {
+      if (this.inflight === read) this.inflight = undefined;
+    };
+    this.inflight = read;
+    read.then(settle, settle);
   }
 
   /** Forgets the cached catalog; the next load() reads storage. */

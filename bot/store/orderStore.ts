@@ -16,6 +16,15 @@ export class ConcurrencyError extends Error {
   constructor(readonly orderId: string) { super(`Order ${orderId} was changed by someone else`); this.name = 'ConcurrencyError'; }
 }
 
+/** What an index row says about an order, enough for duplicate checks and statuses without loading it. */
+export interface OrderSummary {
+  orderId: string;
+  number: string;
+  status: string;
+  /** Themes on lines still in progress. */
+  openThemeIds: string[];
+}
+
 export interface OrderStore {
   get(orderId: string): Promise<StoredOrder | undefined>;
   /** Creates the order with its audit event and outbox in one transaction; 'exists' when the id is taken (a replay). */
@@ -24,6 +33,8 @@ export interface OrderStore {
   update(order: Order, etag: string, audit: AuditEvent[], outbox: OutboxMessage[]): Promise<string>;
   listByRequester(userId: string): Promise<Order[]>;
   listBySubject(userId: string): Promise<Order[]>;
+  /** The subject's orders as their index rows describe them (one query, no order reads). */
+  subjectSummaries(userId: string): Promise<OrderSummary[]>;
   listOpen(): Promise<Order[]>;
   listWaitingForTheme(themeId: string): Promise<Order[]>;
   findByNumber(number: string): Promise<Order | undefined>;
@@ -37,6 +48,13 @@ export interface OrderStore {
 }
 
 interface IndexRow { partitionKey: string; rowKey: string }
+
+const LINE_DONE = ['granted', 'dvvRefused', 'closed'];
+/** The summary fields every index row of an order carries (refreshed on each change). */
+function summaryFields(order: Order): Record<string, string> {
+  const open = isOpen(order) ? order.lines.filter((l) => l.themeId && !LINE_DONE.includes(l.stage)).map((l) => l.themeId as string) : [];
+  return { number: order.number, status: order.status, openThemes: open.join(','), createdAt: order.createdAt };
+}
 
 /** The pointer entities an order of this state needs: derived from the order, never kept by hand. */
 export function indexRowsFor(order: Order): IndexRow[] {
@@ -60,7 +78,11 @@ export class TableOrderStore implements OrderStore {
   private readonly counters: TableClient;
   private readonly outboxIndex: TableClient;
 
-  constructor(tables: Tables) {
+  /** How many order numbers one reservation takes (1 = strictly consecutive numbers, slower under load). */
+  private readonly numberBlock: number;
+
+  constructor(tables: Tables, options: { numberBlock?: number } = {}) {
+    this.numberBlock = options.numberBlock ?? 10;
     this.orders = tables.client('orders');
     this.index = tables.client('orderIndex');
     this.counters = tables.client('counters');
@@ -78,8 +100,7 @@ export class TableOrderStore implements OrderStore {
   }
 
   async create(order: Order, audit: AuditEvent[], outbox: OutboxMessage[]): Promise<'created' | 'exists'> {
-    await this.upsertIndex(indexRowsFor(order), order.id);
-    if (outbox.length) await this.touchOutboxIndex(order.id);
+    await Promise.all([this.upsertIndex(indexRowsFor(order), order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
     const actions: TransactionAction[] = [['create', encodeOrder(order)], ...this.appendActions(order.id, audit, outbox)];
     try {
       await this.orders.submitTransaction(actions);
@@ -94,8 +115,7 @@ export class TableOrderStore implements OrderStore {
     const before = await this.get(order.id);
     const oldRows = before ? indexRowsFor(before.order) : [];
     const newRows = indexRowsFor(order);
-    await this.upsertIndex(newRows, order.id);
-    if (outbox.length) await this.touchOutboxIndex(order.id);
+    await Promise.all([this.upsertIndex(newRows, order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
     const actions: TransactionAction[] = [
       ['update', encodeOrder(order), 'Replace', { etag }],
       ...this.appendActions(order.id, audit, outbox),
@@ -117,6 +137,15 @@ export class TableOrderStore implements OrderStore {
 
   listByRequester(userId: string): Promise<Order[]> { return this.listIndexed(indexPartition.requester(userId)); }
   listBySubject(userId: string): Promise<Order[]> { return this.listIndexed(indexPartition.subject(userId)); }
+
+  async subjectSummaries(userId: string): Promise<OrderSummary[]> {
+    const out: OrderSummary[] = [];
+    const filter = odata`PartitionKey eq ${indexPartition.subject(userId)}`;
+    for await (const e of this.index.listEntities<{ orderId: string; number?: string; status?: string; openThemes?: string }>({ queryOptions: { filter } })) {
+      out.push({ orderId: e.orderId, number: e.number ?? '', status: e.status ?? '', openThemeIds: (e.openThemes ?? '').split(',').filter(Boolean) });
+    }
+    return out;
+  }
   async listOpen(): Promise<Order[]> { return (await this.listIndexed(indexPartition.open)).filter(isOpen); }
   async listWaitingForTheme(themeId: string): Promise<Order[]> {
     const orders = await this.listIndexed(indexPartition.theme(safeKey(themeId)));
@@ -150,19 +179,44 @@ export class TableOrderStore implements OrderStore {
     if (audit.length) await this.orders.submitTransaction(this.appendActions(orderId, audit, []));
   }
 
+  /**
+   * Order numbers come from a shared counter entity, reserved in blocks: one ETag-guarded write per block
+   * instead of per order, so concurrent submits (and instances) do not queue on one entity. Numbers stay
+   * unique; an instance that stops leaves the rest of its block unused (gaps are allowed).
+   */
   async nextSequence(year: number): Promise<number> {
+    for (;;) {
+      const block = this.blocks.get(year);
+      if (block && block.next <= block.end) return block.next++;
+      this.reserving.set(year, this.reserving.get(year) ?? this.reserveBlock(year).finally(() => this.reserving.delete(year)));
+      const reserved = await this.reserving.get(year);
+      const current = this.blocks.get(year);
+      if (reserved && (!current || current.next > current.end)) this.blocks.set(year, reserved);
+    }
+  }
+
+  private readonly blocks = new Map<number, { next: number; end: number }>();
+  private readonly reserving = new Map<number, Promise<{ next: number; end: number }>>();
+
+  private async reserveBlock(year: number): Promise<{ next: number; end: number }> {
+    const last = await this.advanceCounter(year, this.numberBlock);
+    return { next: last - this.numberBlock + 1, end: last };
+  }
+
+  /** Moves the year's counter forward by `by`; returns the new value. */
+  private async advanceCounter(year: number, by: number): Promise<number> {
     const key = String(year);
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
         const row = await this.counters.getEntity<{ value: number }>('orderNumber', key);
-        const next = Number(row.value) + 1;
+        const next = Number(row.value) + by;
         await this.counters.updateEntity({ partitionKey: 'orderNumber', rowKey: key, value: next }, 'Replace', { etag: row.etag });
         return next;
       } catch (err) {
         if (isStatus(err, 404)) {
           try {
-            await this.counters.createEntity({ partitionKey: 'orderNumber', rowKey: key, value: 1 });
-            return 1;
+            await this.counters.createEntity({ partitionKey: 'orderNumber', rowKey: key, value: by });
+            return by;
           } catch (createErr) {
             if (!isStatus(createErr, 409)) throw createErr;
           }
@@ -186,8 +240,9 @@ export class TableOrderStore implements OrderStore {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  private async upsertIndex(rows: IndexRow[], orderId: string): Promise<void> {
-    await Promise.all(rows.map((r) => this.index.upsertEntity({ ...r, orderId }, 'Replace')));
+  private async upsertIndex(rows: IndexRow[], order: Order): Promise<void> {
+    const fields = summaryFields(order);
+    await Promise.all(rows.map((r) => this.index.upsertEntity({ ...r, orderId: order.id, ...fields }, 'Replace')));
   }
 
   /** Marks the order's partition as having outbox messages to deliver (before and after the commit; see notify/dispatcher). */
