@@ -50,7 +50,11 @@ export class OutboxDispatcher {
     this.limiter = o.limiter ?? new RateLimiter();
   }
 
+  /** Set once start() ran: a dispatcher used only through runOnce() (tests, tools) is never "stopping". */
+  private started = false;
+
   start(): void {
+    this.started = true;
     this.stopped = false;
     this.schedule(0);
   }
@@ -75,6 +79,7 @@ export class OutboxDispatcher {
     let delivered = 0;
     const partitions = await this.o.store.pendingPartitions();
     for (const p of partitions) {
+      if (this.stopped && this.started) break; // shutting down: leases expire and another instance goes on
       const lease = await this.o.store.tryLease(p, this.instanceId, this.o.leaseMs ?? 60_000, now);
       if (!lease) continue;
       delivered += await this.drain(lease);
@@ -109,6 +114,7 @@ export class OutboxDispatcher {
     const waiting = new Set<string>();
     const later = (at: number) => { nextAttempt = nextAttempt === 0 ? at : Math.min(nextAttempt, at); };
     for (const record of records) {
+      if (this.stopped && this.started) break;
       const destination = destinationOf(record);
       if (waiting.has(destination)) continue;
       const due = Date.parse(record.notBefore);

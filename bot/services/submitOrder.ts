@@ -37,16 +37,21 @@ export function orderIdFor(requesterId: string, token: string): string {
 export async function submitOrder(deps: Deps, props: SubmitOrderProps): Promise<SubmitOrderResult> {
   const { requester, subject, input, token } = props;
   const id = orderIdFor(requester.id, token);
-  const [existing, themes, summaries, grants] = await Promise.all([
-    deps.orders.get(id), deps.catalog.themes(), deps.orders.subjectSummaries(subject.id), deps.grants.listFor(subject.id),
+  const [themes, summaries, grants] = await Promise.all([
+    deps.catalog.themes(), deps.orders.subjectSummaries(subject.id), deps.grants.listFor(subject.id),
   ]);
-  if (existing) return { kind: 'replayed', order: existing.order };
+  // A replay finds its own index row (written before the first attempt's commit); one still in flight is
+  // caught by the create below answering "exists".
+  if (summaries.some((s) => s.orderId === id)) {
+    const existing = await deps.orders.get(id);
+    if (existing) return { kind: 'replayed', order: existing.order };
+  }
 
   const now = deps.now();
   const today = helsinkiDate(now);
   // Index rows say which orders hold which themes open; only those few are read to confirm (rows are written
   // just before their order's transaction, so a row may speak of an order that never committed).
-  const candidates = summaries.filter((s) => s.openThemeIds.some((t) => input.themeIds.includes(t)));
+  const candidates = summaries.filter((s) => s.orderId !== id && s.openThemeIds.some((t) => input.themeIds.includes(t)));
   const subjectOrders = (await Promise.all(candidates.map((s) => deps.orders.get(s.orderId)))).filter((x) => x !== undefined).map((x) => x.order);
   const duplicates: FieldError[] = [];
   const clashing: Order[] = [];
