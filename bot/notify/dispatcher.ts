@@ -113,21 +113,24 @@ export class OutboxDispatcher {
     // Other destinations go on (an unreachable manager must not hold up the channel card).
     const waiting = new Set<string>();
     const later = (at: number) => { nextAttempt = nextAttempt === 0 ? at : Math.min(nextAttempt, at); };
+    // The order is read once per pass (all its messages render from the same state), and again only after
+    // this pass changed it (where the card was posted, who is unreachable).
+    let order = records.length ? (await this.o.orders.get(lease.orderId))?.order : undefined;
     for (const record of records) {
       if (this.stopped && this.started) break;
       const destination = destinationOf(record);
       if (waiting.has(destination)) continue;
       const due = Date.parse(record.notBefore);
       if (due > this.now()) { waiting.add(destination); later(due); continue; }
-      const stored = await this.o.orders.get(record.orderId);
-      if (!stored) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
+      if (!order) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
       try {
-        await this.deliver(record, stored.order);
+        order = await this.deliver(record, order);
         await this.o.store.delivered(record);
         delivered++;
         remaining--;
       } catch (err) {
-        const outcome = await this.onFailure(record, stored.order, toDeliveryError(err));
+        const outcome = await this.onFailure(record, order, toDeliveryError(err));
+        if (outcome === 'final') order = (await this.o.orders.get(lease.orderId))?.order;
         if (outcome === 'final') { remaining--; continue; }
         waiting.add(destination);
         later(outcome);
@@ -137,32 +140,33 @@ export class OutboxDispatcher {
     return delivered;
   }
 
-  private async deliver(record: OutboxRecord, order: Order): Promise<void> {
+  /** Delivers one message; returns the order as it is afterwards (posting the card records where it sits). */
+  private async deliver(record: OutboxRecord, order: Order): Promise<Order> {
     const d = await this.o.render(record, order);
-    if (d.to === 'nobody') return;
+    if (d.to === 'nobody') return order;
     if (d.to === 'channelCard') {
       if (order.adminCard) {
         await this.limiter.acquire(order.adminCard.conversationId);
         await this.o.messenger.updateInChannel(order.adminCard, d.message);
-        return;
+        return order;
       }
       const channelId = this.o.adminChannelId();
       if (!channelId) throw new DeliveryError(0, 60_000, 'administrators\' channel is not known yet');
       await this.limiter.acquire(channelId);
       const post = await this.o.messenger.postToChannel(channelId, d.message);
-      await mutateOrder(this.o.orders, order.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: post } }));
-      return;
+      const saved = await mutateOrder(this.o.orders, order.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: post } }));
+      return saved?.order ?? { ...order, adminCard: post };
     }
     if (d.to === 'thread') {
-      const current = (await this.o.orders.get(order.id))?.order ?? order;
-      if (!current.adminCard) throw new DeliveryError(0, 5_000, 'the order card is not posted yet');
-      await this.limiter.acquire(current.adminCard.conversationId);
-      await this.o.messenger.replyInThread(current.adminCard, d.message);
-      return;
+      if (!order.adminCard) throw new DeliveryError(0, 5_000, 'the order card is not posted yet');
+      await this.limiter.acquire(order.adminCard.conversationId);
+      await this.o.messenger.replyInThread(order.adminCard, d.message);
+      return order;
     }
     const target = await this.o.personalReference(d.userId);
     await this.limiter.acquire(target.reference?.conversation?.id ?? d.userId);
     await this.o.messenger.sendPersonal(target, d.message);
+    return order;
   }
 
   /** 'final' when the message will never be retried, else the time of the next attempt. */

@@ -18,7 +18,7 @@ export async function mutateOrder(orders: OrderStore, orderId: string,
     const m = change(structuredClone(current.order));
     if (!m) return current;
     try {
-      const etag = await orders.update(m.order, current.etag, m.audit ?? [], m.outbox ?? []);
+      const etag = await orders.update(m.order, current.etag, m.audit ?? [], m.outbox ?? [], current.order);
       return { order: m.order, etag };
     } catch (err) {
       if (!(err instanceof ConcurrencyError) || i === attempts - 1) throw err;

@@ -51,7 +51,7 @@ export async function runTransition(deps: Deps, props: TransitionProps, decide: 
     const next: Order = { ...decision.change, updatedAt: now.toISOString() };
     const audit: AuditEvent = { at: now.toISOString(), actorId: props.actor.id, action: props.action, ...decision.audit };
     try {
-      await deps.orders.update(next, etag, [audit], decision.outbox);
+      await deps.orders.update(next, etag, [audit], decision.outbox, order);
       deps.kick();
       return { kind: 'done', order: next };
     } catch (err) {

@@ -29,8 +29,11 @@ export interface OrderStore {
   get(orderId: string): Promise<StoredOrder | undefined>;
   /** Creates the order with its audit event and outbox in one transaction; 'exists' when the id is taken (a replay). */
   create(order: Order, audit: AuditEvent[], outbox: OutboxMessage[]): Promise<'created' | 'exists'>;
-  /** Replaces the order if its ETag still matches, with audit events and outbox in the same transaction. */
-  update(order: Order, etag: string, audit: AuditEvent[], outbox: OutboxMessage[]): Promise<string>;
+  /**
+   * Replaces the order if its ETag still matches, with audit events and outbox in the same transaction.
+   * `previous` is the order as read with that ETag (its index rows are brought up to date only if they change).
+   */
+  update(order: Order, etag: string, audit: AuditEvent[], outbox: OutboxMessage[], previous: Order): Promise<string>;
   listByRequester(userId: string): Promise<Order[]>;
   listBySubject(userId: string): Promise<Order[]>;
   /** The subject's orders as their index rows describe them (one query, no order reads). */
@@ -111,11 +114,13 @@ export class TableOrderStore implements OrderStore {
     }
   }
 
-  async update(order: Order, etag: string, audit: AuditEvent[], outbox: OutboxMessage[]): Promise<string> {
-    const before = await this.get(order.id);
-    const oldRows = before ? indexRowsFor(before.order) : [];
+  async update(order: Order, etag: string, audit: AuditEvent[], outbox: OutboxMessage[], previous: Order): Promise<string> {
+    const oldRows = indexRowsFor(previous);
     const newRows = indexRowsFor(order);
-    await Promise.all([this.upsertIndex(newRows, order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
+    const key = (r: IndexRow) => `${r.partitionKey}\n${r.rowKey}`;
+    const unchanged = JSON.stringify(summaryFields(order)) === JSON.stringify(summaryFields(previous))
+      && newRows.length === oldRows.length && newRows.every((r, i) => key(r) === key(oldRows[i]));
+    await Promise.all([unchanged ? undefined : this.upsertIndex(newRows, order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
     const actions: TransactionAction[] = [
       ['update', encodeOrder(order), 'Replace', { etag }],
       ...this.appendActions(order.id, audit, outbox),
@@ -128,8 +133,8 @@ export class TableOrderStore implements OrderStore {
       if (isStatus(err, 412)) throw new ConcurrencyError(order.id);
       throw err;
     }
-    const keep = new Set(newRows.map((r) => `${r.partitionKey}\n${r.rowKey}`));
-    const stale = oldRows.filter((r) => !keep.has(`${r.partitionKey}\n${r.rowKey}`));
+    const keep = new Set(newRows.map(key));
+    const stale = oldRows.filter((r) => !keep.has(key(r)));
     await Promise.all(stale.map((r) => this.index.deleteEntity(r.partitionKey, r.rowKey).catch(() => undefined)));
     if (outbox.length) await this.touchOutboxIndex(order.id).catch(() => undefined);
     return newEtag;
