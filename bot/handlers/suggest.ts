@@ -22,9 +22,7 @@ async function personFor(deps: HandlerDeps, turn: Turn, requestedId: unknown): P
 /** "Mitä valtuuksia tarvitsen?": the map's suggestions with each theme's status for this person. */
 export async function showSuggestions(deps: HandlerDeps, turn: Turn, data: Data, notice?: string): Promise<AdaptiveCard> {
   const { person, reports } = await personFor(deps, turn, data.reportId ?? data.forUserId);
-  const [map, themes, grants, orders] = await Promise.all([
-    deps.catalog.mandateMap(), deps.catalog.themes(), deps.grants.listFor(person.id), deps.orders.subjectSummaries(person.id),
-  ]);
+  const [map, themes, { grants, orders }] = await Promise.all([deps.catalog.mandateMap(), deps.catalog.themes(), deps.orders.personView(person.id)]);
   const today = helsinkiDate(deps.now());
   const items: SuggestionView[] = [];
   for (const s of map.suggest(person)) {

@@ -37,9 +37,7 @@ export function orderIdFor(requesterId: string, token: string): string {
 export async function submitOrder(deps: Deps, props: SubmitOrderProps): Promise<SubmitOrderResult> {
   const { requester, subject, input, token } = props;
   const id = orderIdFor(requester.id, token);
-  const [themes, summaries, grants] = await Promise.all([
-    deps.catalog.themes(), deps.orders.subjectSummaries(subject.id), deps.grants.listFor(subject.id),
-  ]);
+  const [themes, { orders: summaries, grants }] = await Promise.all([deps.catalog.themes(), deps.orders.personView(subject.id)]);
   // A replay finds its own index row (written before the first attempt's commit); one still in flight is
   // caught by the create below answering "exists".
   if (summaries.some((s) => s.orderId === id)) {

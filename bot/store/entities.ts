@@ -1,5 +1,5 @@
 /** Table/key design, in one place. Every hot query names a PartitionKey. */
-export const TABLES = ['orders', 'orderIndex', 'grants', 'users', 'counters', 'outboxIndex', 'catalog'] as const;
+export const TABLES = ['orders', 'orderIndex', 'people', 'users', 'counters', 'outboxIndex', 'catalog'] as const;
 
 /** orders: PartitionKey = order id; the order, its audit events and its outbox messages share the partition,
  * so a state change, its audit event and its notifications commit in one transaction. */
@@ -8,13 +8,23 @@ export const auditRowKey = (at: string, seq: number): string => `audit|${at}|${S
 export const OUTBOX_PREFIX = 'outbox|';
 export const outboxRowKey = (at: string, seq: number): string => `${OUTBOX_PREFIX}${at}|${String(seq).padStart(3, '0')}`;
 
-/** orderIndex partitions: small pointer entities (RowKey = order id) to find orders other ways than by id. */
+/**
+ * people: PartitionKey = a person's object id. Everything the bot answers about one person in one query:
+ * pointers to their orders (RowKey `order|<id>`, as requester and/or subject, with a status summary) and the
+ * register of mandates they hold (RowKey `grant|<themeId>`).
+ */
+export const personOrderKey = (orderId: string): string => `order|${orderId}`;
+export const personGrantKey = (themeId: string): string => `grant|${safeKey(themeId)}`;
+export const ORDER_ROW_PREFIX = 'order|';
+export const GRANT_ROW_PREFIX = 'grant|';
+
+/**
+ * orderIndex partitions: `num|<year>` (RowKey = order number; carries the status, so the open orders of recent
+ * years are one partition query each) and `theme|<themeId>` (orders waiting for DVV on that theme).
+ */
 export const indexPartition = {
-  requester: (userId: string): string => `req|${userId}`,
-  subject: (userId: string): string => `subj|${userId}`,
-  open: 'open',
+  number: (year: number | string): string => `num|${year}`,
   theme: (themeId: string): string => `theme|${themeId}`,
-  number: 'num',
 };
 
 /** Characters Table Storage forbids in keys. */

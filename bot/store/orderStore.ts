@@ -4,7 +4,8 @@ import { isOpen } from '../domain/order';
 import type { AuditEvent } from '../domain/audit';
 import type { OutboxMessage } from '../domain/outbox';
 import { Tables, isStatus } from './tables';
-import { ORDER_ROW, auditRowKey, indexPartition, outboxRowKey, safeKey, prefixEnd, OUTBOX_PREFIX } from './entities';
+import { grantFromEntity, type Grant } from './grantStore';
+import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, auditRowKey, indexPartition, outboxRowKey, personOrderKey, safeKey, prefixEnd, OUTBOX_PREFIX } from './entities';
 
 /** Entity schema version of the order row; older rows keep loading through decodeOrder. */
 const ORDER_SCHEMA = 1;
@@ -36,8 +37,8 @@ export interface OrderStore {
   update(order: Order, etag: string, audit: AuditEvent[], outbox: OutboxMessage[], previous: Order): Promise<string>;
   listByRequester(userId: string): Promise<Order[]>;
   listBySubject(userId: string): Promise<Order[]>;
-  /** The subject's orders as their index rows describe them (one query, no order reads). */
-  subjectSummaries(userId: string): Promise<OrderSummary[]>;
+  /** Everything about a person in one query: the orders they are the subject of, and the mandates they hold. */
+  personView(userId: string): Promise<{ orders: OrderSummary[]; grants: Grant[] }>;
   listOpen(): Promise<Order[]>;
   listWaitingForTheme(themeId: string): Promise<Order[]>;
   findByNumber(number: string): Promise<Order | undefined>;
@@ -50,7 +51,8 @@ export interface OrderStore {
   nextSequence(year: number): Promise<number>;
 }
 
-interface IndexRow { partitionKey: string; rowKey: string }
+/** A pointer entity: in `people` (per person) or in `orderIndex` (by number and year, by waiting theme). */
+interface IndexRow { table: 'people' | 'index'; partitionKey: string; rowKey: string; fields?: Record<string, unknown> }
 
 const LINE_DONE = ['granted', 'dvvRefused', 'closed'];
 /** The summary fields every index row of an order carries (refreshed on each change). */
@@ -59,25 +61,37 @@ function summaryFields(order: Order): Record<string, string> {
   return { number: order.number, status: order.status, openThemes: open.join(','), createdAt: order.createdAt };
 }
 
+function summaryOf(e: Record<string, unknown>): OrderSummary {
+  return { orderId: String(e.orderId), number: String(e.number ?? ''), status: String(e.status ?? ''),
+    openThemeIds: String(e.openThemes ?? '').split(',').filter(Boolean) };
+}
+
+function yearOf(number: string): string {
+  return /^VB-(\d{4})-/.exec(number)?.[1] ?? '0000';
+}
+
 /** The pointer entities an order of this state needs: derived from the order, never kept by hand. */
 export function indexRowsFor(order: Order): IndexRow[] {
+  const self = order.requesterId === order.subject.id;
   const rows: IndexRow[] = [
-    { partitionKey: indexPartition.requester(order.requesterId), rowKey: order.id },
-    { partitionKey: indexPartition.subject(order.subject.id), rowKey: order.id },
-    { partitionKey: indexPartition.number, rowKey: safeKey(order.number) },
+    { table: 'people', partitionKey: order.subject.id, rowKey: personOrderKey(order.id), fields: { asSubject: true, asRequester: self } },
+    { table: 'index', partitionKey: indexPartition.number(yearOf(order.number)), rowKey: safeKey(order.number) },
   ];
-  if (isOpen(order)) rows.push({ partitionKey: indexPartition.open, rowKey: order.id });
+  if (!self) rows.push({ table: 'people', partitionKey: order.requesterId, rowKey: personOrderKey(order.id), fields: { asSubject: false, asRequester: true } });
   for (const line of order.lines) {
     if (line.themeId && ['review', 'applicationPrepared', 'signed', 'sentToDvv'].includes(line.stage) && isOpen(order)) {
-      rows.push({ partitionKey: indexPartition.theme(safeKey(line.themeId)), rowKey: order.id });
+      rows.push({ table: 'index', partitionKey: indexPartition.theme(safeKey(line.themeId)), rowKey: order.id });
     }
   }
   return rows;
 }
 
+const rowKey = (r: IndexRow): string => `${r.table}\n${r.partitionKey}\n${r.rowKey}`;
+
 export class TableOrderStore implements OrderStore {
   private readonly orders: TableClient;
   private readonly index: TableClient;
+  private readonly people: TableClient;
   private readonly counters: TableClient;
   private readonly outboxIndex: TableClient;
 
@@ -88,6 +102,7 @@ export class TableOrderStore implements OrderStore {
     this.numberBlock = options.numberBlock ?? 10;
     this.orders = tables.client('orders');
     this.index = tables.client('orderIndex');
+    this.people = tables.client('people');
     this.counters = tables.client('counters');
     this.outboxIndex = tables.client('outboxIndex');
   }
@@ -117,9 +132,8 @@ export class TableOrderStore implements OrderStore {
   async update(order: Order, etag: string, audit: AuditEvent[], outbox: OutboxMessage[], previous: Order): Promise<string> {
     const oldRows = indexRowsFor(previous);
     const newRows = indexRowsFor(order);
-    const key = (r: IndexRow) => `${r.partitionKey}\n${r.rowKey}`;
     const unchanged = JSON.stringify(summaryFields(order)) === JSON.stringify(summaryFields(previous))
-      && newRows.length === oldRows.length && newRows.every((r, i) => key(r) === key(oldRows[i]));
+      && newRows.length === oldRows.length && newRows.every((r, i) => rowKey(r) === rowKey(oldRows[i]));
     await Promise.all([unchanged ? undefined : this.upsertIndex(newRows, order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
     const actions: TransactionAction[] = [
       ['update', encodeOrder(order), 'Replace', { etag }],
@@ -133,38 +147,71 @@ export class TableOrderStore implements OrderStore {
       if (isStatus(err, 412)) throw new ConcurrencyError(order.id);
       throw err;
     }
-    const keep = new Set(newRows.map(key));
-    const stale = oldRows.filter((r) => !keep.has(key(r)));
-    await Promise.all(stale.map((r) => this.index.deleteEntity(r.partitionKey, r.rowKey).catch(() => undefined)));
+    const keep = new Set(newRows.map(rowKey));
+    const stale = oldRows.filter((r) => !keep.has(rowKey(r)));
+    await Promise.all(stale.map((r) => this.tableOf(r).deleteEntity(r.partitionKey, r.rowKey).catch(() => undefined)));
     if (outbox.length) await this.touchOutboxIndex(order.id).catch(() => undefined);
     return newEtag;
   }
 
-  listByRequester(userId: string): Promise<Order[]> { return this.listIndexed(indexPartition.requester(userId)); }
-  listBySubject(userId: string): Promise<Order[]> { return this.listIndexed(indexPartition.subject(userId)); }
-
-  async subjectSummaries(userId: string): Promise<OrderSummary[]> {
-    const out: OrderSummary[] = [];
-    const filter = odata`PartitionKey eq ${indexPartition.subject(userId)}`;
-    for await (const e of this.index.listEntities<{ orderId: string; number?: string; status?: string; openThemes?: string }>({ queryOptions: { filter } })) {
-      out.push({ orderId: e.orderId, number: e.number ?? '', status: e.status ?? '', openThemeIds: (e.openThemes ?? '').split(',').filter(Boolean) });
-    }
-    return out;
+  async listByRequester(userId: string): Promise<Order[]> {
+    return this.loadAll((await this.personRows(userId)).filter((r) => r.asRequester).map((r) => r.orderId));
   }
-  async listOpen(): Promise<Order[]> { return (await this.listIndexed(indexPartition.open)).filter(isOpen); }
+
+  async listBySubject(userId: string): Promise<Order[]> {
+    return this.loadAll((await this.personRows(userId)).filter((r) => r.asSubject).map((r) => r.orderId));
+  }
+
+  /** Open orders of this and the two previous years: one partition query per year, filtered on the status. */
+  async listOpen(): Promise<Order[]> {
+    const year = new Date().getUTCFullYear();
+    const ids: string[] = [];
+    for (const y of [year - 2, year - 1, year]) {
+      const filter = odata`PartitionKey eq ${indexPartition.number(y)} and (status eq ${'open'} or status eq ${'waitingForInfo'} or status eq ${'awaitingApproval'})`;
+      for await (const e of this.index.listEntities<{ orderId: string }>({ queryOptions: { filter, select: ['orderId'] } })) ids.push(e.orderId);
+    }
+    return (await this.loadAll(ids)).filter(isOpen);
+  }
+
   async listWaitingForTheme(themeId: string): Promise<Order[]> {
-    const orders = await this.listIndexed(indexPartition.theme(safeKey(themeId)));
+    const ids: string[] = [];
+    const filter = odata`PartitionKey eq ${indexPartition.theme(safeKey(themeId))}`;
+    for await (const e of this.index.listEntities<{ orderId: string }>({ queryOptions: { filter, select: ['orderId'] } })) ids.push(e.orderId);
+    const orders = await this.loadAll(ids);
     return orders.filter((o) => isOpen(o) && o.lines.some((l) => l.themeId === themeId && l.path === 'missing'));
   }
 
   async findByNumber(number: string): Promise<Order | undefined> {
+    const normalised = number.trim().toUpperCase();
     try {
-      const row = await this.index.getEntity<{ orderId: string }>(indexPartition.number, safeKey(number.trim().toUpperCase()));
+      const row = await this.index.getEntity<{ orderId: string }>(indexPartition.number(yearOf(normalised)), safeKey(normalised));
       return (await this.get(row.orderId))?.order;
     } catch (err) {
       if (isStatus(err, 404)) return undefined;
       throw err;
     }
+  }
+
+  async personView(userId: string): Promise<{ orders: OrderSummary[]; grants: Grant[] }> {
+    const orders: OrderSummary[] = [];
+    const grants: Grant[] = [];
+    const filter = odata`PartitionKey eq ${userId}`;
+    for await (const e of this.people.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const key = String(e.rowKey);
+      if (key.startsWith(GRANT_ROW_PREFIX)) grants.push(grantFromEntity(userId, e as unknown as Omit<Grant, 'subjectId'>));
+      else if (key.startsWith(ORDER_ROW_PREFIX) && e.asSubject === true) orders.push(summaryOf(e));
+    }
+    return { orders, grants };
+  }
+
+  /** The person's order pointers (one partition query). */
+  private async personRows(userId: string): Promise<Array<OrderSummary & { asRequester: boolean; asSubject: boolean }>> {
+    const out: Array<OrderSummary & { asRequester: boolean; asSubject: boolean }> = [];
+    const filter = odata`PartitionKey eq ${userId} and RowKey ge ${ORDER_ROW_PREFIX} and RowKey lt ${prefixEnd(ORDER_ROW_PREFIX)}`;
+    for await (const e of this.people.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      out.push({ ...summaryOf(e), asRequester: e.asRequester === true, asSubject: e.asSubject === true });
+    }
+    return out;
   }
 
   async auditTrail(orderId: string): Promise<AuditEvent[]> {
@@ -234,20 +281,19 @@ export class TableOrderStore implements OrderStore {
     throw new Error('Could not allocate an order number after 50 attempts');
   }
 
-  private async listIndexed(partition: string): Promise<Order[]> {
-    const ids: string[] = [];
-    const filter = odata`PartitionKey eq ${partition}`;
-    for await (const e of this.index.listEntities<{ orderId: string }>({ queryOptions: { filter, select: ['orderId'] } })) {
-      ids.push(e.orderId);
-    }
-    const loaded = await mapLimit(ids, 16, (id) => this.get(id));
+  private async loadAll(ids: string[]): Promise<Order[]> {
+    const loaded = await mapLimit([...new Set(ids)], 16, (id) => this.get(id));
     return loaded.filter((x): x is StoredOrder => x !== undefined).map((x) => x.order)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
+  private tableOf(r: IndexRow): TableClient {
+    return r.table === 'people' ? this.people : this.index;
+  }
+
   private async upsertIndex(rows: IndexRow[], order: Order): Promise<void> {
     const fields = summaryFields(order);
-    await Promise.all(rows.map((r) => this.index.upsertEntity({ ...r, orderId: order.id, ...fields }, 'Replace')));
+    await Promise.all(rows.map((r) => this.tableOf(r).upsertEntity({ partitionKey: r.partitionKey, rowKey: r.rowKey, orderId: order.id, ...fields, ...(r.fields ?? {}) }, 'Replace')));
   }
 
   /** Marks the order's partition as having outbox messages to deliver (before and after the commit; see notify/dispatcher). */
