@@ -9,6 +9,7 @@ import { SecretClient } from '@azure/keyvault-secrets';
 import type { Logger } from 'pino';
 import type { Config, HetuKeySource } from './config';
 import { createLogger } from './log';
+import { Metrics } from './metrics';
 import { Tables, type TableAccess } from './store/tables';
 import { TABLES } from './store/entities';
 import { TableOrderStore } from './store/orderStore';
@@ -76,7 +77,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   } else {
     access = { kind: 'accountUrl', url: config.storage.url, credential };
   }
-  const tables = new Tables(access, config.storage.prefix, options.tablesCa ? { ca: options.tablesCa } : undefined);
+  const metrics = new Metrics(log);
+  const tables = new Tables(access, config.storage.prefix, options.tablesCa ? { ca: options.tablesCa } : undefined, metrics.policy('tables'));
   try {
     await tables.ensure(TABLES);
   } catch (err) {
@@ -137,6 +139,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await app.run(ctx);
     },
     ready: async () => { await tables.service.getProperties(); },
+    onRequest: (ms, status) => metrics.record('request', 'messages', ms, status >= 500),
   });
   await server.listen(config.port, config.host);
   dispatcher.start();
@@ -146,6 +149,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     new HetuRetention({ orders, tables, retentionDays: config.hetuRetentionDays, now: deps.now, log }),
   ];
   jobs.forEach((j) => j.start());
+  metrics.start();
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
   log.info({ url, mode: config.mode, directory: config.directory.kind, storage: config.storage.kind }, 'Valtuusbotti listening');
   let stopping: Promise<void> | undefined;
@@ -155,6 +159,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       stopping ??= (async () => {
         await server.drain();
         jobs.forEach((j) => j.stop());
+        metrics.stop();
         await dispatcher?.stop();
         await azurite?.stop();
       })();

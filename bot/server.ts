@@ -9,6 +9,8 @@ export interface ServerOptions {
   /** Readiness: resolves when Table Storage answers. */
   ready: () => Promise<void>;
   log: Logger;
+  /** Called with each /api/messages request's duration and status. */
+  onRequest?: (ms: number, status: number) => void;
 }
 
 /**
@@ -37,7 +39,9 @@ export class BotServer {
         await o.adapter.process(req, res, o.run);
       } finally {
         this.inFlight--;
-        o.log.debug({ route: 'messages', status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        o.onRequest?.(ms, res.statusCode);
+        o.log.debug({ route: 'messages', status: res.statusCode, ms }, 'request');
         if (this.inFlight === 0) this.idle.splice(0).forEach((f) => f());
       }
     });

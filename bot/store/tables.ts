@@ -1,5 +1,6 @@
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
 /** How the app reaches Table Storage: a connection string (Azurite, keys) or an account URL + Entra credential. */
 export type TableAccess =
@@ -11,7 +12,8 @@ export class Tables {
   private readonly clients = new Map<string, TableClient>();
   readonly service: TableServiceClient;
 
-  constructor(private readonly access: TableAccess, readonly prefix = '', private readonly tls?: { ca?: string | Buffer }) {
+  constructor(private readonly access: TableAccess, readonly prefix = '', private readonly tls?: { ca?: string | Buffer },
+    private readonly policy?: PipelinePolicy) {
     this.service = access.kind === 'connectionString'
       ? TableServiceClient.fromConnectionString(access.connectionString, this.options())
       : new TableServiceClient(access.url, access.credential, this.options());
@@ -39,7 +41,8 @@ export class Tables {
     const insecure = this.access.kind === 'connectionString' && /http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(this.access.connectionString)
       || this.access.kind === 'connectionString' && /UseDevelopmentStorage=true/i.test(this.access.connectionString)
       || this.access.kind === 'accountUrl' && /^http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(this.access.url);
-    return { allowInsecureConnection: insecure, retryOptions: { maxRetries: 3 }, ...(this.tls ? { tlsOptions: this.tls } : {}) };
+    return { allowInsecureConnection: insecure, retryOptions: { maxRetries: 3 }, ...(this.tls ? { tlsOptions: this.tls } : {}),
+      ...(this.policy ? { additionalPolicies: [{ policy: this.policy, position: 'perCall' as const }] } : {}) };
   }
 }
 
