@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { startTestBot, PEOPLE, TENANT, cardText, actionData, type TestBot } from '../helpers/botHarness';
+import { FakeGraph, FakeTokenCredential, FAKE_GROUP_IDS } from '../helpers/fakeGraph';
+import { loadConfig } from '../../bot/config';
+import { startApp } from '../../bot/main';
+import { createLogger } from '../../bot/log';
+import { freePort } from '../../infra/local/ports';
+import { testAzurite, uniquePrefix } from '../helpers/azurite';
+import { ConnectorSink } from '../helpers/connectorSink';
+
+describe('suggestions, the map and the catalog flag from cards (Azurite)', function () {
+  this.timeout(60_000);
+  let bot: TestBot;
+  before(async () => { bot = await startTestBot(); });
+  after(async () => { await bot?.stop(); });
+
+  it('a manager opens the suggestions of a direct report; an id that is not their report shows their own', async () => {
+    const card = await bot.execute(PEOPLE.aino, 'suggestFor', { reportId: PEOPLE.mikko });
+    assert.match(cardText(card), /Valtuudet, joita Mikko Virtanen tarvitsee/);
+    assert.match(cardText(card), /Palkkatietojen ilmoittaminen/);
+    const ordered = await bot.execute(PEOPLE.aino, 'orderSuggested', { ...actionData(card, 'orderSuggested'), themes: 'palkkatietojen-katselu' });
+    assert.match(JSON.stringify(ordered), /"subjectId","label":"[^"]*","value":"7b5e2561/, 'the order form is for Mikko');
+    const notMine = await bot.execute(PEOPLE.johan, 'suggestFor', { reportId: PEOPLE.mikko });
+    assert.ok(!cardText(notMine).includes('Mikko Virtanen'), 'Johan is not Mikko\'s manager');
+  });
+
+  it('when the map has nothing for someone it says so and offers the browsable map', async () => {
+    const card = await bot.execute(PEOPLE.aino, 'suggestFor', {});
+    assert.match(cardText(card), /Valtuuskartassa ei ole ehdotuksia tehtävällesi \(Hallintopäällikkö/);
+    actionData(card, 'browseMap');
+    const map = await bot.execute(PEOPLE.aino, 'browseMap', { scopeType: 'serviceArea', scope: 'Elinkeinot ja työllisyys' });
+    assert.match(cardText(map), /Mitä asiointivaltuuksia tarvitaan: Elinkeinot ja työllisyys/);
+    assert.match(cardText(map), /Palkkatuen hakeminen/);
+  });
+
+  it('administrators see and toggle a theme\'s "held by the organisation" flag; others are refused', async () => {
+    const refused = await bot.execute(PEOPLE.mikko, 'catalog.held', { query: 'tulli' });
+    assert.match(cardText(refused), /ei ole oikeutta/);
+    const list = await bot.execute(PEOPLE.eija, 'catalog.held', { query: 'tulli' });
+    assert.match(cardText(list), /Tulliasioiden hoito[\s\S]*Puuttuu/);
+    const toggled = await bot.execute(PEOPLE.eija, 'catalog.toggleHeld', actionData(list, 'catalog.toggleHeld'));
+    assert.match(cardText(toggled), /"Tulliasioiden hoito": Organisaatiolla on/);
+    bot.app.deps.catalogStore.invalidate();
+    assert.equal((await bot.app.deps.catalog.themes()).get('tulliasioiden-hoito')?.heldByOrganisation, true);
+    const stale = await bot.execute(PEOPLE.eija, 'catalog.toggleHeld', actionData(list, 'catalog.toggleHeld'));
+    assert.match(cardText(stale), /vanhentunut/, 'a card showing an older catalog version changes nothing');
+  });
+});
+
+describe('DIRECTORY=graph: the same app against Microsoft Graph (local server speaking Graph JSON)', function () {
+  this.timeout(60_000);
+  it('resolves the user, manager and groups through the real Graph client; nothing else changes', async () => {
+    const graph = await FakeGraph.start();
+    const sink = await ConnectorSink.start();
+    const { connectionString } = await testAzurite();
+    const config = loadConfig({ AZURE_TABLES_CONNECTION_STRING: connectionString, TABLE_PREFIX: uniquePrefix('graph'), PORT: String(await freePort()),
+      DIRECTORY: 'graph', GRAPH_TENANT_ID: TENANT, GRAPH_BASE_URL: graph.baseUrl, ADMIN_GROUP_ID: FAKE_GROUP_IDS.administrators,
+      SIGNATORY_GROUP_ID: FAKE_GROUP_IDS.signatories, ADMIN_CHANNEL_ID: '19:tilaukset@thread.tacv2', BOT_SERVICE_URL: sink.url, LOG_LEVEL: 'silent' });
+    const app = await startApp(config, { log: createLogger('silent'), credential: new FakeTokenCredential(), jobs: false });
+    try {
+      const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
+        type: 'message', id: 'g1', text: 'mitä tarvitsen', channelId: 'msteams', serviceUrl: sink.url, from: { id: '29:m', aadObjectId: PEOPLE.mikko },
+        recipient: { id: '28:b' }, conversation: { id: 'a:m', conversationType: 'personal', tenantId: TENANT } }) });
+      assert.equal(res.status, 200);
+      await sink.waitFor(() => sink.allText().includes('Palkkatietojen ilmoittaminen'));
+      assert.ok(graph.requests.some((r) => r.path.includes(`/users/${PEOPLE.mikko}`)), 'the user came from Graph');
+      assert.equal(await app.deps.directory.isMember(PEOPLE.eija, 'administrators'), true);
+      assert.equal((await app.deps.directory.getManager(PEOPLE.mikko))?.id, PEOPLE.aino);
+    } finally {
+      await app.stop();
+      await sink.close();
+      await graph.close();
+    }
+  });
+});
