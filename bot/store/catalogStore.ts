@@ -81,32 +81,18 @@ export class CatalogStore {
   load(): Promise<VersionedCatalog> {
     if (this.cache && this.now() - this.cache.at < this.cacheMs) return Promise.resolve(this.cache.value);
     if (this.cache) {
-      this.revalidate(this.cache.value);
-      return Promise.resolve(this.cache.value);
+      const current = this.cache.value;
+      this.readOnce(async () => ((await this.readPointer())?.version ?? 0) === current.version ? current : this.readCurrent());
+      return Promise.resolve(current);
     }
-    if (!this.inflight) {
-      const generation = this.generation;
-      const read = this.readCurrent().then((value) => {
-        if (generation === this.generation) this.remember(value);
-        return value;
-      });
-      const settle = (): void => {
-        if (this.inflight === read) this.inflight = undefined;
-      };
-      this.inflight = read;
-      read.then(settle, settle);
-    }
-    return this.inflight;
+    return this.readOnce(() => this.readCurrent());
   }
 
-  private revalidate(current: VersionedCatalog): void {
-    if (this.inflight) return;
+  /** One storage read at a time; its result fills the cache unless invalidate() came in between. */
+  private readOnce(reader: () => Promise<VersionedCatalog>): Promise<VersionedCatalog> {
+    if (this.inflight) return this.inflight;
     const generation = this.generation;
-    const read = (async () => {
-      const pointer = await this.readPointer();
-      if ((pointer?.version ?? 0) === current.version) return current;
-      return this.readCurrent();
-    })().then((value) => {
+    const read = reader().then((value) => {
       if (generation === this.generation) this.remember(value);
       return value;
     });
@@ -115,6 +101,7 @@ export class CatalogStore {
     };
     this.inflight = read;
     read.then(settle, settle);
+    return read;
   }
 
   /** Forgets the cached catalog; the next load() reads storage. */
