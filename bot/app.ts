@@ -10,6 +10,7 @@ import { answerText, showGlossaryList } from './handlers/glossary';
 import { showSuggestions, orderSuggested, browseMap } from './handlers/suggest';
 import { adminVerbHandlers, showOrderByNumber, showOpenOrders, showChannelHelp, toggleHeldCard, toggleHeld } from './handlers/admin';
 import type { AdaptiveCard } from '../cards/card';
+import { t } from './i18n';
 
 type Data = Record<string, unknown>;
 
@@ -27,7 +28,7 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
   app.turn('beforeTurn', async (ctx) => {
     if (!tenantAllowed(deps, ctx)) {
       deps.log.warn({ activity: ctx.activity.type }, 'activity from another tenant refused');
-      if (ctx.activity.type === ActivityTypes.Message) await ctx.sendActivity(noticeText(ctx, 'common.wrongTenant'));
+      if (ctx.activity.type === ActivityTypes.Message) await ctx.sendActivity(WRONG_TENANT);
       if (ctx.activity.type === ActivityTypes.Invoke) {
         await ctx.sendActivity({ type: 'invokeResponse', value: { status: 403, body: { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: 'tenant' } } } });
       }
@@ -133,9 +134,7 @@ function tenantAllowed(deps: HandlerDeps, ctx: TurnContext): boolean {
 }
 
 /** Another tenant's user is not in our directory, so their language is unknown: answer in all three. */
-function noticeText(_ctx: TurnContext, _key: 'common.wrongTenant'): string {
-  return 'Tätä bottia voi käyttää vain oman organisaation Teamsissa. / Den här botten kan endast användas i den egna organisationens Teams. / This bot can only be used in the organisation\'s own Teams.';
-}
+const WRONG_TENANT = [t('fi', 'common.wrongTenant'), t('sv', 'common.wrongTenant'), t('en', 'common.wrongTenant')].join(' / ');
 
 /** Stores the personal conversation at install and first message (cheap: the store skips unchanged references). */
 function rememberPersonalConversation(deps: HandlerDeps, ctx: TurnContext): void {
