@@ -42,6 +42,8 @@ export interface Config {
   /** Local mode accepts DVV's published test codes (temporary range); production never does. */
   acceptTestHetus: boolean;
   managerApproval: boolean;
+  /** Review-meeting invitations also create a Teams meeting in the inviting administrator's calendar (Graph). */
+  meetingInvites: boolean;
   /** Use the Teams client's locale for the language (the Agents Playground always says en-US, so local mode does not). */
   trustClientLocale: boolean;
   /** Connector URL for proactive messages before any activity has told it (Teams public cloud default). */
@@ -227,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hetuKeys,
     acceptTestHetus: mode === 'local' && bool('ACCEPT_TEST_HETUS', true),
     managerApproval: bool('MANAGER_APPROVAL', false),
+    meetingInvites: meetingInvites(),
     trustClientLocale: bool('TRUST_CLIENT_LOCALE', mode === 'production'),
     botServiceUrl: get('BOT_SERVICE_URL') ?? 'https://smba.trafficmanager.net/teams/',
     adminLang: adminLang(get('ADMIN_LANG')),
@@ -237,6 +240,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appInsightsConnectionString: get('APPLICATIONINSIGHTS_CONNECTION_STRING'),
     dataDir: path.join(root, 'data'),
   };
+  function meetingInvites(): boolean {
+    const on = bool('MEETING_INVITES', false);
+    if (on && directory.kind !== 'graph') problems.push('MEETING_INVITES=true needs DIRECTORY=graph (meetings are created through Microsoft Graph, permission Calendars.ReadWrite).');
+    return on;
+  }
   function orgName(): Config['orgName'] {
     const fi = get('ORG_NAME_FI') ?? (mode === 'local' ? 'Porvoon kaupunki' : undefined);
     if (!fi) problems.push('ORG_NAME_FI is required in production: the organisation\'s name as it appears in Suomi.fi (e.g. "Porvoon kaupunki").');

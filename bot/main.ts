@@ -20,6 +20,7 @@ import { HetuCipher, parseKeyring } from './security/hetuCipher';
 import { FileDirectory } from '../graph/fileDirectory';
 import { GraphDirectory } from '../graph/graphDirectory';
 import { graphCredential } from '../graph/credentials';
+import { GraphMeetingScheduler } from '../graph/calendar';
 import type { Directory } from '../graph/directory';
 import { loadSeedCatalog, loadSeedGlossary, loadScopeVariants } from './catalog/seed';
 import { StoreCatalogReader } from './services/catalogReader';
@@ -87,6 +88,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   }
 
   const directory = createDirectory(config, credential);
+  const meetings = config.meetingInvites && config.directory.kind === 'graph'
+    ? new GraphMeetingScheduler({ credential: graphCredentialFor(config, credential), baseUrl: config.directory.baseUrl }) : undefined;
   const cipher = new HetuCipher(await loadKeyring(config.hetuKeys, credential));
   const orders = new TableOrderStore(tables);
   const grants = new TableGrantStore(tables);
@@ -115,6 +118,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       },
     },
     glossary: loadSeedGlossary(),
+    meetings,
     now: options.now ?? (() => new Date()),
     kick: () => dispatcher?.kick(),
   };
@@ -191,10 +195,16 @@ function createAdapter(config: Config): CloudAdapter {
 function createDirectory(config: Config, credential: TokenCredential): Directory {
   const d = config.directory;
   if (d.kind === 'file') return FileDirectory.fromFile(d.path);
-  const cred = d.clientId && (d.clientSecret || d.certificatePath)
+  return new GraphDirectory({ credential: graphCredentialFor(config, credential), groupIds: config.groups, baseUrl: d.baseUrl });
+}
+
+/** Graph's credential: the app registration's secret or certificate when configured, else the managed identity. */
+function graphCredentialFor(config: Config, fallback: TokenCredential): TokenCredential {
+  const d = config.directory;
+  if (d.kind !== 'graph') return fallback;
+  return d.clientId && (d.clientSecret || d.certificatePath)
     ? graphCredential({ tenantId: d.tenantId, clientId: d.clientId, clientSecret: d.clientSecret, certificatePath: d.certificatePath })
-    : credential;
-  return new GraphDirectory({ credential: cred, groupIds: config.groups, baseUrl: d.baseUrl });
+    : fallback;
 }
 
 async function loadKeyring(source: HetuKeySource, credential: TokenCredential) {

@@ -124,3 +124,22 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
   }
   return sign * count;
 }
+
+/**
+ * The instant of a Helsinki wall-clock time ("2026-12-01", "10:00"), across EET/EEST: start from the UTC
+ * reading, then correct by the zone's offset at that moment (twice, for times near a DST change).
+ */
+export function helsinkiInstant(date: IsoDate, time: string): Date {
+  const [y, mo, d] = date.split('-').map(Number);
+  const [h, mi] = time.split(':').map(Number);
+  const wanted = Date.UTC(y, mo - 1, d, h, mi);
+  let guess = wanted;
+  for (let i = 0; i < 2; i++) {
+    const shown = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(guess));
+    const part = (t: string) => Number(shown.find((p) => p.type === t)?.value);
+    const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'));
+    guess += wanted - asUtc;
+  }
+  return new Date(guess);
+}

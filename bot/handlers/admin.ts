@@ -17,7 +17,7 @@ import { decideAsManager } from '../services/managerDecision';
 import { mayOnOrder, may } from '../domain/policies';
 import { orderDue, type Order } from '../domain/order';
 import { isOverdue } from '../domain/paths';
-import { helsinkiDate } from '../domain/workdays';
+import { helsinkiDate, helsinkiInstant } from '../domain/workdays';
 import type { MessageKey } from '../i18n';
 import { translator } from '../i18n';
 import { showGlossaryTerm, showGlossaryList } from './glossary';
@@ -131,7 +131,11 @@ export const adminVerbHandlers: Record<string, VerbHandler> = {
   },
   'admin.inviteMeeting': withInput('inviteMeeting', 'when', (turn) => ({ type: 'Input.Text', label: turn.tr('admin.meetingAt'), maxLength: 16, placeholder: '2026-12-01 10:00' }),
     (v, turn) => (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(v) ? undefined : turn.tr('admin.invalidTime')),
-    async (deps, turn, data, when) => inviteToMeeting(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), when, shownVersion: str(data.v) })),
+    async (deps, turn, data, when) => {
+      const result = await inviteToMeeting(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), when, shownVersion: str(data.v) });
+      if (result.kind === 'done' && deps.meetings) void scheduleReviewMeeting(deps, turn, result.order, when);
+      return result;
+    }),
   'admin.markPrepared': async (deps, turn, data) => answer(deps, turn, await markPrepared(deps, {
     actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), shownVersion: str(data.v) })),
   'admin.markSent': withInput('markSent', 'sentOn', (turn) => ({ type: 'Input.Date', label: turn.tr('admin.sentDate') }),
@@ -153,6 +157,30 @@ export const adminVerbHandlers: Record<string, VerbHandler> = {
   'glossaryTerm': (deps, turn, data) => showGlossaryTerm(deps, turn, data),
   'glossaryList': (deps, turn) => showGlossaryList(deps, turn),
 };
+
+/**
+ * The review meeting as a Teams meeting in the inviting administrator's calendar, requester invited. Runs after
+ * the invoke is answered (Graph can be slow); the outcome is audit-logged, a failure also logged (no personal data).
+ */
+async function scheduleReviewMeeting(deps: HandlerDeps, turn: Turn, order: Order, when: string): Promise<void> {
+  const [date, time] = when.split(' ');
+  try {
+    const tr = translator(deps.config.adminLang);
+    const meeting = await deps.meetings?.schedule({
+      organizerId: turn.userId,
+      attendeeMails: [order.requesterMail],
+      subject: `${order.number}: ${tr('verb.inviteMeeting')}`,
+      bodyHtml: `<p>${escapeHtml(tr('notify.meetingInvite', { number: order.number, text: when }))}</p>`,
+      start: helsinkiInstant(date, time),
+      durationMinutes: 30,
+    });
+    await deps.orders.appendAudit(order.id, [{ at: deps.now().toISOString(), actorId: turn.userId, action: 'calendarEvent', from: order.status, to: order.status, detail: meeting?.id }]);
+  } catch (err) {
+    turn.log.warn({ orderId: order.id, err: (err as Error).message }, 'review meeting could not be created in the calendar');
+  }
+}
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Personal-card decisions (manager, signatory): a short confirmation, or why not. */
 function decisionAnswer(_deps: HandlerDeps, turn: Turn, result: TransitionResult, doneKey: MessageKey): AdaptiveCard {

@@ -257,4 +257,5 @@ export const en: Messages = {
   'history.overdueReminder': 'Due date passed: administrators reminded',
   'history.hetuPurged': 'Identity code destroyed at the end of its retention period',
   'err.noHetuHere': 'Do not type the identity code in this field; it has its own field.',
+  'history.calendarEvent': 'Meeting added to the calendar',
 };

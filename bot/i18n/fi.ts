@@ -255,6 +255,7 @@ export const fi = {
   'history.overdueReminder': 'Määräpäivä ohitettu: hallinnoijia muistutettu',
   'history.hetuPurged': 'Henkilötunnus hävitetty säilytysajan päätyttyä',
   'err.noHetuHere': 'Älä kirjoita henkilötunnusta tähän kenttään; sille on oma kenttänsä.',
+  'history.calendarEvent': 'Palaveri lisätty kalenteriin',
 } as const;
 
 export type MessageKey = keyof typeof fi;

@@ -257,4 +257,5 @@ export const sv: Messages = {
   'history.overdueReminder': 'Förfallodagen passerad: administratörerna påmindes',
   'history.hetuPurged': 'Personbeteckningen förstördes när lagringstiden gick ut',
   'err.noHetuHere': 'Skriv inte personbeteckningen i det här fältet; den har ett eget fält.',
+  'history.calendarEvent': 'Mötet lades till i kalendern',
 };

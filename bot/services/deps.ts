@@ -5,6 +5,7 @@ import type { GrantStore } from '../store/grantStore';
 import type { UserStore } from '../store/userStore';
 import type { HetuCipher } from '../security/hetuCipher';
 import type { CatalogReader } from './catalog';
+import type { MeetingScheduler } from '../../graph/calendar';
 
 /** Everything a use case may touch, passed in (no globals), so tests can build it against real Azurite. */
 export interface Deps {
@@ -17,6 +18,8 @@ export interface Deps {
   /** Catalog changes made by the bot itself (DVV granted a theme → the organisation now holds it). */
   catalogAdmin: { setHeldByOrganisation(themeId: string, held: boolean): Promise<void> };
   cipher: HetuCipher;
+  /** Teams meetings in Outlook calendars (Graph), when MEETING_INVITES is on. */
+  meetings?: MeetingScheduler;
   /** The clock; tests may fix it. */
   now: () => Date;
   /** Wakes the outbox dispatcher after a commit (it also polls, so this is only a latency hint). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startTestBot, PEOPLE, TENANT, cardText, actionData, type TestBot } from '../helpers/botHarness';
+import { startTestBot, PEOPLE, TENANT, cardText, actionData, validOrder, type TestBot } from '../helpers/botHarness';
 import { FakeGraph, FakeTokenCredential, FAKE_GROUP_IDS } from '../helpers/fakeGraph';
 import { loadConfig } from '../../bot/config';
 import { startApp } from '../../bot/main';
@@ -49,13 +49,14 @@ describe('suggestions, the map and the catalog flag from cards (Azurite)', funct
 
 describe('DIRECTORY=graph: the same app against Microsoft Graph (local server speaking Graph JSON)', function () {
   this.timeout(60_000);
-  it('resolves the user, manager and groups through the real Graph client; nothing else changes', async () => {
+  it('resolves the user, manager and groups through the real Graph client, nothing else changes; a review meeting also lands in the calendar', async () => {
     const graph = await FakeGraph.start();
     const sink = await ConnectorSink.start();
     const { connectionString } = await testAzurite();
     const config = loadConfig({ AZURE_TABLES_CONNECTION_STRING: connectionString, TABLE_PREFIX: uniquePrefix('graph'), PORT: String(await freePort()),
       DIRECTORY: 'graph', GRAPH_TENANT_ID: TENANT, GRAPH_BASE_URL: graph.baseUrl, ADMIN_GROUP_ID: FAKE_GROUP_IDS.administrators,
-      SIGNATORY_GROUP_ID: FAKE_GROUP_IDS.signatories, ADMIN_CHANNEL_ID: '19:tilaukset@thread.tacv2', BOT_SERVICE_URL: sink.url, LOG_LEVEL: 'silent' });
+      SIGNATORY_GROUP_ID: FAKE_GROUP_IDS.signatories, ADMIN_CHANNEL_ID: '19:tilaukset@thread.tacv2', BOT_SERVICE_URL: sink.url, LOG_LEVEL: 'silent',
+      MEETING_INVITES: 'true' });
     const app = await startApp(config, { log: createLogger('silent'), credential: new FakeTokenCredential(), jobs: false });
     try {
       const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
@@ -66,6 +67,25 @@ describe('DIRECTORY=graph: the same app against Microsoft Graph (local server sp
       assert.ok(graph.requests.some((r) => r.path.includes(`/users/${PEOPLE.mikko}`)), 'the user came from Graph');
       assert.equal(await app.deps.directory.isMember(PEOPLE.eija, 'administrators'), true);
       assert.equal((await app.deps.directory.getManager(PEOPLE.mikko))?.id, PEOPLE.aino);
+
+      // A review-meeting invitation also creates a Teams meeting in the inviting administrator's calendar.
+      const post = (activity: Record<string, unknown>) => fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ channelId: 'msteams', serviceUrl: sink.url, recipient: { id: '28:b' }, ...activity }) });
+      const submit = await post({ type: 'invoke', name: 'adaptiveCard/action', id: 'g2', from: { id: '29:m', aadObjectId: PEOPLE.mikko },
+        conversation: { id: 'a:m', conversationType: 'personal', tenantId: TENANT },
+        value: { action: { type: 'Action.Execute', verb: 'orderSubmit', data: validOrder({ themes: 'tulliasioiden-hoito' }) } } });
+      const number = /(VB-\d{4}-\d{5})/.exec(cardText(((await submit.json()) as { value: unknown }).value))?.[1] as string;
+      const order = await app.deps.orders.findByNumber(number);
+      assert.ok(order);
+      const invited = await post({ type: 'invoke', name: 'adaptiveCard/action', id: 'g3', from: { id: '29:e', aadObjectId: PEOPLE.eija },
+        conversation: { id: '19:tilaukset@thread.tacv2;messageid=1', conversationType: 'channel', tenantId: TENANT },
+        value: { action: { type: 'Action.Execute', verb: 'admin.inviteMeeting', data: { orderId: order.id, v: order.updatedAt, line: 0, submit: true, when: '2026-12-01 10:00' } } } });
+      assert.equal(invited.status, 200);
+      await sink.waitFor(() => graph.requests.some((r) => r.method === 'POST' && r.path.endsWith(`/users/${PEOPLE.eija}/events`)));
+      const event = graph.requests.find((r) => r.method === 'POST' && r.path.endsWith('/events'))?.body as { start: { dateTime: string }; attendees: Array<{ emailAddress: { address: string } }> };
+      assert.equal(event.start.dateTime, '2026-12-01T10:00:00', 'Helsinki wall-clock time');
+      assert.equal(event.attendees[0].emailAddress.address, 'mikko.virtanen@porvoo.example');
+      await sink.waitFor(() => sink.allText().includes('Sinut kutsutaan palaveriin'));
     } finally {
       await app.stop();
       await sink.close();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   addCalendarDays,
+  helsinkiInstant,
   addWorkingDays,
   helsinkiDate,
   isWorkingDay,
@@ -141,5 +142,13 @@ describe('workdays', () => {
     it('turns the year in Helsinki two hours before UTC', () => {
       assert.equal(helsinkiDate(new Date('2025-12-31T22:30:00Z')), '2026-01-01');
     });
+  });
+});
+
+describe('helsinkiInstant', () => {
+  it('turns Helsinki wall-clock time into the instant, in winter (UTC+2) and summer (UTC+3)', () => {
+    assert.equal(helsinkiInstant('2026-12-01', '10:00').toISOString(), '2026-12-01T08:00:00.000Z');
+    assert.equal(helsinkiInstant('2026-06-15', '10:00').toISOString(), '2026-06-15T07:00:00.000Z');
+    assert.equal(helsinkiInstant('2026-03-29', '05:00').toISOString(), '2026-03-29T02:00:00.000Z', 'the morning the clocks go forward');
   });
 });
