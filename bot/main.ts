@@ -32,6 +32,7 @@ import { BotConnectorMessenger, type Messenger } from './notify/messenger';
 import { createRenderer } from './notify/render';
 import { SlaWatch } from './notify/slaWatch';
 import { HetuRetention } from './services/hetuRetention';
+import { registerGrant } from './services/confirmGrant';
 import type { HandlerDeps } from './handlers/turn';
 import { startAzurite, type AzuriteHandle } from '../infra/local/azurite';
 import { isPortFree } from '../infra/local/ports';
@@ -127,6 +128,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     render: createRenderer({ directory, users, adminLang: config.adminLang }),
     adminChannelId: () => config.adminChannel.channelId,
     personalReference: async (userId) => ({ userId, reference: (await users.get(userId))?.conversation }),
+    registerGrant: (order, line) => registerGrant({ grants, now: deps.now }, order, line),
     pollMs: options.dispatcherPollMs,
   });
   const app = createApp(deps);

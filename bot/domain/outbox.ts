@@ -10,7 +10,9 @@ export type OutboxMessage =
   /** A personal message to a person about an order. */
   | { kind: 'personal'; orderId: string; recipientId: string; event: NotificationEvent; text?: string }
   /** A personal card asking someone to act (manager approval, signatory). */
-  | { kind: 'actionCard'; orderId: string; recipientId: string; card: 'managerApproval' | 'signature' };
+  | { kind: 'actionCard'; orderId: string; recipientId: string; card: 'managerApproval' | 'signature' }
+  /** Make sure the register holds the grant of this line (repair for a crash between commit and register write). */
+  | { kind: 'registerGrant'; orderId: string; line: number };
 
 export type NotificationEvent =
   | 'submitted' | 'submittedForReport' | 'approved' | 'declined' | 'claimed' | 'question' | 'rejected'

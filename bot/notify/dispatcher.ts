@@ -13,6 +13,8 @@ export type Delivery =
   | { to: 'channelCard'; message: OutgoingMessage }
   | { to: 'thread'; message: OutgoingMessage }
   | { to: 'personal'; userId: string; message: OutgoingMessage }
+  /** Not a message: the register entry of a granted line, upserted (idempotent). */
+  | { to: 'register'; line: number }
   | { to: 'nobody' };
 
 export type Renderer = (record: OutboxRecord, order: Order) => Promise<Delivery>;
@@ -24,6 +26,8 @@ export interface DispatcherOptions {
   render: Renderer;
   /** The administrators' channel id (new order cards are posted there). */
   adminChannelId: () => string | undefined;
+  /** Writes the register entry of a granted order line (an idempotent upsert). */
+  registerGrant?: (order: Order, line: number) => Promise<void>;
   /** Personal conversation references stored at install and first message. */
   personalReference: (userId: string) => Promise<Parameters<Messenger['sendPersonal']>[0]>;
   log: Logger;
@@ -144,6 +148,10 @@ export class OutboxDispatcher {
   private async deliver(record: OutboxRecord, order: Order): Promise<Order> {
     const d = await this.o.render(record, order);
     if (d.to === 'nobody') return order;
+    if (d.to === 'register') {
+      await this.o.registerGrant?.(order, d.line);
+      return order;
+    }
     if (d.to === 'channelCard') {
       if (order.adminCard) {
         await this.limiter.acquire(order.adminCard.conversationId);
@@ -212,6 +220,7 @@ export class OutboxDispatcher {
 /** Where a message goes: the channel (card and thread) or one person. */
 function destinationOf(record: OutboxRecord): string {
   const m = record.message;
+  if (m.kind === 'registerGrant') return 'register';
   return m.kind === 'personal' || m.kind === 'actionCard' ? `user:${m.recipientId}` : 'channel';
 }
 

@@ -49,6 +49,8 @@ export function createRenderer(deps: RenderDeps): Renderer {
         const params = await eventParams(deps, order, lang, undefined, m.text, m.event);
         return { to: 'personal', userId: m.recipientId, message: { text: translator(lang)(`notify.${m.event}` as MessageKey, params) } };
       }
+      case 'registerGrant':
+        return { to: 'register', line: m.line };
       case 'actionCard': {
         const lang = await recipientLang(deps, m.recipientId);
         const tr = translator(lang);

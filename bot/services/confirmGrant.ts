@@ -1,7 +1,7 @@
 import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
 import type { Actor } from '../domain/policies';
-import { closeIfDone, needsHetu } from '../domain/order';
+import { closeIfDone, needsHetu, type Order } from '../domain/order';
 import type { OutboxMessage } from '../domain/outbox';
 
 export interface ConfirmGrantProps {
@@ -34,6 +34,7 @@ export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<Tr
     const from = order.status;
     const closed = closeIfDone(order);
     const outbox: OutboxMessage[] = [
+      { kind: 'registerGrant', orderId: order.id, line: p.line },
       { kind: 'adminCard', orderId: order.id },
       { kind: 'threadReply', orderId: order.id, event: 'lineGranted', actorId: p.actor.id, text: `line:${p.line}` },
       { kind: 'personal', orderId: order.id, recipientId: order.requesterId, event: closed ? 'completed' : 'lineGranted', text: `line:${p.line}` },
@@ -46,12 +47,16 @@ export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<Tr
     void now;
     return { change: order, audit: { from: `line${p.line}:toGrant`, to: closed ? order.status : `line${p.line}:granted`, detail: line.themeId ?? 'custom' }, outbox };
   });
-  if (result.kind === 'done') {
-    const line = result.order.lines[p.line];
-    if (line.themeId) {
-      await deps.grants.put({ subjectId: result.order.subject.id, themeId: line.themeId, themeName: line.themeName, validFrom: p.validFrom,
-        validUntil: p.validUntil, grantedBy: p.actor.id, orderId: result.order.id, grantedAt: deps.now().toISOString() });
-    }
-  }
+  // Written at once so the register is current when the administrator's card returns; the registerGrant
+  // message in the same commit rewrites it (idempotently) if the process dies before this line.
+  if (result.kind === 'done') await registerGrant(deps, result.order, p.line);
   return result;
+}
+
+/** The register entry of a granted line (person, theme, validity, granted by): an idempotent upsert. */
+export async function registerGrant(deps: Pick<Deps, 'grants' | 'now'>, order: Order, index: number): Promise<void> {
+  const line = order.lines[index];
+  if (!line?.themeId || line.stage !== 'granted' || !line.grantedFrom || !line.grantedUntil) return;
+  await deps.grants.put({ subjectId: order.subject.id, themeId: line.themeId, themeName: line.themeName, validFrom: line.grantedFrom,
+    validUntil: line.grantedUntil, grantedBy: line.grantedBy ?? '', orderId: order.id, grantedAt: deps.now().toISOString() });
 }

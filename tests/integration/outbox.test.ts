@@ -7,6 +7,7 @@ import { OutboxStore } from '../../bot/notify/outboxStore';
 import { BotConnectorMessenger } from '../../bot/notify/messenger';
 import { createRenderer } from '../../bot/notify/render';
 import { RateLimiter } from '../../bot/notify/rateLimiter';
+import { registerGrant } from '../../bot/services/confirmGrant';
 import { freePort } from '../../infra/local/ports';
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
 import { ConnectorSink } from '../helpers/connectorSink';
@@ -25,6 +26,7 @@ async function appWithoutDelivery(prefix: string, sink: ConnectorSink): Promise<
 function dispatcherFor(app: RunningApp, sink: ConnectorSink, limiter?: RateLimiter): OutboxDispatcher {
   const deps = app.deps;
   return new OutboxDispatcher({
+    registerGrant: (order, line) => registerGrant(deps, order, line),
     store: new OutboxStore(app.tables), orders: deps.orders, log: createLogger('silent'), limiter,
     messenger: new BotConnectorMessenger({ adapter: app.adapter, appId: '', tenantId: () => TENANT, serviceUrl: () => sink.url }),
     render: createRenderer({ directory: deps.directory, users: deps.users, adminLang: 'fi' }),
@@ -115,6 +117,31 @@ describe('outbox: at least once, exactly once at the sink, through kills, 429 st
       assert.equal(sink.requests.filter((r) => JSON.stringify(r.body).includes(PEOPLE.aino)).length, attempts, 'no retry after 403');
       const update = sink.updates().map((u) => JSON.stringify(u.body)).find((b) => b.includes(number) && b.includes('Aino Lindqvist'));
       assert.ok(update && update.includes('Viestiä ei voitu toimittaa'), 'the admin card was updated to show the unreachable manager');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('repairs the register from the outbox if the process died between the grant commit and the register write', async () => {
+    const app = await appWithoutDelivery(uniquePrefix('reg'), sink);
+    try {
+      const number = await submitVia(app, sink, PEOPLE.mikko, { themes: 'palkkatietojen-katselu' });
+      const order = await app.deps.orders.findByNumber(number);
+      assert.ok(order);
+      const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
+        type: 'invoke', name: 'adaptiveCard/action', id: 'c1', channelId: 'msteams', serviceUrl: sink.url,
+        from: { id: '29:e', aadObjectId: PEOPLE.eija }, recipient: { id: '28:bot' },
+        conversation: { id: `${ADMIN_CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT },
+        value: { action: { type: 'Action.Execute', verb: 'admin.confirmGrant', data: { orderId: order.id, v: order.updatedAt, line: 0, validFrom: '2026-12-01', validUntil: '2027-11-30' } } } }) });
+      assert.equal(res.status, 200);
+      assert.equal((await app.deps.grants.listFor(PEOPLE.mikko)).length, 1);
+      // Simulate the crash: the register row is gone, the committed outbox still says what to write.
+      await app.tables.client('people').deleteEntity(PEOPLE.mikko, 'grant|palkkatietojen-katselu');
+      assert.equal((await app.deps.grants.listFor(PEOPLE.mikko)).length, 0);
+      await dispatcherFor(app, sink).runOnce();
+      const [grant] = await app.deps.grants.listFor(PEOPLE.mikko);
+      assert.equal(grant?.validUntil, '2027-11-30');
+      assert.equal(grant?.grantedBy, PEOPLE.eija);
     } finally {
       await app.stop();
     }
