@@ -24,7 +24,7 @@ export class BotServer {
   private draining = false;
   private idle: Array<() => void> = [];
 
-  constructor(private readonly o: ServerOptions) {
+  constructor(o: ServerOptions) {
     this.server = restify.createServer({ name: 'valtuusbotti', handleUncaughtExceptions: false });
     this.server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
     this.server.post('/api/messages', async (req, res) => {

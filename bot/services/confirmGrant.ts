@@ -21,7 +21,7 @@ export interface ConfirmGrantProps {
  * the requester (and at completion the manager) hears of it, and the henkilötunnus is destroyed once no line needs it.
  */
 export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<TransitionResult> {
-  const result = await runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'confirmGrant', shownVersion: p.shownVersion }, (order, now) => {
+  const result = await runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'confirmGrant', shownVersion: p.shownVersion }, (order) => {
     const line = order.lines[p.line];
     if (!line || line.stage !== 'toGrant' || (order.status !== 'open' && order.status !== 'waitingForInfo')) return { invalid: 'notGrantable' };
     if (order.assigneeId && order.assigneeId !== p.actor.id) return { invalid: 'heldByOther' };
@@ -31,7 +31,6 @@ export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<Tr
     line.grantedBy = p.actor.id;
     if (!order.assigneeId) { order.assigneeId = p.actor.id; order.assigneeName = p.actorName; }
     if (!needsHetu(order)) order.hetuCipher = null;
-    const from = order.status;
     const closed = closeIfDone(order);
     const outbox: OutboxMessage[] = [
       { kind: 'registerGrant', orderId: order.id, line: p.line },
@@ -44,7 +43,6 @@ export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<Tr
       outbox.push({ kind: 'threadReply', orderId: order.id, event: 'completed' });
       if (order.managerId && order.managerId !== order.requesterId) outbox.push({ kind: 'personal', orderId: order.id, recipientId: order.managerId, event: 'completed' });
     }
-    void now;
     return { change: order, audit: { from: `line${p.line}:toGrant`, to: closed ? order.status : `line${p.line}:granted`, detail: line.themeId ?? 'custom' }, outbox };
   });
   // Written at once so the register is current when the administrator's card returns; the registerGrant
