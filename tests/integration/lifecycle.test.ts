@@ -17,8 +17,17 @@ describe('tenant, manager approval, SLA watch, retention and audit export', func
 
   describe('with a configured tenant and manager approval on', () => {
     let bot: TestBot;
-    before(async () => { bot = await startTestBot({ MICROSOFT_APP_TENANT_ID: TENANT, MANAGER_APPROVAL: 'true' }); });
+    before(async () => { bot = await startTestBot({ MICROSOFT_APP_TENANT_ID: TENANT, MANAGER_APPROVAL: 'true', TRUST_CLIENT_LOCALE: 'true' }); });
     after(async () => { await bot?.stop(); });
+
+    it('with a real Teams client the Teams locale comes first, then the directory language', async () => {
+      const before = bot.sink.sent().length;
+      await bot.message(PEOPLE.mikko, 'hei', { locale: 'sv-FI' });
+      await bot.message(PEOPLE.johan, 'hej', { locale: 'de-DE' });
+      const replies = bot.sink.sent().slice(before).map((r) => JSON.stringify(r.body));
+      assert.match(replies[0], /Hej Mikko!/, 'Mikko\'s directory says fi-FI, but his Teams is in Swedish');
+      assert.match(replies[1], /Hej Johan!/, 'an unsupported Teams locale falls back to the directory (sv-FI)');
+    });
 
     it('rejects activities from another tenant', async () => {
       const before = bot.sink.sent().length;

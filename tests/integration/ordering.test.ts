@@ -16,6 +16,19 @@ describe('employee ordering against Azurite (real app, real botbuilder, connecto
     assert.ok(replies.some((r) => r.includes('Beställ fullmakt') && r.includes('Hej Johan')), 'directory preferredLanguage sv-FI wins over the playground-style en-US locale');
   });
 
+  it('"kieli sv" switches to Swedish and is remembered over the Teams locale; "kieli" alone offers the choice', async () => {
+    const before = bot.sink.sent().length;
+    await bot.message(PEOPLE.sanna, 'kieli sv');
+    await bot.message(PEOPLE.sanna, 'hei', { locale: 'fi-FI' });
+    await bot.message(PEOPLE.sanna, 'kieli');
+    const replies = bot.sink.sent().slice(before).map((r) => JSON.stringify(r.body));
+    assert.match(replies[0], /Språket har bytts: svenska/);
+    assert.match(replies[1], /Hej Sanna!.*Beställ fullmakt/);
+    assert.match(replies[2], /Välj språk.*Suomi.*Svenska.*English/);
+    await bot.message(PEOPLE.sanna, 'language fi');
+    assert.match(JSON.stringify(bot.sink.sent().at(-1)?.body), /Kieli vaihdettu: suomi/);
+  });
+
   it('an order is validated, stored with its audit event, confirmed with a readable number and posted to the channel', async () => {
     const card = await bot.execute(PEOPLE.mikko, 'orderSubmit', validOrder({
       themes: 'palkkatietojen-katselu', customThemeName: 'Uusi valtuusasia', customThemeEservice: 'Kela' }));
