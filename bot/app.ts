@@ -38,31 +38,6 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
     return true;
   });
 
-  app.activity(ActivityTypes.Message, async (ctx) => {
-    await asMessage(deps, ctx, async (turn) => {
-      const text = ctx.activity.text ?? '';
-      const intent = recognise(text);
-      const inChannel = ctx.activity.conversation?.conversationType === 'channel';
-      switch (intent.kind) {
-        case 'menu': return showMenu(deps, turn);
-        case 'order': await sendCard(ctx, await openOrderForm(deps, turn)); return;
-        case 'myOrders': await sendCard(ctx, await showMyOrders(deps, turn)); return;
-        case 'suggest': await sendCard(ctx, await showSuggestions(deps, turn, {})); return;
-        case 'glossaryList': await sendCard(ctx, await showGlossaryList(deps, turn)); return;
-        case 'language': return changeLanguage(deps, turn, intent.value);
-        case 'showOrder': await sendCard(ctx, await showOrderByNumber(deps, turn, intent.number)); return;
-        case 'catalogAdmin': await sendCard(ctx, await toggleHeldCard(deps, turn)); return;
-        case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
-        case 'help': await sendCard(ctx, inChannel ? showChannelHelp(turn) : noticeCard(turn.tr('menu.intro'))); if (!inChannel) await showMenu(deps, turn); return;
-        case 'text': {
-          const answer = await answerText(deps, turn, intent.text);
-          if (answer) { await sendCard(ctx, answer); return; }
-          return showMenu(deps, turn, turn.tr('common.unknownCommand'));
-        }
-      }
-    });
-  });
-
   app.conversationUpdate('membersAdded', async (ctx) => {
     const botId = ctx.activity.recipient?.id;
     const added = ctx.activity.membersAdded ?? [];
@@ -100,6 +75,33 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
   for (const [verb, handler] of Object.entries(adminVerbHandlers)) {
     executeRoute(verb, (turn, data) => handler(deps, turn, data));
   }
+
+  // Typed messages last: teams-ai takes the first matching route, and an Action.Submit also arrives as a message.
+  app.activity(ActivityTypes.Message, async (ctx) => {
+    await asMessage(deps, ctx, async (turn) => {
+      const text = ctx.activity.text ?? '';
+      const intent = recognise(text);
+      const inChannel = ctx.activity.conversation?.conversationType === 'channel';
+      switch (intent.kind) {
+        case 'menu': return showMenu(deps, turn);
+        case 'order': await sendCard(ctx, await openOrderForm(deps, turn)); return;
+        case 'myOrders': await sendCard(ctx, await showMyOrders(deps, turn)); return;
+        case 'suggest': await sendCard(ctx, await showSuggestions(deps, turn, {})); return;
+        case 'glossaryList': await sendCard(ctx, await showGlossaryList(deps, turn)); return;
+        case 'language': return changeLanguage(deps, turn, intent.value);
+        case 'showOrder': await sendCard(ctx, await showOrderByNumber(deps, turn, intent.number)); return;
+        case 'catalogAdmin': await sendCard(ctx, await toggleHeldCard(deps, turn)); return;
+        case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
+        case 'help': await sendCard(ctx, inChannel ? showChannelHelp(turn) : noticeCard(turn.tr('menu.intro'))); if (!inChannel) await showMenu(deps, turn); return;
+        case 'text': {
+          const answer = await answerText(deps, turn, intent.text);
+          if (answer) { await sendCard(ctx, answer); return; }
+          return showMenu(deps, turn, turn.tr('common.unknownCommand'));
+        }
+      }
+    });
+  });
+
   return app;
 }
 

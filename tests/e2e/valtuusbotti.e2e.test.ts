@@ -94,7 +94,7 @@ describe('end to end in the Agents Playground (Chromium + real bot + Azurite)', 
   });
 
   it('a Palkanlaskija sees the payroll themes with statuses and orders two at once (plus a missing theme); a wrong henkilötunnus keeps every value', async () => {
-    await teams.send('mitä tarvitsen');
+    await teams.clickInCard(await teams.waitForCardWithText('Hei Mikko!'), 'Mitä valtuuksia tarvitsen?');
     const suggestions = await teams.waitForCardWithText('Valtuudet, joita työsi tarvitsee');
     const text = await suggestions.innerText();
     for (const theme of ['Palkkatietojen ilmoittaminen', 'Palkkatietojen katselu', 'Palvelussuhteeseen liittyvien etuuksien hakeminen']) assert.ok(text.includes(theme), theme);

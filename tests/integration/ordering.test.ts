@@ -16,6 +16,18 @@ describe('employee ordering against Azurite (real app, real botbuilder, connecto
     assert.ok(replies.some((r) => r.includes('Beställ fullmakt') && r.includes('Hej Johan')), 'directory preferredLanguage sv-FI wins over the playground-style en-US locale');
   });
 
+  it('each menu button (Action.Submit) opens its view instead of being read as an unknown message', async () => {
+    const expected: Array<[string, RegExp]> = [['menuOrder', /Valtuuden tilaus/], ['menuMyOrders', /Omat tilaukset/],
+      ['menuSuggest', /Valtuudet, joita työsi tarvitsee/], ['menuGlossary', /Sanasto/], ['menuLanguage', /Valitse kieli/]];
+    for (const [verb, view] of expected) {
+      const before = bot.sink.sent().length;
+      await bot.message(PEOPLE.mikko, '', { value: { verb } });
+      const reply = bot.sink.sent().slice(before).map((r) => JSON.stringify(r.body)).join('\n');
+      assert.match(reply, view, verb);
+      assert.ok(!reply.includes('En ymmärtänyt'), `${verb} was taken for an unknown message`);
+    }
+  });
+
   it('"kieli sv" switches to Swedish and is remembered over the Teams locale; "kieli" alone offers the choice', async () => {
     const before = bot.sink.sent().length;
     await bot.message(PEOPLE.sanna, 'kieli sv');
