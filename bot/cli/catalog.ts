@@ -102,10 +102,14 @@ async function importCatalog(file: string, dryRun: boolean, ctx: CliContext): Pr
 
 async function exportCatalog(file: string, ctx: CliContext): Promise<number> {
   return withStore(ctx, async (store) => {
+    // Like the app at start: an empty store gets the default catalog, so the first export is a useful template.
+    if (await store.seedIfEmpty(loadSeedCatalog(ctx.root))) {
+      store.invalidate();
+      ctx.out('The store held no catalog yet: stored the default catalog from data/ first.');
+    }
     const current = await store.load();
     const written = await writeCatalogFile(current, file);
     ctx.out(`Exported catalog version ${current.version}: ${current.themes.length} themes, ${current.map.length} map rows.`);
-    if (current.version === 0) ctx.out('The store holds no catalog yet (run "seed"): the file has headers only.');
     for (const p of written) ctx.out(`  ${p}`);
     return 0;
   });
