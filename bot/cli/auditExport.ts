@@ -6,12 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { odata } from '@azure/data-tables';
-import { loadConfig, loadDotEnv } from '../config';
-import { Tables } from '../store/tables';
+import { loadDotEnv, projectRoot } from '../config';
+import type { Tables } from '../store/tables';
+import { openTables } from './openTables';
 import { redactHetus } from '../domain/hetu';
 import type { AuditEvent } from '../domain/audit';
-import { azuriteConnectionString } from '../../infra/local/azurite';
-import { DefaultAzureCredential } from '@azure/identity';
 
 export interface AuditRow { orderNumber: string; event: AuditEvent }
 
@@ -57,13 +56,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('Usage: npm run audit-export -- --from YYYY-MM-DD --to YYYY-MM-DD [--out audit.csv]\n');
     return 2;
   }
-  const config = loadConfig();
-  const tables = config.storage.kind === 'connectionString'
-    ? new Tables({ kind: 'connectionString', connectionString: config.storage.connectionString }, config.storage.prefix)
-    : config.storage.kind === 'accountUrl'
-      ? new Tables({ kind: 'accountUrl', url: config.storage.url, credential: new DefaultAzureCredential() }, config.storage.prefix)
-      : new Tables({ kind: 'connectionString', connectionString: azuriteConnectionString(config.storage.port) }, config.storage.prefix);
-  const rows = await readAudit(tables, from, to);
+  const { tables, stop } = await openTables(process.env, projectRoot(), (line) => process.stderr.write(`${line}\n`));
+  let rows: AuditRow[];
+  try {
+    await tables.ensure(['orders']);
+    rows = await readAudit(tables, from, to);
+  } finally {
+    await stop();
+  }
   const csv = toCsv(rows);
   const out = arg(argv, 'out');
   if (out) {
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-    process.stderr.write(`audit-export failed: ${(err as Error).message}\n(Is the app's storage running? Locally, start it with npm start.)\n`);
+    process.stderr.write(`audit-export failed: ${(err as Error).message}\n`);
     process.exit(1);
   });
 }

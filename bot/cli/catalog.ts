@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DefaultAzureCredential } from '@azure/identity';
 import { diffCatalog, isEmptyDiff, type CatalogDiff } from '../catalog/diff';
 import { catalogFileKind, readCatalogFile, writeCatalogFile, type CatalogFileError } from '../catalog/fileFormat';
 import { loadSeedCatalog, projectRoot } from '../catalog/seed';
 import type { MapRow, Theme } from '../domain/catalog';
 import { CATALOG_TABLE, CatalogConflictError, CatalogStore } from '../store/catalogStore';
-import { Tables, type TableAccess } from '../store/tables';
-import { azuriteConnectionString, startAzurite } from '../../infra/local/azurite';
-import { waitForPort } from '../../infra/local/ports';
+import { openTables } from './openTables';
 
 /**
  * `npm run catalog -- import <file> [--dry-run] | export <file> | seed`: administrators maintain the
@@ -34,7 +31,6 @@ export interface CliContext {
   root: string;
 }
 
-const LOCAL_AZURITE_PORT = 10002;
 const MAX_LISTED = 40;
 
 /** Runs one command; resolves to the process exit code (0 ok, 1 nothing changed because of a problem, 2 usage). */
@@ -129,51 +125,14 @@ async function seedCatalog(ctx: CliContext): Promise<number> {
   });
 }
 
-/**
- * Opens storage as the bot's config does: AZURE_TABLES_CONNECTION_STRING, or AZURE_TABLES_ACCOUNT_URL with
- * the signed-in Entra identity (DefaultAzureCredential), each with TABLE_PREFIX; otherwise the local
- * Azurite of `npm start` (AZURITE_PORT, default 10002), started from .data/azurite for this command when it
- * is not running. Runs the work and stops an Azurite this command started.
- */
+/** Runs the work on the catalog store (storage opened as openTables says) and stops an Azurite it started. */
 async function withStore(ctx: CliContext, work: (store: CatalogStore) => Promise<number>): Promise<number> {
-  const setting = (name: string): string | undefined => ctx.env[name]?.trim() || undefined;
-  const prefix = setting('TABLE_PREFIX') ?? '';
-  const connectionString = setting('AZURE_TABLES_CONNECTION_STRING');
-  const accountUrl = setting('AZURE_TABLES_ACCOUNT_URL');
-  let access: TableAccess;
-  let stop: (() => Promise<void>) | undefined;
-  if (connectionString) {
-    access = { kind: 'connectionString', connectionString };
-  } else if (accountUrl) {
-    access = { kind: 'accountUrl', url: accountUrl, credential: new DefaultAzureCredential() };
-  } else {
-    const port = Number(setting('AZURITE_PORT') ?? LOCAL_AZURITE_PORT);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`AZURITE_PORT="${setting('AZURITE_PORT')}" is not a port number`);
-    if (await answers(port)) {
-      access = { kind: 'connectionString', connectionString: azuriteConnectionString(port) };
-    } else {
-      const location = path.join(ctx.root, '.data', 'azurite');
-      ctx.out(`Starting local Azurite on 127.0.0.1:${port} (data in ${location}) for this command…`);
-      const azurite = await startAzurite({ port, location });
-      access = { kind: 'connectionString', connectionString: azurite.connectionString };
-      stop = azurite.stop;
-    }
-  }
+  const { tables, stop } = await openTables(ctx.env, ctx.root, ctx.out);
   try {
-    const tables = new Tables(access, prefix);
     await tables.ensure([CATALOG_TABLE]);
     return await work(new CatalogStore(tables, { cacheMs: 0 }));
   } finally {
-    await stop?.();
-  }
-}
-
-async function answers(port: number): Promise<boolean> {
-  try {
-    await waitForPort(port, '127.0.0.1', 0);
-    return true;
-  } catch {
-    return false;
+    await stop();
   }
 }
 
