@@ -61,6 +61,10 @@ export async function submitOrderForm(deps: HandlerDeps, turn: Turn, data: Order
     return renderForm(deps, turn, token, values, translateErrors(turn, result.errors), undefined);
   }
   const subject = result.value.subjectId === me.id ? me : reports.find((r) => r.id === result.value.subjectId) as DirectoryUser;
+  // A manager who picks a report but leaves their own prefilled names would have the mandate granted to the wrong name.
+  if (subject.id !== me.id && sameName(result.value.givenName, me.givenName) && sameName(result.value.surname, me.surname)) {
+    return renderForm(deps, turn, token, values, { givenName: turn.tr('err.namesOfRequester', { name: subject.displayName }) }, undefined);
+  }
   const outcome = await submitOrder(deps, { requester: me, subject, input: result.value, token });
   if (outcome.kind === 'duplicate') {
     const message = outcome.errors.map((e) => turn.tr(e.key as MessageKey, e.params)).join(' ');
@@ -102,6 +106,10 @@ function translateErrors(turn: Turn, errors: Partial<Record<string, FieldError>>
     if (e) out[field as OrderField] = turn.tr(e.key as MessageKey, e.params);
   }
   return out;
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLocaleLowerCase('fi') === b.trim().toLocaleLowerCase('fi');
 }
 
 /** Only the known fields, only strings: the card's data is input, not truth. */

@@ -258,4 +258,5 @@ export const en: Messages = {
   'history.hetuPurged': 'Identity code destroyed at the end of its retention period',
   'err.noHetuHere': 'Do not type the identity code in this field; it has its own field.',
   'history.calendarEvent': 'Meeting added to the calendar',
+  'err.namesOfRequester': 'These are your names, but the mandate is for {name}. Type their names.',
 };

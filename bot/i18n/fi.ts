@@ -256,6 +256,7 @@ export const fi = {
   'history.hetuPurged': 'Henkilötunnus hävitetty säilytysajan päätyttyä',
   'err.noHetuHere': 'Älä kirjoita henkilötunnusta tähän kenttään; sille on oma kenttänsä.',
   'history.calendarEvent': 'Palaveri lisätty kalenteriin',
+  'err.namesOfRequester': 'Nimet ovat sinun, mutta valtuus tilataan henkilölle {name}. Kirjoita hänen nimensä.',
 } as const;
 
 export type MessageKey = keyof typeof fi;

@@ -258,4 +258,5 @@ export const sv: Messages = {
   'history.hetuPurged': 'Personbeteckningen förstördes när lagringstiden gick ut',
   'err.noHetuHere': 'Skriv inte personbeteckningen i det här fältet; den har ett eget fält.',
   'history.calendarEvent': 'Mötet lades till i kalendern',
+  'err.namesOfRequester': 'Namnen är dina, men fullmakten beställs för {name}. Skriv hens namn.',
 };

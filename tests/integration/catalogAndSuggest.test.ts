@@ -24,6 +24,19 @@ describe('suggestions, the map and the catalog flag from cards (Azurite)', funct
     assert.ok(!cardText(notMine).includes('Mikko Virtanen'), 'Johan is not Mikko\'s manager');
   });
 
+  it('a manager ordering for a report is stopped if the names are still their own', async () => {
+    const data = validOrder({ subjectId: PEOPLE.mikko, givenName: 'Aino', surname: 'Lindqvist', requesterMail: 'aino.lindqvist@porvoo.example', themes: 'veroilmoittaminen' });
+    const wrong = await bot.execute(PEOPLE.aino, 'orderSubmit', data);
+    assert.match(cardText(wrong), /Nimet ovat sinun, mutta valtuus tilataan henkilölle Mikko Virtanen/);
+    const right = await bot.execute(PEOPLE.aino, 'orderSubmit', { ...data, givenName: 'Mikko', surname: 'Virtanen' });
+    const number = /(VB-\d{4}-\d{5})/.exec(cardText(right))?.[1] as string;
+    const order = await bot.app.deps.orders.findByNumber(number);
+    assert.equal(order?.subject.id, PEOPLE.mikko);
+    assert.equal(order?.requesterId, PEOPLE.aino);
+    assert.ok((await bot.app.deps.orders.listByRequester(PEOPLE.aino)).some((o) => o.id === order?.id), 'listed for the manager who ordered');
+    assert.ok((await bot.app.deps.orders.listBySubject(PEOPLE.mikko)).some((o) => o.id === order?.id), 'and for the report it is for');
+  });
+
   it('when the map has nothing for someone it says so and offers the browsable map', async () => {
     const card = await bot.execute(PEOPLE.aino, 'suggestFor', {});
     assert.match(cardText(card), /Valtuuskartassa ei ole ehdotuksia tehtävällesi \(Hallintopäällikkö/);
