@@ -120,13 +120,20 @@ export class OutboxDispatcher {
     // The order is read once per pass (all its messages render from the same state), and again only after
     // this pass changed it (where the card was posted, who is unreachable).
     let order = records.length ? (await this.o.orders.get(lease.orderId))?.order : undefined;
-    for (const record of records) {
+    const lastCardUpdate = records.map((r) => r.message.kind).lastIndexOf('adminCard');
+    for (const [i, record] of records.entries()) {
       if (this.stopped && this.started) break;
       const destination = destinationOf(record);
       if (waiting.has(destination)) continue;
       const due = Date.parse(record.notBefore);
       if (due > this.now()) { waiting.add(destination); later(due); continue; }
       if (!order) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
+      if (record.message.kind === 'adminCard' && order.adminCard && i < lastCardUpdate) {
+        // The card always shows the order as it is now: one update for several queued changes is enough.
+        await this.o.store.delivered(record);
+        remaining--;
+        continue;
+      }
       try {
         order = await this.deliver(record, order);
         await this.o.store.delivered(record);
@@ -134,8 +141,11 @@ export class OutboxDispatcher {
         remaining--;
       } catch (err) {
         const outcome = await this.onFailure(record, order, toDeliveryError(err));
-        if (outcome === 'final') order = (await this.o.orders.get(lease.orderId))?.order;
-        if (outcome === 'final') { remaining--; continue; }
+        if (outcome === 'final') {
+          order = (await this.o.orders.get(lease.orderId))?.order;
+          remaining--;
+          continue;
+        }
         waiting.add(destination);
         later(outcome);
       }
