@@ -710,6 +710,9 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   const ratio = rps(m.greetApp) / rps(m.greetEcho);
   const orderP99 = p99(m.orders);
   const factor = p99(m.suggest) / p99(m.greetScale);
+  console.log('\nRatios to the bare echo bot (same load, same machine):');
+  console.log(`  greeting turn:     throughput ${ratio.toFixed(2)}×, p50 ${(median(m.greetApp.rounds.map((r) => r.p50)) / median(m.greetEcho.rounds.map((r) => r.p50))).toFixed(2)}×, p99 ${(p99(m.greetApp) / p99(m.greetEcho)).toFixed(2)}×`);
+  console.log(`  order-submit turn: throughput ${(rps(m.orders) / rps(m.greetEcho)).toFixed(2)}×, p50 ${(median(m.orders.rounds.map((r) => r.p50)) / median(m.greetEcho.rounds.map((r) => r.p50))).toFixed(2)}×, p99 ${(orderP99 / p99(m.greetEcho)).toFixed(2)}× (it writes to Azurite; the echo bot writes nothing)`);
   console.log('\nTargets:');
   console.log(`  ${verdict(ratio >= TARGET_GREETING_RATIO)}  greeting throughput app/echo = ${rps(m.greetApp).toFixed(0)}/${rps(m.greetEcho).toFixed(0)} = ${ratio.toFixed(2)} (target ≥ ${TARGET_GREETING_RATIO})`);
   console.log(`  ${verdict(orderP99 < TARGET_ORDER_P99_MS)}  order submit p99 = ${orderP99} ms at ${CONNECTIONS} connections (median of rounds ${m.orders.rounds.map((r) => r.p99).join(', ')}; target < ${TARGET_ORDER_P99_MS} ms)`);
