@@ -12,17 +12,9 @@ import type { TransitionResult } from '../services/transition';
 import type { MessageKey } from '../i18n';
 import { redactHetus } from '../domain/hetu';
 
-/** Orders the user made or that are for them, newest first, each once. */
-async function ordersOf(deps: HandlerDeps, userId: string): Promise<Order[]> {
-  const [made, forMe] = await Promise.all([deps.orders.listByRequester(userId), deps.orders.listBySubject(userId)]);
-  const byId = new Map<string, Order>();
-  for (const o of [...made, ...forMe]) byId.set(o.id, o);
-  return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-}
-
 export async function showMyOrders(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {
   const today = helsinkiDate(deps.now());
-  const orders = await ordersOf(deps, turn.userId);
+  const orders = await deps.orders.listForPerson(turn.userId);
   return myOrdersCard(turn.tr, turn.lang, orders.map((order) => ({ order, overdue: isOpen(order) && isOverdue(orderDue(order), today) })));
 }
 

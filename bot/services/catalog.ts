@@ -1,10 +1,9 @@
-import type { Theme, MapRow } from '../domain/catalog';
+import type { Theme } from '../domain/catalog';
 import type { MandateMap } from '../domain/mandateMap';
 
 /** Read access to the current catalog (themes and mandate map); the store behind it caches. */
 export interface CatalogReader {
   themes(): Promise<ReadonlyMap<string, Theme>>;
-  mapRows(): Promise<readonly MapRow[]>;
   /** Theme ids the valtuuskartta suggests for a person's department, service area and job title. */
   /** The valtuuskartta index (rebuilt when the catalog changes). */
   mandateMap(): Promise<MandateMap>;

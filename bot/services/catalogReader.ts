@@ -1,5 +1,5 @@
 import type { CatalogStore, VersionedCatalog } from '../store/catalogStore';
-import type { Theme, MapRow } from '../domain/catalog';
+import type { Theme } from '../domain/catalog';
 import { MandateMap, type ScopeVariants } from '../domain/mandateMap';
 import type { CatalogReader } from './catalog';
 
@@ -13,9 +13,7 @@ export class StoreCatalogReader implements CatalogReader {
   constructor(private readonly store: CatalogStore, private readonly variants: readonly ScopeVariants[]) {}
 
   async themes(): Promise<ReadonlyMap<string, Theme>> { return (await this.current()).themes; }
-  async mapRows(): Promise<readonly MapRow[]> { return (await this.current()).snapshot.map; }
   async mandateMap(): Promise<MandateMap> { return (await this.current()).map; }
-  async version(): Promise<number> { return (await this.current()).version; }
 
   async suggestedThemeIds(person: { department: string; serviceArea: string; jobTitle: string }): Promise<string[]> {
     return (await this.current()).map.suggest(person).map((s) => s.themeId);

@@ -5,7 +5,7 @@ import type { AuditEvent } from '../domain/audit';
 import type { OutboxMessage } from '../domain/outbox';
 import { Tables, isStatus } from './tables';
 import { grantFromEntity, type Grant } from './grantStore';
-import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, auditRowKey, indexPartition, outboxRowKey, personOrderKey, safeKey, prefixEnd, OUTBOX_PREFIX } from './entities';
+import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, auditRowKey, indexPartition, outboxRowKey, personOrderKey, safeKey, prefixEnd } from './entities';
 
 /** Entity schema version of the order row; older rows keep loading through decodeOrder. */
 const ORDER_SCHEMA = 1;
@@ -37,6 +37,8 @@ export interface OrderStore {
   update(order: Order, etag: string, audit: AuditEvent[], outbox: OutboxMessage[], previous: Order): Promise<string>;
   listByRequester(userId: string): Promise<Order[]>;
   listBySubject(userId: string): Promise<Order[]>;
+  /** Orders the person made or that are for them, newest first (one partition query, then the orders). */
+  listForPerson(userId: string): Promise<Order[]>;
   /** Everything about a person in one query: the orders they are the subject of, and the mandates they hold. */
   personView(userId: string): Promise<{ orders: OrderSummary[]; grants: Grant[] }>;
   listOpen(): Promise<Order[]>;
@@ -156,6 +158,10 @@ export class TableOrderStore implements OrderStore {
 
   async listByRequester(userId: string): Promise<Order[]> {
     return this.loadAll((await this.personRows(userId)).filter((r) => r.asRequester).map((r) => r.orderId));
+  }
+
+  async listForPerson(userId: string): Promise<Order[]> {
+    return this.loadAll((await this.personRows(userId)).map((r) => r.orderId));
   }
 
   async listBySubject(userId: string): Promise<Order[]> {
@@ -317,7 +323,6 @@ export class TableOrderStore implements OrderStore {
   }
 }
 
-export { OUTBOX_PREFIX };
 
 function encodeOrder(order: Order): { partitionKey: string; rowKey: string; [k: string]: unknown } {
   const { hetuCipher, ...rest } = order;

@@ -1,4 +1,4 @@
-import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
@@ -10,14 +10,9 @@ export type TableAccess =
 /** Creates clients for the app's tables; every table name gets the configured prefix. */
 export class Tables {
   private readonly clients = new Map<string, TableClient>();
-  readonly service: TableServiceClient;
 
   constructor(private readonly access: TableAccess, readonly prefix = '', private readonly tls?: { ca?: string | Buffer },
-    private readonly policy?: PipelinePolicy) {
-    this.service = access.kind === 'connectionString'
-      ? TableServiceClient.fromConnectionString(access.connectionString, this.options())
-      : new TableServiceClient(access.url, access.credential, this.options());
-  }
+    private readonly policy?: PipelinePolicy) {}
 
   /** The client of one logical table ("orders", "catalog", …), cached. */
   client(logicalName: string): TableClient {

@@ -4,6 +4,7 @@ import { createLogger } from '../../bot/log';
 import { freePort } from '../../infra/local/ports';
 import { testAzurite, uniquePrefix } from './azurite';
 import { ConnectorSink } from './connectorSink';
+import type { Order } from '../../bot/domain/order';
 
 export const TENANT = '00000000-0000-4000-8000-000000000001';
 export const ADMIN_CHANNEL = '19:tilaukset@thread.tacv2';
@@ -101,6 +102,16 @@ export function actionData(card: unknown, verb: string, nth = 0): Record<string,
   walk(card);
   if (!found[nth]) throw new Error(`no Action.Execute "${verb}" in card`);
   return found[nth];
+}
+
+/** Submits an order form as `who` and returns the stored order; fails the test if no confirmation came back. */
+export async function submitAs(bot: TestBot, who: string, data: Record<string, unknown>): Promise<Order> {
+  const card = await bot.execute(who, 'orderSubmit', data);
+  const number = /(VB-\d{4}-\d{5})/.exec(cardText(card))?.[1];
+  if (!number) throw new Error(`no confirmation: ${cardText(card)}`);
+  const order = await bot.app.deps.orders.findByNumber(number);
+  if (!order) throw new Error(`order ${number} not found in storage`);
+  return order;
 }
 
 export function validOrder(overrides: Record<string, unknown> = {}): Record<string, unknown> {

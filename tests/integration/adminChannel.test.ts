@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { startTestBot, PEOPLE, ADMIN_CHANNEL, TENANT, cardText, actionData, validOrder, type TestBot } from '../helpers/botHarness';
+import { startTestBot, submitAs, PEOPLE, ADMIN_CHANNEL, TENANT, cardText, actionData, validOrder, type TestBot } from '../helpers/botHarness';
 import type { Order } from '../../bot/domain/order';
 
 const channelConversation = { id: `${ADMIN_CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT, isGroup: true };
 
-async function submit(bot: TestBot, who: string, data: Record<string, unknown>): Promise<Order> {
-  const card = await bot.execute(who, 'orderSubmit', data);
-  const number = /(VB-\d{4}-\d{5})/.exec(cardText(card))?.[1];
-  assert.ok(number, cardText(card));
-  const order = await bot.app.deps.orders.findByNumber(number);
-  assert.ok(order);
-  return order;
-}
-
-/** The admin card as the channel currently shows it: the last post or update of that order's card. */
-async function adminCard(bot: TestBot, order: Order): Promise<Record<string, unknown>> {
+/** Waits until the order's card has reached the channel. */
+async function posted(bot: TestBot, order: Order): Promise<void> {
   await bot.sink.waitFor(() => [...bot.sink.created(), ...bot.sink.updates()].some((r) => JSON.stringify(r.body).includes(order.number)));
-  const fresh = (await bot.app.deps.orders.get(order.id))?.order as Order;
-  return { fresh };
 }
 
 describe('administrators\' channel: verbs, policy, concurrency, notifications (Azurite + connector sink)', function () {
@@ -27,8 +16,8 @@ describe('administrators\' channel: verbs, policy, concurrency, notifications (A
   after(async () => { await bot?.stop(); });
 
   it('path 1: claim → reveal only to the clicker → confirm → register entry, code destroyed, requester and manager told, card shows granted', async () => {
-    const order = await submit(bot, PEOPLE.mikko, validOrder());
-    await adminCard(bot, order);
+    const order = await submitAs(bot, PEOPLE.mikko, validOrder());
+    await posted(bot, order);
     const current = (await bot.app.deps.orders.get(order.id))?.order as Order;
     const claimed = await bot.execute(PEOPLE.eija, 'admin.claim', { orderId: order.id, v: current.updatedAt }, channelConversation);
     assert.match(cardText(claimed), /Eija Mäkelä/);
@@ -62,10 +51,10 @@ describe('administrators\' channel: verbs, policy, concurrency, notifications (A
   });
 
   it('a non-administrator\'s claim is refused politely and audit-logged; nobody processes their own order', async () => {
-    const order = await submit(bot, PEOPLE.mikko, validOrder({ themes: 'palkkatietojen-katselu' }));
+    const order = await submitAs(bot, PEOPLE.mikko, validOrder({ themes: 'palkkatietojen-katselu' }));
     const refused = await bot.execute(PEOPLE.johan, 'admin.claim', { orderId: order.id, v: order.updatedAt }, channelConversation);
     assert.match(cardText(refused), /inte rätt/);
-    const own = await submit(bot, PEOPLE.eija, validOrder({ givenName: 'Eija', surname: 'Mäkelä', requesterMail: 'eija.makela@porvoo.example', themes: 'veroilmoittaminen' }));
+    const own = await submitAs(bot, PEOPLE.eija, validOrder({ givenName: 'Eija', surname: 'Mäkelä', requesterMail: 'eija.makela@porvoo.example', themes: 'veroilmoittaminen' }));
     const self = await bot.execute(PEOPLE.eija, 'admin.claim', { orderId: own.id, v: own.updatedAt }, channelConversation);
     assert.match(cardText(self), /omaa tilaustasi/);
     const trail = await bot.app.deps.orders.auditTrail(order.id);
@@ -74,7 +63,7 @@ describe('administrators\' channel: verbs, policy, concurrency, notifications (A
   });
 
   it('two administrators claiming at once: exactly one wins, the other sees who did it', async () => {
-    const order = await submit(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'palkkatietojen-katselu' }));
+    const order = await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'palkkatietojen-katselu' }));
     const data = { orderId: order.id, v: order.updatedAt };
     const [a, b] = await Promise.all([
       bot.execute(PEOPLE.eija, 'admin.claim', data, channelConversation),
@@ -91,7 +80,7 @@ describe('administrators\' channel: verbs, policy, concurrency, notifications (A
   });
 
   it('a replayed invoke changes nothing twice', async () => {
-    const order = await submit(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'veroilmoittaminen' }));
+    const order = await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'veroilmoittaminen' }));
     const data = { orderId: order.id, v: order.updatedAt };
     await bot.execute(PEOPLE.camilla, 'admin.claim', data, channelConversation);
     const afterFirst = (await bot.app.deps.orders.get(order.id))?.order as Order;
@@ -103,7 +92,7 @@ describe('administrators\' channel: verbs, policy, concurrency, notifications (A
   });
 
   it('ask → the order waits, the requester answers from "Omat tilaukset", the answer reaches the thread', async () => {
-    const order = await submit(bot, PEOPLE.mikko, validOrder({ themes: 'veroilmoittaminen' }));
+    const order = await submitAs(bot, PEOPLE.mikko, validOrder({ themes: 'veroilmoittaminen' }));
     const form = await bot.execute(PEOPLE.camilla, 'admin.ask', { orderId: order.id, v: order.updatedAt }, channelConversation);
     const asked = await bot.execute(PEOPLE.camilla, 'admin.ask', { ...actionData(form, 'admin.ask'), question: 'Mihin yksikköön tarvitset tämän?' }, channelConversation);
     assert.match(cardText(asked), /Väntar på beställarens svar/, 'the clicking administrator gets their copy in their own language');
@@ -117,7 +106,7 @@ describe('administrators\' channel: verbs, policy, concurrency, notifications (A
   });
 
   it('reject needs a reason, and the requester receives it', async () => {
-    const order = await submit(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'veroasioiden-hoito' }));
+    const order = await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'veroasioiden-hoito' }));
     const empty = await bot.execute(PEOPLE.eija, 'admin.reject', { orderId: order.id, v: order.updatedAt, submit: true, reason: '' }, channelConversation);
     assert.match(cardText(empty), /Anna syy/);
     const rejected = await bot.execute(PEOPLE.eija, 'admin.reject', { orderId: order.id, v: order.updatedAt, submit: true, reason: 'Ei tarvita tehtävässä.' }, channelConversation);
@@ -131,8 +120,8 @@ describe('administrators\' channel: verbs, policy, concurrency, notifications (A
     const themes = await bot.app.deps.catalog.themes();
     const themeId = themes.has(missing) ? missing : [...themes.values()].find((t) => !t.heldByOrganisation)?.id as string;
     assert.equal(themes.get(themeId)?.heldByOrganisation, false);
-    const first = await submit(bot, PEOPLE.mikko, validOrder({ themes: themeId }));
-    const second = await submit(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: themeId }));
+    const first = await submitAs(bot, PEOPLE.mikko, validOrder({ themes: themeId }));
+    const second = await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: themeId }));
     assert.equal(first.lines[0].stage, 'review');
 
     let o = (await bot.app.deps.orders.get(first.id))?.order as Order;
@@ -166,8 +155,8 @@ describe('administrators\' channel: verbs, policy, concurrency, notifications (A
   it('DVV refusing a theme tells every waiting requester why', async () => {
     const themes = await bot.app.deps.catalog.themes();
     const themeId = [...themes.values()].find((t) => !t.heldByOrganisation && t.active)?.id as string;
-    const first = await submit(bot, PEOPLE.mikko, validOrder({ themes: themeId }));
-    const second = await submit(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: themeId }));
+    const first = await submitAs(bot, PEOPLE.mikko, validOrder({ themes: themeId }));
+    const second = await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: themeId }));
     for (const verb of ['admin.markPrepared', 'signatory.sign', 'admin.markSent']) {
       const o = (await bot.app.deps.orders.get(first.id))?.order as Order;
       const who = verb === 'signatory.sign' ? PEOPLE.kaarina : PEOPLE.eija;

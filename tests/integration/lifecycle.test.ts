@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { startTestBot, PEOPLE, TENANT, ADMIN_CHANNEL, cardText, actionData, validOrder, type TestBot } from '../helpers/botHarness';
+import { startTestBot, submitAs, PEOPLE, TENANT, ADMIN_CHANNEL, cardText, actionData, validOrder, type TestBot } from '../helpers/botHarness';
 import { SlaWatch } from '../../bot/notify/slaWatch';
 import { HetuRetention } from '../../bot/services/hetuRetention';
 import { readAudit, toCsv } from '../../bot/cli/auditExport';
 import { createLogger } from '../../bot/log';
-import type { Order } from '../../bot/domain/order';
-
-async function submit(bot: TestBot, who: string, data: Record<string, unknown>): Promise<Order> {
-  const number = /(VB-\d{4}-\d{5})/.exec(cardText(await bot.execute(who, 'orderSubmit', data)))?.[1];
-  assert.ok(number);
-  return (await bot.app.deps.orders.findByNumber(number)) as Order;
-}
 
 describe('tenant, manager approval, SLA watch, retention and audit export', function () {
   this.timeout(90_000);
@@ -39,7 +32,7 @@ describe('tenant, manager approval, SLA watch, retention and audit export', func
     });
 
     it('sends the order to the manager first; only after approval does it reach the administrators', async () => {
-      const order = await submit(bot, PEOPLE.mikko, validOrder());
+      const order = await submitAs(bot, PEOPLE.mikko, validOrder());
       assert.equal(order.status, 'awaitingApproval');
       await bot.sink.waitFor(() => bot.sink.allText().includes('Hyväksyttävä valtuustilaus'));
       const channelBefore = bot.sink.created().filter((r) => JSON.stringify(r.body).includes(ADMIN_CHANNEL) && JSON.stringify(r.body).includes(order.number));
@@ -53,7 +46,7 @@ describe('tenant, manager approval, SLA watch, retention and audit export', func
     });
 
     it('a declined order is closed with the reason sent to the requester', async () => {
-      const order = await submit(bot, PEOPLE.mikko, validOrder({ themes: 'veroilmoittaminen' }));
+      const order = await submitAs(bot, PEOPLE.mikko, validOrder({ themes: 'veroilmoittaminen' }));
       const declined = await bot.execute(PEOPLE.aino, 'manager.decline', { orderId: order.id, v: order.updatedAt, reason: 'Ei kuulu tehtäviisi.' });
       assert.match(cardText(declined), /Päätös kirjattu/);
       const after = (await bot.app.deps.orders.get(order.id))?.order;
@@ -71,7 +64,7 @@ describe('tenant, manager approval, SLA watch, retention and audit export', func
 
     it('an order past its due date gets one reminder in its thread; the digest goes out once a working day', async () => {
       now = new Date('2026-11-30T09:00:00Z'); // Monday
-      const order = await submit(bot, PEOPLE.mikko, validOrder({ validUntil: '2027-06-30' }));
+      const order = await submitAs(bot, PEOPLE.mikko, validOrder({ validUntil: '2027-06-30' }));
       await bot.sink.waitFor(() => bot.sink.created().some((r) => JSON.stringify(r.body).includes(order.number)));
       const digests: object[] = [];
       const watch = new SlaWatch({ deps: bot.app.deps, log: createLogger('silent'), postDigest: async (c) => { digests.push(c); } });
@@ -87,7 +80,7 @@ describe('tenant, manager approval, SLA watch, retention and audit export', func
 
     it('the retention job destroys any henkilötunnus left past the configured age', async () => {
       now = new Date('2026-12-01T09:00:00Z');
-      const order = await submit(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'veroasioiden-hoito' }));
+      const order = await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'veroasioiden-hoito' }));
       const retention = new HetuRetention({ orders: bot.app.deps.orders, tables: bot.app.tables, retentionDays: 90, now: () => now, log: createLogger('silent') });
       await retention.runOnce();
       assert.ok((await bot.app.deps.orders.get(order.id))?.order.hetuCipher, 'young orders keep it');
@@ -100,7 +93,7 @@ describe('tenant, manager approval, SLA watch, retention and audit export', func
     it('the audit export writes every transition as CSV and never a henkilötunnus', async () => {
       const refused = await bot.execute(PEOPLE.mikko, 'orderSubmit', validOrder({ themes: 'palkkatietojen-katselu', justification: 'Tarvitsen tätä; tunnukseni on 010594Y9032.' }));
       assert.match(cardText(refused), /Älä kirjoita henkilötunnusta tähän kenttään/, 'a code in free text is refused at the form');
-      const order = await submit(bot, PEOPLE.mikko, validOrder({ themes: 'palkkatietojen-katselu' }));
+      const order = await submitAs(bot, PEOPLE.mikko, validOrder({ themes: 'palkkatietojen-katselu' }));
       const channel = { id: `${ADMIN_CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT };
       const form = await bot.execute(PEOPLE.eija, 'admin.reject', { orderId: order.id, v: order.updatedAt }, channel);
       await bot.execute(PEOPLE.eija, 'admin.reject', { ...actionData(form, 'admin.reject'), reason: 'Virheellinen tilaus 010594Y9032' }, channel);
