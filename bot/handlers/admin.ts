@@ -41,6 +41,7 @@ async function answer(deps: HandlerDeps, turn: Turn, result: TransitionResult): 
     case 'done': return renderAdminCard(renderDeps, result.order);
     case 'denied': {
       turn.log.warn({ orderId: result.order.id }, 'administrator verb refused');
+      if (!(await maySeeAdminCard(deps, turn))) return noticeCard(turn.tr('common.notAllowed'), 'Attention');
       const own = result.order.requesterId === turn.userId || result.order.subject.id === turn.userId;
       return renderAdminCard(renderDeps, result.order, turn.tr(own ? 'admin.ownOrder' : 'common.notAllowed'));
     }
@@ -61,6 +62,21 @@ function actionLabel(turn: Turn, action: string, to: string): string {
   return status !== `status.${to}` ? status : action;
 }
 
+/**
+ * Who may see an order's administrators' card: administrators anywhere, and anyone in the administrators'
+ * channel (its members see every card there anyway). What they may do with it is decided per verb.
+ */
+async function maySeeAdminCard(deps: HandlerDeps, turn: Turn): Promise<boolean> {
+  const channelData = turn.ctx.activity.channelData as { channel?: { id?: string } } | undefined;
+  const inAdminChannel = deps.config.adminChannel.channelId !== undefined && channelData?.channel?.id === deps.config.adminChannel.channelId;
+  return inAdminChannel || (await actorOf(deps, turn.userId)).isAdministrator;
+}
+
+function refuseView(turn: Turn, order: Order): AdaptiveCard {
+  turn.log.warn({ orderId: order.id }, 'administrators\' card refused');
+  return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+}
+
 async function load(deps: HandlerDeps, data: Data): Promise<Order | undefined> {
   const id = str(data.orderId, 64);
   return id ? (await deps.orders.get(id))?.order : undefined;
@@ -74,6 +90,7 @@ function withInput(verb: string, field: string, input: (turn: Turn) => Record<st
     if (!order) return noticeCard(turn.tr('common.expiredCard'));
     const line = data.line === undefined ? undefined : lineOf(data);
     const value = freeText(data[field]);
+    if (!(await maySeeAdminCard(deps, turn))) return refuseView(turn, order);
     if (!data.submit) return verbInputCard(turn.tr, order, verb, { ...input(turn), id: field } as never, line);
     const problem = validate(value, turn);
     if (problem) return verbInputCard(turn.tr, order, verb, { ...input(turn), id: field, value } as never, line, problem);
@@ -101,7 +118,9 @@ async function guide(deps: HandlerDeps, turn: Turn, data: Data, extra: { hetu?: 
 export const adminVerbHandlers: Record<string, VerbHandler> = {
   'admin.view': async (deps, turn, data) => {
     const order = await load(deps, data);
-    return order ? renderAdminCard({ directory: deps.directory, users: deps.users, adminLang: turn.lang }, order) : noticeCard(turn.tr('common.expiredCard'));
+    if (!order) return noticeCard(turn.tr('common.expiredCard'));
+    if (!(await maySeeAdminCard(deps, turn))) return refuseView(turn, order);
+    return renderAdminCard({ directory: deps.directory, users: deps.users, adminLang: turn.lang }, order);
   },
   'admin.claim': async (deps, turn, data) => answer(deps, turn, await claimOrder(deps, {
     actor: await actorOf(deps, turn.userId), actorName: turn.user?.displayName ?? '', orderId: str(data.orderId), shownVersion: str(data.v) })),
@@ -200,13 +219,9 @@ function decisionAnswer(_deps: HandlerDeps, turn: Turn, result: TransitionResult
 export async function showOrderByNumber(deps: HandlerDeps, turn: Turn, number: string): Promise<AdaptiveCard> {
   const order = await deps.orders.findByNumber(number);
   if (!order) return noticeCard(turn.tr('common.expiredCard'));
-  const actor = await actorOf(deps, turn.userId);
-  const channelData = turn.ctx.activity.channelData as { channel?: { id?: string } } | undefined;
-  const inAdminChannel = deps.config.adminChannel.channelId !== undefined && channelData?.channel?.id === deps.config.adminChannel.channelId;
-  if (actor.isAdministrator || inAdminChannel) return renderAdminCard({ directory: deps.directory, users: deps.users, adminLang: turn.lang }, order);
+  if (await maySeeAdminCard(deps, turn)) return renderAdminCard({ directory: deps.directory, users: deps.users, adminLang: turn.lang }, order);
   if (order.requesterId === turn.userId || order.subject.id === turn.userId) return showOrderDetails(deps, turn, { orderId: order.id });
-  turn.log.warn({ orderId: order.id }, 'order lookup by number refused');
-  return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+  return refuseView(turn, order);
 }
 
 /** "avoimet" in the channel: open orders by age and path (administrators only). */

@@ -62,6 +62,16 @@ describe('administrators\' channel: verbs, policy, concurrency, notifications (A
     assert.equal((await bot.app.deps.orders.get(order.id))?.order.assigneeId, null);
   });
 
+  it('outside the channel a non-administrator cannot open an order\'s administrators\' card or a verb form by its id', async () => {
+    const order = await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'palkkatietojen-ilmoittaminen' }));
+    for (const verb of ['admin.view', 'admin.reject', 'admin.ask', 'admin.claim', 'admin.markPrepared']) {
+      const card = await bot.execute(PEOPLE.johan, verb, { orderId: order.id, v: order.updatedAt });
+      assert.match(cardText(card), /inte rätt/, verb);
+      assert.ok(!cardText(card).includes('Sanna'), `${verb} shows nothing of the order`);
+    }
+    assert.match(cardText(await bot.execute(PEOPLE.eija, 'admin.view', { orderId: order.id })), new RegExp(order.number));
+  });
+
   it('two administrators claiming at once: exactly one wins, the other sees who did it', async () => {
     const order = await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'palkkatietojen-katselu' }));
     const data = { orderId: order.id, v: order.updatedAt };
