@@ -23,7 +23,8 @@ export class HetuRetention {
   constructor(private readonly o: HetuRetentionOptions) {}
 
   start(): void {
-    const tick = () => { this.runOnce().catch((err: unknown) => this.o.log.warn({ err: (err as Error).message }, 'HETU retention round failed')); };
+    // The message text is what the 'retention-failed' alert in infra/azure/main.json searches for: keep them equal.
+    const tick = () => { this.runOnce().catch((err: unknown) => this.o.log.error({ err: (err as Error).message, job: 'hetuRetention' }, 'retention job failed')); };
     this.timer = setInterval(tick, this.o.intervalMs ?? 6 * 3600_000);
     this.timer.unref();
     setTimeout(tick, 10_000).unref();

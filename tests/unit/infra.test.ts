@@ -136,6 +136,76 @@ function callsIn(value: Json | undefined): Extract<Expr, { kind: 'call' }>[] {
   return expressionsIn(value).flatMap((e) => calls(e));
 }
 
+// ---- an evaluator for the same subset: what a setting becomes for given parameter values -------------------
+
+/**
+ * Evaluates expressions the way ARM would for the functions whose result matters to a security setting (if,
+ * equals, createArray, map, format, …). Functions that need Azure (resourceId, reference, uniqueString, …) stay as
+ * their printed text between ⟨⟩, so a value can still be compared with the resource it must name.
+ */
+type Bindings = { parameters: Record<string, Json>; lambdas: Record<string, Json> };
+
+const AZURE_CLOUD = { suffixes: { storage: 'core.windows.net', keyvaultDns: '.vault.azure.net' } };
+
+function evaluate(t: Template, expr: Expr, b: Bindings): Json {
+  if (expr.kind !== 'call') return expr.value;
+  const arg = (i: number): Json => evaluate(t, expr.args[i], b);
+  const all = (): Json[] => expr.args.map((_a, i) => arg(i));
+  let value: Json;
+  switch (expr.name) {
+    case 'parameters': value = b.parameters[String(arg(0))] ?? null; break;
+    case 'variables': value = evaluateJson(t, t.variables[String(arg(0))] ?? null, b); break;
+    case 'if': value = arg(0) === true ? arg(1) : arg(2); break;
+    case 'equals': value = JSON.stringify(arg(0)) === JSON.stringify(arg(1)); break;
+    case 'not': value = arg(0) !== true; break;
+    case 'and': value = all().every((v) => v === true); break;
+    case 'or': value = all().some((v) => v === true); break;
+    case 'empty': { const v = arg(0); value = v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0); break; }
+    case 'true': value = true; break;
+    case 'false': value = false; break;
+    case 'string': value = String(arg(0)); break;
+    case 'toLower': value = String(arg(0)).toLowerCase(); break;
+    case 'concat': value = all().map(String).join(''); break;
+    case 'format': { const [f, ...rest] = all(); value = String(f).replace(/\{(\d+)\}/g, (_m, n: string) => String(rest[Number(n)])); break; }
+    case 'createArray': value = all(); break;
+    case 'createObject': { const a = all(); value = Object.fromEntries(a.flatMap((k, i) => (i % 2 === 0 ? [[String(k), a[i + 1]]] : []))); break; }
+    case 'json': value = JSON.parse(String(arg(0))) as Json; break;
+    case 'length': { const v = arg(0); value = Array.isArray(v) || typeof v === 'string' ? v.length : Object.keys(v ?? {}).length; break; }
+    case 'environment': value = AZURE_CLOUD; break;
+    case 'lambdaVariables': value = b.lambdas[String(arg(0))] ?? null; break;
+    case 'map': {
+      const items = arg(0);
+      const lambda = expr.args[1];
+      assert.ok(Array.isArray(items) && lambda?.kind === 'call' && lambda.name === 'lambda' && lambda.args[0]?.kind === 'string', `map needs an array and a lambda: ${print(expr)}`);
+      const name = (lambda.args[0] as { value: string }).value;
+      value = items.map((item) => evaluate(t, lambda.args[1], { ...b, lambdas: { ...b.lambdas, [name]: item } }));
+      break;
+    }
+    default: return `⟨${print(expr)}⟩`;
+  }
+  for (const key of expr.access) value = isObject(value) ? value[key] ?? null : null;
+  return value;
+}
+
+/** A JSON value with every "[…]" expression in it evaluated. */
+function evaluateJson(t: Template, value: Json, b: Bindings): Json {
+  if (typeof value === 'string') {
+    const expr = expressionOf(value);
+    return expr ? evaluate(t, expr, b) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => evaluateJson(t, v, b));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluateJson(t, v, b)]));
+  return value;
+}
+
+/** Parameter values: the template's defaults, overridden by the given ones (required ones get a placeholder). */
+function bindings(t: Template, given: Record<string, Json> = {}): Bindings {
+  const parameters: Record<string, Json> = {};
+  const b: Bindings = { parameters, lambdas: {} };
+  for (const [name, p] of Object.entries(t.parameters)) parameters[name] = name in given ? given[name] : p.defaultValue === undefined ? `<${name}>` : evaluateJson(t, p.defaultValue, b);
+  return b;
+}
+
 // ---- resource identity: "type|name segment|…" ----------------------------------------------------------
 
 /** Splits a "{0}/default"-style format into name segments, with the format's arguments printed. */
@@ -193,9 +263,40 @@ function single(t: Template, type: string): JsonObject {
   return found[0];
 }
 
-function expectValue(problems: string[], where: string, actual: Json | undefined, expected: Json): void {
+function expectValue(problems: string[], where: string, actual: unknown, expected: unknown): void {
   if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`${where} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
 }
+
+/**
+ * API versions checked to exist (Azure/azure-rest-api-specs, stable folders), per resource type. A typo such as
+ * 2023-12-10 otherwise fails only at deployment, in the customer's subscription.
+ */
+const API_VERSIONS: Record<string, string[]> = {
+  'Microsoft.ManagedIdentity/userAssignedIdentities': ['2023-01-31'],
+  'Microsoft.Storage/storageAccounts': ['2023-05-01'],
+  'Microsoft.Storage/storageAccounts/tableServices': ['2023-05-01'],
+  'Microsoft.Authorization/roleAssignments': ['2022-04-01'],
+  'Microsoft.KeyVault/vaults': ['2023-07-01'],
+  'Microsoft.Insights/diagnosticSettings': ['2021-05-01-preview'],
+  'Microsoft.OperationalInsights/workspaces': ['2023-09-01'],
+  'Microsoft.Insights/components': ['2020-02-02'],
+  'Microsoft.Web/serverfarms': ['2023-12-01'],
+  'Microsoft.Web/sites': ['2023-12-01'],
+  'Microsoft.Web/sites/config': ['2023-12-01'],
+  'Microsoft.Web/sites/slots': ['2023-12-01'],
+  'Microsoft.Web/sites/basicPublishingCredentialsPolicies': ['2023-12-01'],
+  'Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies': ['2023-12-01'],
+  'Microsoft.BotService/botServices': ['2022-09-15'],
+  'Microsoft.BotService/botServices/channels': ['2022-09-15'],
+  'Microsoft.Network/virtualNetworks': ['2023-11-01'],
+  'Microsoft.Network/privateEndpoints': ['2023-11-01'],
+  'Microsoft.Network/privateEndpoints/privateDnsZoneGroups': ['2023-11-01'],
+  'Microsoft.Network/privateDnsZones': ['2020-06-01'],
+  'Microsoft.Network/privateDnsZones/virtualNetworkLinks': ['2020-06-01'],
+  'Microsoft.Insights/actionGroups': ['2023-01-01'],
+  'Microsoft.Insights/metricAlerts': ['2018-03-01'],
+  'Microsoft.Insights/scheduledQueryRules': ['2023-12-01'],
+};
 
 function structureProblems(t: Template): string[] {
   const problems: string[] = [];
@@ -217,6 +318,14 @@ function structureProblems(t: Template): string[] {
     const key = resourceKey(r);
     if (byKey.has(key)) problems.push(`resource ${key} is declared twice`);
     byKey.set(key, r);
+    // Subnets are declared inside their network (a separate subnet resource is deleted by the next network deployment).
+    const subnets = at(r, 'properties', 'subnets');
+    if (r.type === 'Microsoft.Network/virtualNetworks' && Array.isArray(subnets)) {
+      for (const subnet of subnets) byKey.set(['Microsoft.Network/virtualNetworks/subnets', ...nameSegments(String(r.name)), ...nameSegments(String(at(subnet, 'name')))].join('|'), r);
+    }
+    const known = API_VERSIONS[String(r.type)];
+    if (!known) problems.push(`resource type ${String(r.type)} has no known API version in this test: add the one you checked exists`);
+    else if (!known.includes(String(r.apiVersion))) problems.push(`${String(r.type)} apiVersion ${String(r.apiVersion)} is not one known to exist (${known.join(', ')})`);
   }
   for (const call of callsIn(everything)) {
     const key = idKey(call);
@@ -268,14 +377,71 @@ function appSettings(t: Template): Map<string, Json> {
 
 const IDENTITY_ID = "resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', variables('identityName'))";
 
-/** The names bot/config.ts reads; anything else in app settings is a typo the bot would silently ignore. */
-const APP_SETTINGS = [
-  'MICROSOFT_APP_ID', 'MICROSOFT_APP_TYPE', 'MICROSOFT_APP_TENANT_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_CERT_THUMBPRINT',
-  'MICROSOFT_APP_CERT_KEY_FILE', 'AZURE_CLIENT_ID', 'AZURE_TABLES_ACCOUNT_URL', 'TABLE_PREFIX', 'DIRECTORY', 'GRAPH_TENANT_ID',
-  'GRAPH_CLIENT_ID', 'GRAPH_CLIENT_SECRET', 'ADMIN_GROUP_ID', 'SIGNATORY_GROUP_ID', 'ADMIN_TEAM_ID', 'ADMIN_CHANNEL_ID',
-  'KEY_VAULT_URL', 'HETU_KEY_SECRET_NAME', 'ORG_NAME_FI', 'ORG_NAME_SV', 'ORG_NAME_EN', 'MANAGER_APPROVAL',
-  'APPLICATIONINSIGHTS_CONNECTION_STRING', 'LOG_LEVEL', 'HOST',
-];
+/** Every environment variable bot/config.ts reads (get('X'), int('X', …), bool('X', …)). */
+function configVariables(): string[] {
+  const source = fs.readFileSync(path.join(projectRoot(), 'bot', 'config.ts'), 'utf8');
+  return [...new Set([...source.matchAll(/\b(?:get|int|bool)\('([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1]))];
+}
+
+/** Settings bot/config.ts reads that production must NOT set, each with the reason. */
+const LOCAL_ONLY: Record<string, string> = {
+  AZURE_TABLES_CONNECTION_STRING: 'account keys; production signs in with the managed identity (AZURE_TABLES_ACCOUNT_URL)',
+  AZURITE_PORT: 'embedded Azurite, local only',
+  DIRECTORY_FILE: 'the sample organisation file, local only',
+  HETU_KEYS: 'inline keys; production reads them from Key Vault',
+  ACCEPT_TEST_HETUS: 'only ever true in local mode',
+  ADMIN_CHANNEL_NAME: 'the Agents Playground channel name, local only',
+  PORT: 'App Service sets PORT itself',
+};
+
+/** Variables the SDKs read (not bot/config.ts): the managed identity's client id for DefaultAzureCredential. */
+const SDK_SETTINGS = ['AZURE_CLIENT_ID'];
+
+/** App settings whose value is fixed by design, with the reason; every other value must come from a parameter or a resource. */
+const FIXED_SETTINGS: Record<string, string> = {
+  HOST: 'listen on every interface inside the App Service container',
+  DIRECTORY: 'production reads the directory from Microsoft Graph',
+  WEBSITE_RUN_FROM_PACKAGE: 'run the uploaded zip as is',
+  SCM_DO_BUILD_DURING_DEPLOYMENT: 'the package is built before upload',
+  WEBSITE_SWAP_WARMUP_PING_PATH: 'a swap waits until /healthz answers',
+  WEBSITE_SWAP_WARMUP_PING_STATUSES: 'only 200 counts as warm',
+};
+
+/** Settings derived from a resource of this template (not something an operator chooses). */
+const DERIVED_SETTINGS = ['AZURE_CLIENT_ID', 'AZURE_TABLES_ACCOUNT_URL', 'KEY_VAULT_URL', 'APPLICATIONINSIGHTS_CONNECTION_STRING'];
+
+/** Whether an expression reads a parameter, directly or through variables. */
+function readsParameter(t: Template, value: Json | undefined, seen = new Set<string>()): boolean {
+  return callsIn(value ?? null).some((c) => {
+    if (c.name === 'parameters') return true;
+    if (c.name !== 'variables' || c.args[0]?.kind !== 'string' || seen.has(c.args[0].value)) return false;
+    seen.add(c.args[0].value);
+    return readsParameter(t, t.variables[c.args[0].value], seen);
+  });
+}
+
+/**
+ * The template replaces the whole app-settings list on every deployment, so a value an operator sets by hand is
+ * wiped by the next one: every setting the bot reads must be here, and its value must come from a parameter
+ * (or from a resource of this template, or be fixed by design).
+ */
+function settingsProblems(t: Template, settings: Map<string, Json>, where: string): string[] {
+  const problems: string[] = [];
+  for (const name of configVariables()) {
+    if (name in LOCAL_ONLY) {
+      if (settings.has(name)) problems.push(`${where}: ${name} must not be set in production (${LOCAL_ONLY[name]})`);
+    } else if (!settings.has(name)) {
+      problems.push(`${where}: app setting ${name} is missing: bot/config.ts reads it, so an operator would set it by hand and the next deployment would wipe it`);
+    }
+  }
+  for (const [name, value] of settings) {
+    const known = configVariables().includes(name) || SDK_SETTINGS.includes(name) || name in FIXED_SETTINGS;
+    if (!known && !/^(WEBSITE|SCM)_/.test(name)) problems.push(`${where}: app setting ${name} is not one the bot reads`);
+    if (name in FIXED_SETTINGS || DERIVED_SETTINGS.includes(name)) continue;
+    if (!readsParameter(t, value)) problems.push(`${where}: app setting ${name} = ${JSON.stringify(value)} does not come from a parameter`);
+  }
+  return problems;
+}
 
 function webAppProblems(t: Template): string[] {
   const problems: string[] = [];
@@ -302,11 +468,7 @@ function webAppProblems(t: Template): string[] {
   }
 
   const settings = appSettings(t);
-  for (const name of APP_SETTINGS) if (!settings.has(name)) problems.push(`app setting ${name} is missing`);
-  for (const name of settings.keys()) {
-    if (!APP_SETTINGS.includes(name) && !/^(WEBSITE|SCM)_/.test(name)) problems.push(`app setting ${name} is not one the bot reads`);
-  }
-  for (const localOnly of ['AZURE_TABLES_CONNECTION_STRING', 'HETU_KEYS']) if (settings.has(localOnly)) problems.push(`${localOnly} is for local use only`);
+  problems.push(...settingsProblems(t, settings, 'web app'));
   expectValue(problems, 'HOST', settings.get('HOST'), '0.0.0.0');
   if (settings.has('PORT')) problems.push('PORT is set by App Service and must not be overridden');
   for (const secret of ['MICROSOFT_APP_PASSWORD', 'GRAPH_CLIENT_SECRET']) {
@@ -372,9 +534,223 @@ function botProblems(t: Template): string[] {
     problems.push(`bot endpoint must be https://<web app>/api/messages, not ${String(at(bot, 'properties', 'endpoint'))}`);
   }
   if (!t.parameters.botSku) problems.push('bot SKU must be a parameter');
+  // Azure offers regional (data residency) bots in westeurope and centralindia only; EU municipalities get the EU one.
+  expectValue(problems, 'bot location', bot.location, "[parameters('botLocation')]");
+  expectValue(problems, 'default bot location (EU data residency)', t.parameters.botLocation?.defaultValue, 'westeurope');
+  expectValue(problems, 'bot locations offered', t.parameters.botLocation?.allowedValues, ['westeurope', 'centralindia', 'global']);
   const teams = resourcesOfType(t, 'Microsoft.BotService/botServices/channels').find((c) => at(c, 'properties', 'channelName') === 'MsTeamsChannel');
   if (!teams) problems.push('the bot has no MsTeamsChannel');
   expectValue(problems, 'Teams channel enabled', at(teams, 'properties', 'properties', 'isEnabled'), true);
+  expectValue(problems, 'Teams channel location (as the bot)', teams?.location, "[parameters('botLocation')]");
+  return problems;
+}
+
+// ---- network: Storage and Key Vault reachable only from the app ------------------------------------------
+
+const MODES = ['privateEndpoints', 'networkRules'] as const;
+type NetworkMode = (typeof MODES)[number];
+const APP_SUBNET = "resourceId('Microsoft.Network/virtualNetworks/subnets', variables('vnetName'), variables('appSubnetName'))";
+const OPERATOR_IP = '203.0.113.7';
+
+/** Resources ARM deploys for these parameter values (a false condition leaves a resource out). */
+function deployed(t: Template, b: Bindings): JsonObject[] {
+  return t.resources.filter((r) => r.condition === undefined || evaluateJson(t, r.condition, b) === true);
+}
+
+function networkProblems(t: Template, mode: NetworkMode): string[] {
+  const problems: string[] = [];
+  const where = (what: string) => `${mode}: ${what}`;
+  const parameter = t.parameters.networkMode;
+  expectValue(problems, 'networkMode choices', parameter?.allowedValues, [...MODES]);
+  expectValue(problems, 'default networkMode (private endpoints)', parameter?.defaultValue, 'privateEndpoints');
+  const b = bindings(t, { networkMode: mode, operatorIpAddresses: [OPERATOR_IP] });
+  const resources = deployed(t, b);
+  const subnetId = `⟨${APP_SUBNET}⟩`;
+  const targets = [
+    { type: 'Microsoft.Storage/storageAccounts', group: 'table', zone: 'privatelink.table.core.windows.net', ipRule: { value: OPERATOR_IP, action: 'Allow' } },
+    { type: 'Microsoft.KeyVault/vaults', group: 'vault', zone: 'privatelink.vaultcore.azure.net', ipRule: { value: OPERATOR_IP } },
+  ];
+  for (const { type, group, zone, ipRule } of targets) {
+    const resource = single(t, type);
+    const properties = evaluateJson(t, resource.properties, b);
+    expectValue(problems, where(`${type} networkAcls.defaultAction`), at(properties, 'networkAcls', 'defaultAction'), 'Deny');
+    expectValue(problems, where(`${type} networkAcls.bypass`), at(properties, 'networkAcls', 'bypass'), 'None');
+    const vnetRules = at(properties, 'networkAcls', 'virtualNetworkRules');
+    const ipRules = at(properties, 'networkAcls', 'ipRules');
+    const endpoints = resources.filter((r) => r.type === 'Microsoft.Network/privateEndpoints'
+      && JSON.stringify(evaluateJson(t, r.properties, b)).includes(`"groupIds":["${group}"]`));
+    if (mode === 'privateEndpoints') {
+      expectValue(problems, where(`${type} publicNetworkAccess`), at(properties, 'publicNetworkAccess'), 'Disabled');
+      expectValue(problems, where(`${type} firewall rules`), [vnetRules, ipRules], [[], []]);
+      if (endpoints.length !== 1) { problems.push(where(`${type} needs exactly one private endpoint (group ${group}), found ${endpoints.length}`)); continue; }
+      const endpoint = evaluateJson(t, endpoints[0].properties, b);
+      const linked = at(endpoint, 'privateLinkServiceConnections');
+      const service = Array.isArray(linked) ? at(linked[0], 'properties', 'privateLinkServiceId') : undefined;
+      if (!String(service).includes(`resourceId('${type}'`)) problems.push(where(`the ${group} private endpoint points at ${String(service)}, not the ${type}`));
+      if (!String(at(endpoint, 'subnet', 'id')).includes("variables('privateEndpointSubnetName')")) problems.push(where(`the ${group} private endpoint is not in the private-endpoint subnet`));
+      const zoneResource = resources.find((r) => r.type === 'Microsoft.Network/privateDnsZones' && evaluateJson(t, r.name, b) === zone);
+      if (!zoneResource) problems.push(where(`no private DNS zone ${zone}`));
+      const links = resources.filter((r) => r.type === 'Microsoft.Network/privateDnsZones/virtualNetworkLinks' && String(evaluateJson(t, r.name, b)).startsWith(`${zone}/`));
+      if (!links.some((l) => String(evaluateJson(t, at(l, 'properties', 'virtualNetwork', 'id') ?? null, b)).includes("Microsoft.Network/virtualNetworks', variables('vnetName')"))) {
+        problems.push(where(`the private DNS zone ${zone} is not linked to the bot's virtual network`));
+      }
+      const groups = resources.filter((r) => r.type === 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups'
+        && String(evaluateJson(t, r.name, b)).startsWith(`${String(evaluateJson(t, endpoints[0].name, b))}/`));
+      const zoneId = zoneResource ? `resourceId('Microsoft.Network/privateDnsZones', ${String(zoneResource.name).slice(1, -1)})` : '(no zone)';
+      if (!groups.some((g) => JSON.stringify(g.properties).includes(zoneId))) problems.push(where(`the ${group} private endpoint registers no address in ${zone}`));
+    } else {
+      expectValue(problems, where(`${type} firewall admits the app subnet`), Array.isArray(vnetRules) ? vnetRules.map((r) => at(r, 'id')) : vnetRules, [subnetId]);
+      expectValue(problems, where(`${type} firewall admits the operators' addresses`), ipRules, [ipRule]);
+      if (endpoints.length) problems.push(where(`${type} has a private endpoint although the mode is networkRules`));
+    }
+  }
+  const vnet = resources.find((r) => r.type === 'Microsoft.Network/virtualNetworks');
+  const subnets = at(evaluateJson(t, vnet ?? null, b), 'properties', 'subnets');
+  const appSubnet = Array.isArray(subnets) ? subnets.find((x) => at(x, 'name') === 'app') : undefined;
+  expectValue(problems, where('app subnet delegation'), JSON.stringify(at(appSubnet, 'properties', 'delegations')).includes('"serviceName":"Microsoft.Web/serverFarms"'), true);
+  const endpointsOfSubnet = at(appSubnet, 'properties', 'serviceEndpoints');
+  expectValue(problems, where('app subnet service endpoints'), Array.isArray(endpointsOfSubnet) ? endpointsOfSubnet.map((e) => at(e, 'service')) : endpointsOfSubnet,
+    mode === 'networkRules' ? ['Microsoft.Storage', 'Microsoft.KeyVault'] : []);
+  for (const site of [single(t, 'Microsoft.Web/sites'), ...resourcesOfType(t, 'Microsoft.Web/sites/slots')]) {
+    const name = `${String(site.type)} ${String(site.name)}`;
+    expectValue(problems, where(`${name} regional VNet integration`), at(site, 'properties', 'virtualNetworkSubnetId'), `[${APP_SUBNET}]`);
+    expectValue(problems, where(`${name} vnetRouteAllEnabled`), at(site, 'properties', 'vnetRouteAllEnabled'), true);
+    expectValue(problems, where(`${name} siteConfig.vnetRouteAllEnabled`), at(site, 'properties', 'siteConfig', 'vnetRouteAllEnabled'), true);
+  }
+  return problems;
+}
+
+// ---- staging slot: the next version warms up and is health-checked before it takes traffic --------------
+
+function slotSettings(slot: JsonObject): Map<string, Json> {
+  const list = at(slot, 'properties', 'siteConfig', 'appSettings');
+  return new Map(Array.isArray(list) ? list.map((s) => [String(at(s, 'name')), at(s, 'value') ?? null]) : []);
+}
+
+function slotProblems(t: Template): string[] {
+  const problems: string[] = [];
+  const slots = resourcesOfType(t, 'Microsoft.Web/sites/slots');
+  if (slots.length !== 1) return [`expected one staging slot, found ${slots.length}`];
+  const slot = slots[0];
+  const site = single(t, 'Microsoft.Web/sites');
+  expectValue(problems, 'slot name', evaluateJson(t, slot.name, bindings(t)), `⟨format('{0}-bot-{1}', variables('prefix'), ⟨uniqueString(resourceGroup().id, parameters('namePrefix'))⟩)⟩/staging`.replace(/⟨format.*⟩\)⟩/, String(evaluateJson(t, site.name, bindings(t)))));
+  const config = (key: string): Json | undefined => at(slot, 'properties', 'siteConfig', key);
+  expectValue(problems, 'slot healthCheckPath', config('healthCheckPath'), '/healthz');
+  if (![undefined, ''].includes(config('autoSwapSlotName') as string | undefined)) problems.push(`slot autoSwapSlotName is ${JSON.stringify(config('autoSwapSlotName'))}: swaps must be started by a person after checking staging`);
+  for (const key of ['linuxFxVersion', 'appCommandLine', 'ftpsState', 'minTlsVersion', 'alwaysOn', 'http20Enabled', 'remoteDebuggingEnabled']) {
+    expectValue(problems, `slot ${key} (as production)`, config(key), at(site, 'properties', 'siteConfig', key) ?? null);
+  }
+  for (const key of ['httpsOnly', 'keyVaultReferenceIdentity', 'serverFarmId', 'clientAffinityEnabled']) expectValue(problems, `slot ${key} (as production)`, at(slot, 'properties', key), at(site, 'properties', key) ?? null);
+  expectValue(problems, 'slot identity (as production)', slot.identity, site.identity);
+  const production = appSettings(t);
+  const staging = slotSettings(slot);
+  problems.push(...settingsProblems(t, staging, 'staging slot'));
+  const sticky = resourcesOfType(t, 'Microsoft.Web/sites/config').find((c) => /slotConfigNames/i.test(String(c.name)));
+  const stickyNames = at(sticky, 'properties', 'appSettingNames');
+  if (!Array.isArray(stickyNames)) problems.push('no slotConfigNames: which settings stay with their slot must be explicit');
+  for (const [name, value] of production) {
+    const isSticky = Array.isArray(stickyNames) && stickyNames.includes(name);
+    if (!staging.has(name)) problems.push(`staging slot lacks ${name}`);
+    else if (!isSticky && JSON.stringify(staging.get(name)) !== JSON.stringify(value)) problems.push(`staging ${name} differs from production but is not a slot setting: the swap would carry it into production`);
+  }
+  for (const name of Array.isArray(stickyNames) ? stickyNames : []) if (!production.has(String(name))) problems.push(`slot setting ${String(name)} is not an app setting`);
+  for (const settings of [production, staging]) {
+    expectValue(problems, 'swap warm-up path', settings.get('WEBSITE_SWAP_WARMUP_PING_PATH'), '/healthz');
+    expectValue(problems, 'swap warm-up statuses', settings.get('WEBSITE_SWAP_WARMUP_PING_STATUSES'), '200');
+  }
+  for (const policy of ['ftp', 'scm']) {
+    const found = resourcesOfType(t, 'Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies').find((r) => String(r.name).includes(`/${policy}'`));
+    expectValue(problems, `slot basic publishing credentials (${policy}) allowed`, at(found, 'properties', 'allow'), false);
+  }
+  return problems;
+}
+
+// ---- alerts: every signal an operator must hear about goes to the action group ----------------------------
+
+const ACTION_GROUP_ID = "[resourceId('Microsoft.Insights/actionGroups', variables('actionGroupName'))]";
+
+/** Log messages the bot writes (the second argument of a pino call), read from its source. */
+function loggedMessages(): Set<string> {
+  const out = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (file.endsWith('.ts')) for (const m of fs.readFileSync(file, 'utf8').matchAll(/log\.(?:fatal|error|warn|info)\([^\n]*?'([^'\n]+)'\)/g)) out.add(m[1]);
+    }
+  };
+  walk(path.join(projectRoot(), 'bot'));
+  return out;
+}
+
+/** Custom metric names the bot defines ('valtuusbotti.…' string literals), read from its source. */
+function definedMetrics(): Set<string> {
+  const out = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (file.endsWith('.ts')) for (const m of fs.readFileSync(file, 'utf8').matchAll(/'(valtuusbotti\.[a-z_.]+)'/g)) out.add(m[1]);
+    }
+  };
+  walk(path.join(projectRoot(), 'bot'));
+  return out;
+}
+
+function alertProblems(t: Template): string[] {
+  const problems: string[] = [];
+  const group = resourcesOfType(t, 'Microsoft.Insights/actionGroups');
+  if (group.length !== 1) return [`expected one action group, found ${group.length}`];
+  const receivers = at(group[0], 'properties', 'emailReceivers');
+  expectValue(problems, 'action group e-mail', Array.isArray(receivers) ? receivers.map((r) => at(r, 'emailAddress')) : receivers, ["[parameters('alertEmail')]"]);
+  expectValue(problems, 'action group enabled', at(group[0], 'properties', 'enabled'), true);
+  if (t.parameters.alertEmail?.defaultValue !== undefined) problems.push('alertEmail must be required (no default): alerts nobody receives are no alerts');
+  const metricAlerts = resourcesOfType(t, 'Microsoft.Insights/metricAlerts');
+  const logAlerts = resourcesOfType(t, 'Microsoft.Insights/scheduledQueryRules');
+  for (const alert of [...metricAlerts, ...logAlerts]) {
+    const name = String(alert.name);
+    expectValue(problems, `${name} enabled`, at(alert, 'properties', 'enabled'), true);
+    const actions = alert.type === 'Microsoft.Insights/metricAlerts'
+      ? (at(alert, 'properties', 'actions') as Json[] | undefined)?.map((a) => at(a, 'actionGroupId'))
+      : at(alert, 'properties', 'actions', 'actionGroups');
+    expectValue(problems, `${name} notifies`, actions ?? null, [ACTION_GROUP_ID]);
+    if (alert.condition !== undefined) problems.push(`${name} must always be deployed`);
+  }
+  const siteId = "[resourceId('Microsoft.Web/sites', variables('webAppName'))]";
+  const metric = (metricName: string) => metricAlerts.find((a) => {
+    const all = at(a, 'properties', 'criteria', 'allOf');
+    return Array.isArray(all) && all.some((c) => at(c, 'metricName') === metricName);
+  });
+  for (const [metricName, operator] of [['Http5xx', 'GreaterThan'], ['HealthCheckStatus', 'LessThan']] as const) {
+    const alert = metric(metricName);
+    if (!alert) { problems.push(`no metric alert on ${metricName}`); continue; }
+    expectValue(problems, `${metricName} alert scope`, at(alert, 'properties', 'scopes'), [siteId]);
+    const criterion = (at(alert, 'properties', 'criteria', 'allOf') as Json[]).find((c) => at(c, 'metricName') === metricName);
+    expectValue(problems, `${metricName} alert operator`, at(criterion, 'operator'), operator);
+    expectValue(problems, `${metricName} metric namespace`, at(criterion, 'metricNamespace'), 'Microsoft.Web/sites');
+  }
+  const workspaceId = "[resourceId('Microsoft.OperationalInsights/workspaces', variables('workspaceName'))]";
+  const queryOf = (a: JsonObject) => String((at(a, 'properties', 'criteria', 'allOf') as Json[] | undefined)?.map((c) => at(c, 'query')).join('\n'));
+  const logged = loggedMessages();
+  const wanted = [
+    { what: 'a dead-lettered notification', pattern: /'outbox message dead-lettered'/ },
+    { what: 'the retention job failing', pattern: /'retention job failed'/ },
+    { what: 'an outbox backlog older than 15 minutes', pattern: /Name == 'valtuusbotti\.outbox\.oldest_age_seconds'.*> 900\b/ },
+  ];
+  for (const { what, pattern } of wanted) {
+    const alert = logAlerts.find((a) => pattern.test(queryOf(a)));
+    if (!alert) { problems.push(`no log alert for ${what}`); continue; }
+    expectValue(problems, `${what}: scope`, at(alert, 'properties', 'scopes'), [workspaceId]);
+    expectValue(problems, `${what}: kind`, alert.kind, 'LogAlert');
+  }
+  for (const alert of logAlerts) {
+    const query = queryOf(alert);
+    for (const m of query.matchAll(/contains '([^']+)'/g)) if (!logged.has(m[1])) problems.push(`${String(alert.name)} searches for the log line "${m[1]}", which the bot never writes`);
+    // Until the telemetry code defines its metric names this check has nothing to compare with; once it does,
+    // an alert on a misspelt metric (that would never fire) fails here.
+    const metrics = definedMetrics();
+    for (const m of query.matchAll(/Name == '([^']+)'/g)) if (metrics.size > 0 && !metrics.has(m[1])) problems.push(`${String(alert.name)} watches the metric ${m[1]}, which the bot never records`);
+  }
   return problems;
 }
 
@@ -397,7 +773,12 @@ function parameterProblems(t: Template): string[] {
   return problems;
 }
 
-const CHECKS = { structureProblems, storageProblems, webAppProblems, roleProblems, keyVaultProblems, observabilityProblems, botProblems, parameterProblems };
+const CHECKS = {
+  structureProblems, storageProblems, webAppProblems, roleProblems, keyVaultProblems, observabilityProblems, botProblems, parameterProblems,
+  slotProblems, alertProblems,
+  privateNetworkProblems: (t: Template) => networkProblems(t, 'privateEndpoints'),
+  networkRulesProblems: (t: Template) => networkProblems(t, 'networkRules'),
+};
 
 describe('Azure ARM template (infra/azure/main.json)', () => {
   const template = loadTemplate();
@@ -435,6 +816,34 @@ describe('Azure ARM template (infra/azure/main.json)', () => {
     assert.deepEqual(botProblems(template), []);
   });
 
+  it('makes Storage and Key Vault reachable only through private endpoints by default: public access off, private DNS linked to the VNet', () => {
+    assert.deepEqual(networkProblems(template, 'privateEndpoints'), []);
+  });
+
+  it('in networkRules mode admits only the app\'s subnet (service endpoints) and the operators\' addresses', () => {
+    assert.deepEqual(networkProblems(template, 'networkRules'), []);
+  });
+
+  it('takes every setting the bot reads from a parameter, so a redeployment never wipes what an operator chose', () => {
+    assert.deepEqual(settingsProblems(template, appSettings(template), 'web app'), []);
+    const settings = appSettings(template);
+    for (const name of ['MEETING_INVITES', 'HETU_RETENTION_DAYS', 'HETU_ACTIVE_KEY_ID', 'MANAGER_APPROVAL', 'ADMIN_LANG', 'ORG_NAME_SV']) {
+      assert.ok(readsParameter(template, settings.get(name)), `${name} comes from a parameter`);
+    }
+    const b = bindings(template, { hetuRetentionDays: 30, meetingInvites: true, adminLang: 'sv' });
+    assert.equal(evaluateJson(template, settings.get('HETU_RETENTION_DAYS') ?? null, b), '30');
+    assert.equal(evaluateJson(template, settings.get('MEETING_INVITES') ?? null, b), 'true');
+    assert.equal(evaluateJson(template, settings.get('ADMIN_LANG') ?? null, b), 'sv');
+  });
+
+  it('has a staging slot configured as production, health-checked on swap, no auto swap, LOG_LEVEL sticky', () => {
+    assert.deepEqual(slotProblems(template), []);
+  });
+
+  it('alerts by e-mail on 5xx, failed health checks, dead letters, an outbox backlog over 15 minutes and a failed retention job', () => {
+    assert.deepEqual(alertProblems(template), []);
+  });
+
   it('holds no secret in a parameter default or an app setting', () => {
     assert.deepEqual(parameterProblems(template), []);
   });
@@ -448,6 +857,22 @@ describe('Azure ARM template (infra/azure/main.json)', () => {
       const guids = JSON.stringify(value).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
       for (const guid of guids) assert.match(guid, /^00000000-0000-0000-0000-0000000000\d\d$/, `${name} uses an obviously fake id`);
     }
+  });
+
+  it('points error messages only at sections of docs/DEPLOY.md that exist', () => {
+    const guide = fs.readFileSync(path.join(projectRoot(), 'docs', 'DEPLOY.md'), 'utf8');
+    const headings = new Set([...guide.replace(/```[\s\S]*?```/g, '').matchAll(/^#+\s+(.+)$/gm)].map((m) => m[1].replace(/^[\d.]+\s+/, '').trim()));
+    const references: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (file.endsWith('.ts')) for (const m of fs.readFileSync(file, 'utf8').matchAll(/docs\/DEPLOY\.md, \\?"([^"\\]+)\\?"/g)) references.push(m[1]);
+      }
+    };
+    walk(path.join(projectRoot(), 'bot'));
+    assert.ok(references.length > 0, 'the bot refers to sections of the guide');
+    for (const section of references) assert.ok(headings.has(section), `docs/DEPLOY.md has no section "${section}" (headings: ${[...headings].join(' | ')})`);
   });
 
   describe('catches careless edits', () => {
@@ -471,7 +896,33 @@ describe('Azure ARM template (infra/azure/main.json)', () => {
       ['a plain-string password parameter', (t) => { t.parameters.botAppPassword = { type: 'string', defaultValue: '' }; }, 'parameterProblems', /botAppPassword holds a secret/],
       ['a misspelt parameter reference', (t) => { t.variables.prefix = "[toLower(parameters('namePrefx'))]"; }, 'structureProblems', /parameters\('namePrefx'\) is not declared/],
       ['a dependsOn on a missing resource', (t) => { (single(t, 'Microsoft.Web/sites').dependsOn as Json[]).push("[resourceId('Microsoft.Web/serverfarms', variables('planNme'))]"); }, 'structureProblems', /planNme/],
-      ['a reference() without dependsOn', (t) => { single(t, 'Microsoft.Web/sites').dependsOn = []; }, 'structureProblems', /uses reference\(\) of Microsoft\.KeyVault\/vaults/],
+      ['a reference() without dependsOn', (t) => { single(t, 'Microsoft.Web/sites').dependsOn = []; }, 'structureProblems', /uses reference\(\) of Microsoft\.ManagedIdentity/],
+      ['an API version that does not exist', (t) => { single(t, 'Microsoft.KeyVault/vaults').apiVersion = '2023-07-10'; }, 'structureProblems', /apiVersion 2023-07-10 is not one known/],
+      ['public network access left on in private mode', (t) => { (single(t, 'Microsoft.Storage/storageAccounts').properties as JsonObject).publicNetworkAccess = 'Enabled'; }, 'privateNetworkProblems', /publicNetworkAccess/],
+      ['the vault firewall open to all', (t) => { ((single(t, 'Microsoft.KeyVault/vaults').properties as JsonObject).networkAcls as JsonObject).defaultAction = 'Allow'; }, 'networkRulesProblems', /KeyVault\/vaults networkAcls\.defaultAction/],
+      ['the private DNS zone unlinked', (t) => { t.resources = t.resources.filter((r) => r.type !== 'Microsoft.Network/privateDnsZones/virtualNetworkLinks'); }, 'privateNetworkProblems', /not linked to the bot's virtual network/],
+      ['VNet integration without route-all', (t) => { (single(t, 'Microsoft.Web/sites').properties as JsonObject).vnetRouteAllEnabled = false; }, 'privateNetworkProblems', /vnetRouteAllEnabled/],
+      ['a hard-coded setting', (t) => {
+        (at(single(t, 'Microsoft.Web/sites'), 'properties', 'siteConfig', 'appSettings') as JsonObject[]).find((s) => s.name === 'HETU_RETENTION_DAYS')!.value = '90';
+      }, 'webAppProblems', /HETU_RETENTION_DAYS = "90" does not come from a parameter/],
+      ['a setting the bot reads left out', (t) => {
+        const site = at(single(t, 'Microsoft.Web/sites'), 'properties', 'siteConfig') as JsonObject;
+        site.appSettings = (site.appSettings as JsonObject[]).filter((s) => s.name !== 'MEETING_INVITES');
+      }, 'webAppProblems', /MEETING_INVITES is missing/],
+      ['auto swap into production', (t) => { (at(single(t, 'Microsoft.Web/sites/slots'), 'properties', 'siteConfig') as JsonObject).autoSwapSlotName = 'production'; }, 'slotProblems', /autoSwapSlotName/],
+      ['a staging setting that would swap into production', (t) => {
+        (at(single(t, 'Microsoft.Web/sites/slots'), 'properties', 'siteConfig', 'appSettings') as JsonObject[]).find((s) => s.name === 'ADMIN_LANG')!.value = "[parameters('orgNameFi')]";
+      }, 'slotProblems', /staging ADMIN_LANG differs/],
+      ['the staging health check removed', (t) => { delete (at(single(t, 'Microsoft.Web/sites/slots'), 'properties', 'siteConfig') as JsonObject).healthCheckPath; }, 'slotProblems', /slot healthCheckPath/],
+      ['an alert without the action group', (t) => { (at(resourcesOfType(t, 'Microsoft.Insights/scheduledQueryRules')[0], 'properties', 'actions') as JsonObject).actionGroups = []; }, 'alertProblems', /notifies/],
+      ['the dead-letter alert removed', (t) => { t.resources = t.resources.filter((r) => !JSON.stringify(r).includes('dead-lettered')); }, 'alertProblems', /no log alert for a dead-lettered notification/],
+      ['an alert on a log line the bot never writes', (t) => {
+        const rule = resourcesOfType(t, 'Microsoft.Insights/scheduledQueryRules').find((r) => JSON.stringify(r).includes('retention job failed'))!;
+        const criterion = (at(rule, 'properties', 'criteria', 'allOf') as JsonObject[])[0];
+        criterion.query = String(criterion.query).replace(/retention job failed/g, 'retention failed');
+      }, 'alertProblems', /"retention failed", which the bot never writes/],
+      ['the health alert removed', (t) => { t.resources = t.resources.filter((r) => !JSON.stringify(r).includes('HealthCheckStatus')); }, 'alertProblems', /no metric alert on HealthCheckStatus/],
+      ['a global bot by default', (t) => { t.parameters.botLocation.defaultValue = 'global'; }, 'botProblems', /default bot location/],
     ];
     for (const [what, edit, check, expected] of edits) {
       it(`reports ${what}`, () => {
