@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { projectRoot } from '../../manifest/build';
+import { createLogger } from '../../bot/log';
+import { HetuRetention } from '../../bot/services/hetuRetention';
+import type { Tables } from '../../bot/store/tables';
+import type { OrderStore } from '../../bot/store/orderStore';
 
 /*
  * The ARM template cannot be deployed here, so these tests read it as data: the security settings a
@@ -857,6 +862,24 @@ describe('Azure ARM template (infra/azure/main.json)', () => {
       const guids = JSON.stringify(value).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
       for (const guid of guids) assert.match(guid, /^00000000-0000-0000-0000-0000000000\d\d$/, `${name} uses an obviously fake id`);
     }
+  });
+
+  it('the retention job, when it fails, writes the error line the retention-failed alert searches for', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    // Storage failing is the fault injected here; the job, its timer and the logger are the real ones.
+    const tables = { client: () => { throw new Error('storage unreachable'); } } as unknown as Tables;
+    const job = new HetuRetention({ orders: {} as OrderStore, tables, retentionDays: 90, now: () => new Date(), log: createLogger('info', stream), intervalMs: 20 });
+    job.start();
+    const deadline = Date.now() + 5000;
+    while (!lines.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    job.stop();
+    const line = JSON.parse(lines[0] ?? '{}') as { level?: number; msg?: string; err?: string };
+    assert.equal(line.msg, 'retention job failed');
+    assert.equal(line.level, 50, 'logged as an error');
+    assert.equal(line.err, 'storage unreachable');
+    const rule = resourcesOfType(template, 'Microsoft.Insights/scheduledQueryRules').find((r) => JSON.stringify(r).includes(`'${line.msg}'`));
+    assert.ok(rule, 'an alert searches for exactly this message');
   });
 
   it('points error messages only at sections of docs/DEPLOY.md that exist', () => {
