@@ -9,7 +9,7 @@
  * - metrics: the business metrics of bot/telemetry.ts → AppMetrics (customMetrics).
  * Live Metrics is off: it would stream to a second endpoint, and the operator's needs are met by the above.
  */
-import { context, createContextKey, metrics } from '@opentelemetry/api';
+import { SpanKind, context, createContextKey, metrics } from '@opentelemetry/api';
 import { logs, SeverityNumber, type AnyValueMap } from '@opentelemetry/api-logs';
 import { useAzureMonitor, shutdownAzureMonitor, type AzureMonitorOpenTelemetryOptions } from '@azure/monitor-opentelemetry';
 import { scrubUrl, type OutboxBacklog, type TelemetrySink } from './telemetry';
@@ -125,6 +125,8 @@ function scrubbingProcessor(): NonNullable<AzureMonitorOpenTelemetryOptions['spa
       const attributes = span.attributes as Record<string, unknown>;
       for (const key of URL_KEYS) if (typeof attributes[key] === 'string') attributes[key] = scrubUrl(attributes[key] as string);
       for (const key of PATH_KEYS) if (typeof attributes[key] === 'string') attributes[key] = key === 'url.query' ? '' : new URL(scrubUrl(`http://x${attributes[key] as string}`)).pathname;
+      // restify sets no route attribute: the (scrubbed) path names the request, "POST /api/messages", not "POST".
+      if (span.kind === SpanKind.SERVER && attributes['http.route'] === undefined && typeof attributes['url.path'] === 'string') attributes['http.route'] = attributes['url.path'];
     },
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),

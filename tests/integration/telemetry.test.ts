@@ -160,7 +160,7 @@ describe('telemetry to Azure Monitor (real exporter → local ingestion endpoint
   });
 
   it('sends the incoming turn as a request, and its Table Storage and Bot Connector calls as dependencies of it', () => {
-    const requests = ingestion.of('RequestData').filter((e) => /\/api\/messages/.test(String(e.data.baseData.url ?? e.data.baseData.name)));
+    const requests = ingestion.of('RequestData').filter((e) => e.data.baseData.name === 'POST /api/messages');
     assert.ok(requests.length >= 2, `requests: ${ingestion.of('RequestData').map((e) => e.data.baseData.name).join(', ')}`);
     const deps = ingestion.of('RemoteDependencyData');
     const turnWithBoth = requests.find((req) => {
