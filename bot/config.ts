@@ -237,9 +237,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxValidityYears: int('MAX_VALIDITY_YEARS', 5, 1, 10),
     hetuRetentionDays: int('HETU_RETENTION_DAYS', 90, 1, 3650),
     logLevel,
-    appInsightsConnectionString: get('APPLICATIONINSIGHTS_CONNECTION_STRING'),
+    appInsightsConnectionString: appInsights(get('APPLICATIONINSIGHTS_CONNECTION_STRING')),
     dataDir: path.join(root, 'data'),
   };
+  function appInsights(value: string | undefined): string | undefined {
+    const problem = value === undefined ? undefined : appInsightsProblem(value);
+    if (problem) problems.push(`APPLICATIONINSIGHTS_CONNECTION_STRING is not valid (${problem}): copy the connection string from the Application Insights resource's overview page.`);
+    return value;
+  }
   function meetingInvites(): boolean {
     const on = bool('MEETING_INVITES', false);
     if (on && directory.kind !== 'graph') problems.push('MEETING_INVITES=true needs DIRECTORY=graph (meetings are created through Microsoft Graph, permission Calendars.ReadWrite).');
@@ -282,5 +287,23 @@ export function connectionStringProblem(value: string): string | undefined {
   const endpoint = parts.get('tableendpoint');
   if (endpoint && !/^https?:\/\/\S+$/.test(endpoint)) return 'TableEndpoint is not a URL';
   if (!endpoint && !parts.get('endpointsuffix') && !parts.get('defaultendpointsprotocol')) return 'TableEndpoint (or DefaultEndpointsProtocol) is missing';
+  return undefined;
+}
+
+/** Why an Application Insights connection string cannot work, or undefined when it looks right (never echoes it). */
+export function appInsightsProblem(value: string): string | undefined {
+  const parts = new Map<string, string>();
+  for (const piece of value.split(';').filter((p) => p.trim() !== '')) {
+    const eq = piece.indexOf('=');
+    if (eq <= 0) return 'it is not a list of Key=Value pairs separated by ";"';
+    parts.set(piece.slice(0, eq).trim().toLowerCase(), piece.slice(eq + 1).trim());
+  }
+  const key = parts.get('instrumentationkey');
+  if (!key) return 'InstrumentationKey is missing';
+  if (!GUID.test(key)) return 'InstrumentationKey is not a GUID';
+  for (const name of ['IngestionEndpoint', 'LiveEndpoint']) {
+    const url = parts.get(name.toLowerCase());
+    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url)) return `${name} is not a URL`;
+  }
   return undefined;
 }

@@ -36,6 +36,7 @@ import { registerGrant } from './services/confirmGrant';
 import type { HandlerDeps } from './handlers/turn';
 import { startAzurite, type AzuriteHandle } from '../infra/local/azurite';
 import { isPortFree } from '../infra/local/ports';
+import { instrumentOrderStore, instrumentOutboxStore, readOutboxBacklog, type TelemetrySink } from './telemetry';
 
 export interface StartOptions {
   log?: Logger;
@@ -49,6 +50,8 @@ export interface StartOptions {
   tablesCa?: string | Buffer;
   /** Background jobs (SLA watch, retention) on: default true. */
   jobs?: boolean;
+  /** Business metrics to Azure Monitor (bot/otel.ts), when APPLICATIONINSIGHTS_CONNECTION_STRING is set. */
+  telemetry?: TelemetrySink;
 }
 
 export interface RunningApp {
@@ -92,7 +95,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const meetings = config.meetingInvites && config.directory.kind === 'graph'
     ? new GraphMeetingScheduler({ credential: graphCredentialFor(config, credential), baseUrl: config.directory.baseUrl }) : undefined;
   const cipher = new HetuCipher(await loadKeyring(config.hetuKeys, credential));
-  const orders = new TableOrderStore(tables);
+  const telemetry = options.telemetry;
+  const orders = telemetry ? instrumentOrderStore(new TableOrderStore(tables), telemetry) : new TableOrderStore(tables);
   const grants = new TableGrantStore(tables);
   const users = new TableUserStore(tables);
   const catalogStore = new CatalogStore(tables, { cacheMs: 10_000 });
@@ -124,7 +128,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     kick: () => dispatcher?.kick(),
   };
   dispatcher = new OutboxDispatcher({
-    store: new OutboxStore(tables), orders, messenger, log,
+    store: telemetry ? instrumentOutboxStore(new OutboxStore(tables), telemetry) : new OutboxStore(tables), orders, messenger, log,
     render: createRenderer({ directory, users, adminLang: config.adminLang }),
     adminChannelId: () => config.adminChannel.channelId,
     personalReference: async (userId) => ({ userId, reference: (await users.get(userId))?.conversation }),
@@ -153,6 +157,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   });
   await server.listen(config.port, config.host);
   dispatcher.start();
+  if (telemetry) {
+    const outbox = new OutboxStore(tables);
+    telemetry.observeOutbox(() => readOutboxBacklog(outbox, Date.now()));
+  }
   const jobs = options.jobs === false ? [] : [
     new SlaWatch({ deps, log, postDigest: config.adminChannel.channelId
       ? async (card) => { await messenger.postToChannel(config.adminChannel.channelId as string, { card }); } : undefined }),

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Workbook, type CellValue, type Worksheet } from 'exceljs';
+import type { CellValue, Workbook, Worksheet } from 'exceljs';
 import type { CatalogSnapshot } from '../domain/catalog';
 import { CsvSyntaxError, formatCsv, parseCsv, type CsvRecord } from './csv';
 import {
@@ -67,7 +67,7 @@ export async function writeCatalogFile(snapshot: CatalogSnapshot, file: string):
     await fs.writeFile(paths.map, formatCsv([[...MAP_COLUMNS], ...map]), 'utf8');
     return [paths.themes, paths.map];
   }
-  const workbook = new Workbook();
+  const workbook = newWorkbook();
   workbook.creator = 'Valtuusbotti';
   addSheet(workbook, THEME_SHEET, THEME_COLUMNS, themes);
   addSheet(workbook, MAP_SHEET, MAP_COLUMNS, map);
@@ -95,7 +95,7 @@ async function readCsvPair(file: string): Promise<Tables> {
 }
 
 async function readXlsx(file: string): Promise<Tables> {
-  const workbook = new Workbook();
+  const workbook = newWorkbook();
   try {
     await workbook.xlsx.readFile(file);
   } catch (err) {
@@ -172,4 +172,13 @@ function fileError(err: unknown, source: string): CatalogFileError {
 
 function failure(...errors: CatalogFileError[]): ParseResult {
   return { ok: false, errors };
+}
+
+/**
+ * exceljs (and its ~150 packages) is loaded here, on the first .xlsx read or write, never by the bot itself:
+ * only the catalog command touches Excel files.
+ */
+function newWorkbook(): Workbook {
+  const { Workbook: ExcelWorkbook } = require('exceljs') as typeof import('exceljs');
+  return new ExcelWorkbook();
 }

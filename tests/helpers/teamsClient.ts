@@ -69,7 +69,8 @@ export class TeamsClient {
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(DEFAULT_TIMEOUT);
     const client = new TeamsClient(page, botName);
-    await page.goto(url);
+    // The playground's 9 MB bundle can take longer than one step's timeout to load on a busy 2-core machine.
+    await page.goto(url, { timeout: 60_000 });
     await client.waitReady();
     return client;
   }

@@ -89,4 +89,21 @@ describe('configuration', () => {
     assert.match(p, /LOG_LEVEL="loud"/);
     assert.match(p, /MANAGER_APPROVAL="maybe" must be true or false/);
   });
+
+  it('takes a valid Application Insights connection string and names the variable when one is broken', () => {
+    const good = `InstrumentationKey=${GUID};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/`;
+    assert.equal(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: good }).appInsightsConnectionString, good);
+    assert.equal(loadConfig({}).appInsightsConnectionString, undefined);
+    for (const [bad, why] of [
+      ['just-a-key', /not a list of Key=Value pairs/],
+      ['IngestionEndpoint=https://x.example/', /InstrumentationKey is missing/],
+      ['InstrumentationKey=abc', /InstrumentationKey is not a GUID/],
+      [`InstrumentationKey=${GUID};IngestionEndpoint=westeurope`, /IngestionEndpoint is not a URL/],
+    ] as const) {
+      const p = problems({ APPLICATIONINSIGHTS_CONNECTION_STRING: bad }).join('\n');
+      assert.match(p, /APPLICATIONINSIGHTS_CONNECTION_STRING is not valid/);
+      assert.match(p, why);
+      if (bad.length > 12) assert.ok(!p.includes(bad), 'the value itself is not echoed');
+    }
+  });
 });
