@@ -7,6 +7,7 @@ import { freePort } from '../../infra/local/ports';
 import { BODY_LIMITS } from '../../bot/http/body';
 import { MAX_TEXT_CHARS } from '../../bot/handlers/turnGuard';
 import { TURN_SETUP_TIMEOUT_MS } from '../../bot/handlers/turn';
+import { generateKeySpec } from '../../bot/security/hetuCipher';
 
 let seq = 0;
 function activity(userId: string, extra: Record<string, unknown>, sinkUrl: string): Record<string, unknown> {
@@ -214,5 +215,36 @@ describe('storage outage: the turn setup is inside the error handling (point 4)'
     assert.match(cardText(unknownVerb.body.value), /Tämä kortti on vanhentunut/, 'an unknown verb needs no storage: still the polite out-of-date card');
     assert.equal((await fetch(`${bot.app.url}/healthz`)).status, 503, 'readiness tells the outage');
     assert.equal((await fetch(`${bot.app.url}/healthz/live`)).status, 200);
+  });
+});
+
+describe('production mode: authentication failures answer generically (point 3)', function () {
+  this.timeout(120_000);
+  let bot: TestBot;
+  before(async () => {
+    bot = await startTestBot({
+      MICROSOFT_APP_ID: '11111111-2222-4333-8444-555555555555', MICROSOFT_APP_TENANT_ID: TENANT, MICROSOFT_APP_PASSWORD: 'test-secret-not-used-offline',
+      HETU_KEYS: generateKeySpec('k2026'), ORG_NAME_FI: 'Porvoon kaupunki', DIRECTORY: 'file', HOST: '127.0.0.1',
+    });
+  });
+  after(async () => { await bot?.stop(); });
+
+  it('no token → 401; a well-formed forged JWT whose signing keys cannot be fetched → 401/503 with no SDK or key-endpoint text', async () => {
+    const url = `${bot.app.url}/api/messages`;
+    const body = JSON.stringify(activity(PEOPLE.mikko, { type: 'message', text: 'hei' }, bot.sink.url));
+    const none = assertClean(await rawPost(url, body, JSON_HEADERS), [401]);
+    assert.equal(none.error, 'unauthorized');
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const forged = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'forged-kid' })}.${b64({ iss: 'https://api.botframework.com', aud: '11111111-2222-4333-8444-555555555555',
+      serviceurl: bot.sink.url, nbf: now - 60, exp: now + 3600 })}.${Buffer.from('not a signature').toString('base64url')}`;
+    const before = bot.sink.sent().length;
+    for (const type of ['message', 'invoke']) {
+      const b = JSON.stringify(activity(PEOPLE.mikko, { type, text: 'hei', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'menuOrder' } } }, bot.sink.url));
+      const r = await rawPost(url, b, { ...JSON_HEADERS, authorization: `Bearer ${forged}` }, { timeoutMs: 60_000 });
+      const answer = assertClean(r, [401, 503]);
+      assert.match(String(answer.error), /^(unauthorized|unavailable)$/);
+    }
+    assert.equal(bot.sink.sent().length, before, 'no turn ran');
   });
 });
