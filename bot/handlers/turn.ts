@@ -27,23 +27,6 @@ export interface HandlerDeps extends Deps {
   catalogStore: CatalogStore;
 }
 
-/** Builds the turn: the user from the directory (by Entra object id), the language, a child logger. */
-export async function resolveTurn(deps: HandlerDeps, ctx: TurnContext): Promise<Turn> {
-  const a = ctx.activity;
-  const userId = a.from?.aadObjectId ?? '';
-  const correlationId = randomUUID().slice(0, 8);
-  const [user, record] = await Promise.all([
-    userId ? deps.directory.getUser(userId) : Promise.resolve(undefined),
-    userId ? deps.users.get(userId) : Promise.resolve(undefined),
-  ]);
-  const lang = record?.lang
-    ?? (deps.config.trustClientLocale ? langFromLocale(a.locale) : undefined)
-    ?? langFromLocale(user?.preferredLanguage)
-    ?? 'fi';
-  const log = deps.log.child({ cid: correlationId, activity: a.type, conv: a.conversation?.conversationType });
-  return { ctx, userId, user, lang, tr: translator(lang), correlationId, log };
-}
-
 /** The actor for policy checks: group membership is asked from the directory, never taken from the card. */
 export async function actorOf(deps: Deps, userId: string): Promise<Actor> {
   const [isAdministrator, isSignatory] = await Promise.all([
@@ -79,8 +62,9 @@ export function referenceOf(activity: Activity) {
 export const TURN_SETUP_TIMEOUT_MS = 3000;
 
 /**
- * resolveTurn that never throws and never waits more than timeoutMs: on an outage it returns a turn in the best
- * language it can tell (stored choice, client locale, directory language, Finnish) with `unavailable` set.
+ * Builds the turn: the user from the directory (by Entra object id), the language, a child logger. Never throws
+ * and never waits more than timeoutMs: on an outage it returns a turn in the best language it can tell (stored
+ * choice, client locale if trusted, directory language, Finnish: the same order as always) with `unavailable` set.
  */
 export async function resolveTurnSafely(deps: HandlerDeps, ctx: TurnContext, timeoutMs = TURN_SETUP_TIMEOUT_MS): Promise<Turn & { unavailable: boolean }> {
   const a = ctx.activity;
@@ -94,7 +78,6 @@ export async function resolveTurnSafely(deps: HandlerDeps, ctx: TurnContext, tim
   const lang = (record.status === 'fulfilled' ? record.value?.lang : undefined)
     ?? (deps.config.trustClientLocale ? langFromLocale(a.locale) : undefined)
     ?? langFromLocale(found?.preferredLanguage)
-    ?? langFromLocale(a.locale)
     ?? 'fi';
   const log = deps.log.child({ cid: correlationId, activity: a.type, conv: a.conversation?.conversationType });
   const unavailable = user.status === 'rejected' || record.status === 'rejected';
