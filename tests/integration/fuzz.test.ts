@@ -10,16 +10,17 @@ import { hostileRequest, makeBombs, prng } from '../helpers/hostile';
  * Answers allowed: 2xx, 4xx, 503. A JSON body on every refusal and every invoke answer; an empty 200 only for
  * non-invoke activities, as Bot Framework expects. Never internal text.
  *
- * Memory bound: peak RSS of this whole process (mocha, the bot, the sink, the fuzzer) at most 150 MB above its
- * level at the start (about 200 MB) and never over 400 MB. The body caps allow 8 in flight × (256 KB on the
- * wire + 256 KB inflated + the parsed activity) — a few MB — so 150 MB is GC lag and the sink's records; one
- * bomb inflated in full would be 64 MB, eight in flight 512 MB, which the bound catches.
+ * Memory bound: peak RSS of this process at most 150 MB above its level when the fuzz starts. The process is
+ * shared (mocha, earlier suites, the bot, the sink, the fuzzer), so its absolute RSS says little; what the bot
+ * may add is bounded by the caps: 8 in flight × (256 KB on the wire + 256 KB inflated + the parsed activity) is a
+ * few MB, the rest of the 150 MB is GC lag and the sink's records. One bomb inflated in full would be 64 MB, eight
+ * in flight 512 MB, which the bound catches. The app's own RSS, in its own process, is what `npm run attack`
+ * reports (about 180 MB ready, 230 MB peak under attack: under the 300 MB the issue suggests).
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 const COUNT = Number(process.env.FUZZ_COUNT ?? 2500);
 const CONCURRENCY = 8;
 const RSS_GROWTH_MB = 150;
-const RSS_LIMIT_MB = 400;
 
 describe(`fuzz: ${COUNT} hostile requests to /api/messages (seed ${SEED})`, function () {
   this.timeout(180_000);
@@ -57,7 +58,6 @@ describe(`fuzz: ${COUNT} hostile requests to /api/messages (seed ${SEED})`, func
 
     assert.deepEqual(failures, []);
     assert.equal((await fetch(`${bot.app.url}/healthz/live`)).status, 200, 'the process still serves');
-    assert.ok(peakRss / 1048576 < RSS_LIMIT_MB, `peak RSS ${(peakRss / 1048576).toFixed(0)} MB ≥ ${RSS_LIMIT_MB} MB`);
     assert.ok((peakRss - baseRss) / 1048576 < RSS_GROWTH_MB, `RSS grew ${((peakRss - baseRss) / 1048576).toFixed(0)} MB ≥ ${RSS_GROWTH_MB} MB`);
     assert.ok((byStatus.get(200) ?? 0) > COUNT / 10 && (byStatus.get(400) ?? 0) > COUNT / 20, 'the run exercised both accepted and refused requests');
   });
