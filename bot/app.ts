@@ -1,7 +1,8 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { HandlerDeps, Turn } from './handlers/turn';
-import { resolveTurn, sendCard, errorCard, noticeCard, referenceOf } from './handlers/turn';
+import { resolveTurnSafely, sendCard, errorCard, noticeCard, referenceOf, isOutage, unavailableCard } from './handlers/turn';
+import { textTooLong, answerTooLong } from './handlers/turnGuard';
 import { recognise } from './handlers/intents';
 import { showMenu, changeLanguage } from './handlers/menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm } from './handlers/order';
@@ -35,6 +36,8 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
       return false;
     }
     rememberPersonalConversation(deps, ctx);
+    // Over-long text never reaches intent or glossary matching.
+    if (textTooLong(ctx)) { await answerTooLong(deps, ctx); return false; }
     return true;
   });
 
@@ -50,7 +53,7 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
   // Menu buttons (Action.Submit → a new message in the chat).
   const submitRoute = (verb: string, fn: (turn: Turn, data: Data) => Promise<AdaptiveCard | void>) =>
     app.adaptiveCards.actionSubmit<Data>(verb, async (ctx, _s, data) => {
-      await asMessage(deps, ctx, async (turn) => { const c = await fn(turn, data ?? {}); if (c) await sendCard(ctx, c); });
+      await asMessage(deps, ctx, async (turn) => { const c = await fn(turn, plainObject(data)); if (c) await sendCard(ctx, c); });
     });
   submitRoute('menuOrder', (turn) => openOrderForm(deps, turn));
   submitRoute('menuMyOrders', (turn) => showMyOrders(deps, turn));
@@ -61,7 +64,7 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
 
   // Forms and verbs (Action.Execute → the answer replaces the card for the one who clicked).
   const executeRoute = (verb: string, fn: (turn: Turn, data: Data) => Promise<AdaptiveCard>) =>
-    app.adaptiveCards.actionExecute<Data>(verb, async (ctx, _s, data) => asInvoke(deps, ctx, (turn) => fn(turn, data ?? {})));
+    app.adaptiveCards.actionExecute<Data>(verb, async (ctx, _s, data) => asInvoke(deps, ctx, (turn) => fn(turn, plainObject(data))));
   executeRoute('orderSearch', (turn, data) => searchInOrderForm(deps, turn, data));
   executeRoute('orderSubmit', (turn, data) => submitOrderForm(deps, turn, data));
   executeRoute('orderSuggested', (turn, data) => orderSuggested(deps, turn, data));
@@ -106,25 +109,33 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
 }
 
 async function asMessage(deps: HandlerDeps, ctx: TurnContext, fn: (turn: Turn) => Promise<void>): Promise<void> {
-  const turn = await resolveTurn(deps, ctx);
+  // Setup reads storage and the directory: bounded and inside the error handling (an outage → "try again shortly").
+  const turn = await resolveTurnSafely(deps, ctx);
+  if (turn.unavailable) { await sendCard(ctx, unavailableCard(turn)); return; }
   if (!turn.user) { await ctx.sendActivity(turn.tr('common.unknownUser')); return; }
   try {
     await fn(turn);
   } catch (err) {
     turn.log.error({ err: safeError(err) }, 'turn failed');
-    await sendCard(ctx, errorCard(turn));
+    await sendCard(ctx, isOutage(err) ? unavailableCard(turn) : errorCard(turn));
   }
 }
 
 async function asInvoke(deps: HandlerDeps, ctx: TurnContext, fn: (turn: Turn) => Promise<AdaptiveCard>): Promise<AdaptiveCard> {
-  const turn = await resolveTurn(deps, ctx);
+  const turn = await resolveTurnSafely(deps, ctx);
+  if (turn.unavailable) return unavailableCard(turn);
   if (!turn.user) return noticeCard(turn.tr('common.unknownUser'), 'Attention');
   try {
     return await fn(turn);
   } catch (err) {
     turn.log.error({ err: safeError(err) }, 'invoke failed');
-    return errorCard(turn);
+    return isOutage(err) ? unavailableCard(turn) : errorCard(turn);
   }
+}
+
+/** Card data as a plain object: a string, number, array or null from a forged action becomes {}. */
+function plainObject(data: unknown): Data {
+  return data && typeof data === 'object' && !Array.isArray(data) ? data as Data : {};
 }
 
 function tenantAllowed(deps: HandlerDeps, ctx: TurnContext): boolean {

@@ -26,6 +26,7 @@ import { loadSeedCatalog, loadSeedGlossary, loadScopeVariants } from './catalog/
 import { StoreCatalogReader } from './services/catalogReader';
 import { createApp, safeError } from './app';
 import { BotServer } from './server';
+import { guardTurn } from './handlers/turnGuard';
 import { OutboxStore } from './notify/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
 import { BotConnectorMessenger, type Messenger } from './notify/messenger';
@@ -136,6 +137,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     pollMs: options.dispatcherPollMs,
   });
   const app = createApp(deps);
+  const runApp = guardTurn(deps, (ctx) => app.run(ctx));
   const server = new BotServer({
     adapter,
     log,
@@ -146,7 +148,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         if (ctx.activity.serviceUrl) serviceUrl = ctx.activity.serviceUrl;
         if (!config.tenantId && tenant) seenTenant = tenant;
       }
-      await app.run(ctx);
+      await runApp(ctx);
     },
     // A point read in one of our own tables: allowed by "Storage Table Data Contributor" (service properties are
     // not), and a 404 proves storage answered.

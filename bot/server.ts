@@ -1,6 +1,9 @@
+import type { IncomingMessage, ServerResponse, Server as HttpServer } from 'node:http';
 import restify, { type Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
+import { BodyError, readJsonObject } from './http/body';
+import { checkActivityShape } from './http/activityShape';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -26,22 +29,27 @@ export class BotServer {
 
   constructor(o: ServerOptions) {
     this.server = restify.createServer({ name: 'valtuusbotti', handleUncaughtExceptions: false });
-    this.server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+    applyTimeouts(this.server.server);
+    // No bodyParser: /api/messages reads its own body with caps on the wire and after decompression (http/body.ts).
     this.server.post('/api/messages', async (req, res) => {
       if (this.draining) {
-        res.header('Retry-After', '5');
-        res.send(503, { error: 'shutting down' });
+        reply(res, 503, { error: 'draining', message: 'The bot is restarting. Try again in a few seconds.' }, { 'Retry-After': '5' });
         return;
       }
       this.inFlight++;
       const started = process.hrtime.bigint();
+      let status = 0;
       try {
-        await o.adapter.process(req, res, o.run);
+        status = await handleMessages(o, req, res);
+      } catch (err) {
+        // Not expected (handleMessages catches its own); restify would otherwise answer 500 with the error's text.
+        o.log.error({ err: (err as Error)?.name }, 'messages route failed');
+        status = reply(res, 503, { error: 'unavailable', message: 'The bot cannot process requests right now. Try again shortly.' });
       } finally {
         this.inFlight--;
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        o.onRequest?.(ms, res.statusCode);
-        o.log.debug({ route: 'messages', status: res.statusCode, ms }, 'request');
+        o.onRequest?.(ms, status);
+        o.log.debug({ route: 'messages', status, ms }, 'request');
         if (this.inFlight === 0) this.idle.splice(0).forEach((f) => f());
       }
     });
@@ -84,4 +92,91 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     const t = setTimeout(() => reject(new Error('timeout')), ms);
     p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e); });
   });
+}
+
+/**
+ * Slow senders: headers must arrive within 10 s and the whole request within 30 s (Node's defaults are 60 s and
+ * 300 s); idle keep-alive sockets close after 5 s. The body reader has its own, tighter read deadline.
+ */
+function applyTimeouts(http: HttpServer): void {
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 30_000;
+  http.keepAliveTimeout = 5_000;
+  http.setTimeout(30_000);
+}
+
+/** What the adapter wrote: captured so that only our own, generic answers reach the wire. */
+interface Captured { status: number; body: unknown }
+
+/**
+ * One /api/messages request: read and check the body, let the adapter authenticate and run the turn into a
+ * captured response, then write a small JSON answer. Never throws; returns the status written.
+ */
+async function handleMessages(o: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<number> {
+  let activity: Record<string, unknown>;
+  try {
+    activity = await readJsonObject(req);
+    checkActivityShape(activity);
+  } catch (err) {
+    if (err instanceof BodyError) {
+      // Connection: close, so an unread remainder of a refused body is never read.
+      return reply(res, err.status, { error: err.code, message: err.message }, { Connection: 'close' });
+    }
+    o.log.error({ err: (err as Error)?.name }, 'body reader failed');
+    return reply(res, 400, { error: 'bad_request', message: 'The request could not be read.' }, { Connection: 'close' });
+  }
+  const captured: Captured = { status: 200, body: undefined };
+  try {
+    await o.adapter.process({ method: 'POST', headers: req.headers as Record<string, string | string[] | undefined>, body: activity }, captureResponse(captured, res), o.run);
+  } catch (err) {
+    // process() throws only on input it cannot parse (its own validation); the turn's errors are caught inside.
+    o.log.warn({ err: (err as Error)?.name }, 'adapter refused the activity');
+    return reply(res, 400, { error: 'bad_activity', message: 'The activity could not be processed.' });
+  }
+  return writeAdapterAnswer(o, res, activity, captured);
+}
+
+/** Maps what the SDK answered to our generic answers: its own error texts never leave the process. */
+function writeAdapterAnswer(o: ServerOptions, res: ServerResponse, activity: Record<string, unknown>, c: Captured): number {
+  const isInvoke = activity.type === 'invoke';
+  if (c.status === 401 || c.status === 403) {
+    o.log.warn({ status: c.status }, 'request not authenticated');
+    return reply(res, 401, { error: 'unauthorized', message: 'The request is not authenticated: send a valid Bot Framework token in the Authorization header.' });
+  }
+  if (c.status === 501 && isInvoke) {
+    // Safety net: the turn guard answers every invoke; should one still go unanswered, say so politely.
+    return reply(res, 200, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: UNSUPPORTED_TEXT });
+  }
+  if (c.status >= 500) {
+    // E.g. the token's signing keys could not be fetched: an outage on our side, not the caller's fault.
+    o.log.error({ status: c.status }, 'adapter failed (authentication or connector outage)');
+    return reply(res, 503, { error: 'unavailable', message: 'The bot cannot process requests right now. Try again shortly.' }, { 'Retry-After': '10' });
+  }
+  if (c.status >= 400) {
+    return reply(res, c.status === 405 ? 405 : 400, { error: 'bad_activity', message: 'The activity could not be processed.' });
+  }
+  if (isInvoke || (c.body !== undefined && typeof c.body === 'object')) return reply(res, c.status, c.body && typeof c.body === 'object' ? c.body : {});
+  // Bot Framework expects an empty 200/202 for non-invoke activities; no body is written.
+  return reply(res, c.status, undefined);
+}
+
+const UNSUPPORTED_TEXT = 'Tätä toimintoa ei tueta. / Den här funktionen stöds inte. / This action is not supported.';
+
+/** A Response for the adapter that records status and body instead of writing them. */
+function captureResponse(c: Captured, res: ServerResponse) {
+  return {
+    socket: res.socket,
+    status(code: number) { c.status = code; return this; },
+    send(body: unknown) { c.body = body; return this; },
+    header() { return this; },
+    end() { return this; },
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): number {
+  if (res.headersSent || res.writableEnded) return status;
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, { ...(payload ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), 'Content-Length': String(Buffer.byteLength(payload)), ...headers });
+  res.end(payload);
+  return status;
 }

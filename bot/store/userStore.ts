@@ -58,7 +58,9 @@ export class TableUserStore implements UserStore {
     const slim = slimReference(ref);
     if (current?.conversation && JSON.stringify(current.conversation) === JSON.stringify(slim)) return;
     await this.table.upsertEntity({ partitionKey: 'user', rowKey: userId, conversation: JSON.stringify(slim) }, 'Merge');
-    this.remember(userId, { ...(current ?? { userId }), conversation: slim });
+    // Merge into what is cached now: a language chosen while this write was in flight must not be overwritten.
+    const latest = this.cache.get(userId)?.record ?? current;
+    this.remember(userId, { ...(latest ?? { userId }), conversation: slim });
   }
 
   private async peek(userId: string): Promise<UserRecord | undefined> {

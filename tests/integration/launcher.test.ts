@@ -43,10 +43,10 @@ describe('npm start and the HTTP host', function () {
     const server = new BotServer({ adapter, run: async () => undefined, ready: async () => undefined, log: createLogger('silent') });
     await server.listen(await freePort(), '127.0.0.1');
     const url = `http://127.0.0.1:${server.port}`;
-    const inFlight = fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const inFlight = fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message"}' });
     await new Promise((r) => setTimeout(r, 100));
     const draining = server.drain(5000);
-    const refused = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: '{}' });
+    const refused = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: '{"type":"message"}' });
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get('retry-after'), '5');
     release();
