@@ -12,6 +12,7 @@ import { showSuggestions, orderSuggested, browseMap } from './handlers/suggest';
 import { adminVerbHandlers, showOrderByNumber, showOpenOrders, showChannelHelp, toggleHeldCard, toggleHeld } from './handlers/admin';
 import type { AdaptiveCard } from '../cards/card';
 import { t } from './i18n';
+import { normalizeActivityInput } from './handlers/inputBoundary';
 
 type Data = Record<string, unknown>;
 
@@ -27,6 +28,7 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
   });
 
   app.turn('beforeTurn', async (ctx) => {
+    normalizeActivityInput(ctx.activity);
     if (!tenantAllowed(deps, ctx)) {
       deps.log.warn({ activity: ctx.activity.type }, 'activity from another tenant refused');
       if (ctx.activity.type === ActivityTypes.Message) await ctx.sendActivity(WRONG_TENANT);
@@ -95,6 +97,7 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
         case 'showOrder': await sendCard(ctx, await showOrderByNumber(deps, turn, intent.number)); return;
         case 'catalogAdmin': await sendCard(ctx, await toggleHeldCard(deps, turn)); return;
         case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
+        case 'tooLong': await sendCard(ctx, noticeCard(turn.tr('common.messageTooLong', { max: intent.max }), 'Attention')); return;
         case 'help': await sendCard(ctx, inChannel ? showChannelHelp(turn) : noticeCard(turn.tr('menu.intro'))); if (!inChannel) await showMenu(deps, turn); return;
         case 'text': {
           const answer = await answerText(deps, turn, intent.text);

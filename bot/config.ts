@@ -31,7 +31,10 @@ export interface Config {
   host: string;
   port: number;
   bot: BotAuth;
-  /** The Entra tenant activities must come from; undefined in local mode = accept the playground's. */
+  /**
+   * The Entra tenant activities must come from: MICROSOFT_APP_TENANT_ID, or in local mode without it the local
+   * client's (the Agents Playground's, LOCAL_CLIENT_TENANT_ID). Undefined never happens in either mode.
+   */
   tenantId?: string;
   storage: StorageConfig;
   directory: DirectoryConfig;
@@ -69,6 +72,12 @@ export class ConfigError extends Error {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A fixed, documented development key for local mode only (never used when MICROSOFT_APP_ID is set). */
+/**
+ * The tenant the local Teams client (the Microsoft 365 Agents Playground, .m365agentsplayground.yml written by
+ * infra/local/playgroundConfig.ts) puts in every activity. Local mode answers this tenant only.
+ */
+export const LOCAL_CLIENT_TENANT_ID = '00000000-0000-4000-8000-000000000001';
+
 export const LOCAL_DEV_HETU_KEYS = 'local-dev:' + Buffer.alloc(32, 7).toString('base64');
 
 /** Finds the project root (the folder holding package.json) from a compiled file's location. */
@@ -221,7 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     port: int('PORT', 3978, 1, 65535),
     bot,
-    tenantId,
+    tenantId: tenantId ?? (mode === 'local' ? LOCAL_CLIENT_TENANT_ID : undefined),
     storage,
     directory,
     groups: { administrators: adminGroup ?? 'mandateAdministrators', signatories: signatoryGroup ?? 'signatories' },

@@ -1,4 +1,4 @@
-import { card, heading, text, facts, container, execute, plain, type AdaptiveCard, type Action, type Element } from './card';
+import { card, heading, text, facts, container, execute, plain, plainTitle, type AdaptiveCard, type Action, type Element } from './card';
 import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i18n';
 import type { Order } from '../bot/domain/order';
 import { orderDue } from '../bot/domain/order';
@@ -42,19 +42,19 @@ export function adminOrderCard(tr: Translate, lang: Lang, view: AdminOrderView):
     facts([
       [tr('admin.employee'), plain(`${o.subject.givenName} ${o.subject.surname}`)],
       [tr('admin.department'), plain(o.subject.department)],
-      [tr('admin.jobTitle'), o.subject.jobTitle],
+      [tr('admin.jobTitle'), plain(o.subject.jobTitle)],
       [tr('admin.due'), formatDate(lang, orderDue(o))],
       [tr('admin.validUntil'), formatDate(lang, o.validUntil)],
       [tr('admin.status'), tr(`status.${o.status}` as MessageKey)],
-      [tr('admin.holder'), o.assigneeName ?? tr('admin.nobody')],
+      [tr('admin.holder'), o.assigneeName ? plain(o.assigneeName) : tr('admin.nobody')],
     ]),
     container(lineItems, { spacing: 'Small', separator: true }),
     text(`**${tr('admin.justification')}:** ${plain(o.justification)}`, { size: 'Small', separator: true }),
-    ...(view.unreachableNames.length ? [text(tr('admin.unreachable', { names: view.unreachableNames.join(', ') }), { color: 'Attention', size: 'Small' })] : []),
+    ...(view.unreachableNames.length ? [text(tr('admin.unreachable', { names: view.unreachableNames.map(plain).join(', ') }), { color: 'Attention', size: 'Small' })] : []),
   ], actions);
 }
 
 function lineAction(tr: Translate, o: Order, index: number, verb: string): Action {
-  const title = verb === 'grantGuide' ? tr('verb.grantGuide', { theme: plain(o.lines[index].themeName) }) : tr(`verb.${verb}` as MessageKey);
+  const title = verb === 'grantGuide' ? tr('verb.grantGuide', { theme: plainTitle(o.lines[index].themeName) }) : tr(`verb.${verb}` as MessageKey);
   return execute(title, `admin.${verb}`, verbData(o, index));
 }

@@ -2,7 +2,7 @@
  * Minimal typed Adaptive Card 1.5 building blocks. Builders in this folder take a view model and a translator
  * and return a card; they hold no business rules and call no stores.
  */
-import { redactHetus } from '../bot/domain/hetu';
+import { plainText, plainLabel } from '../bot/domain/safeText';
 
 export type Element = Record<string, unknown> & { type: string };
 export type Action = Record<string, unknown> & { type: 'Action.Submit' | 'Action.Execute' | 'Action.OpenUrl' | 'Action.ShowCard' | 'Action.ToggleVisibility' };
@@ -39,14 +39,7 @@ export const submit = (title: string, verb: string, data: Record<string, unknown
 export const execute = (title: string, verb: string, data: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Action =>
   ({ type: 'Action.Execute', title, verb, data, ...extra });
 
-/**
- * Text that people typed, made safe to show: anything shaped like a henkilötunnus is redacted (defence in depth:
- * the forms already refuse it outside its own field) and Adaptive Card markdown is escaped.
- */
-export function plain(value: string): string {
-  return redactHetus(value)
-    .replace(/([\\*_~`[\]])/g, '\\$1') // emphasis, code and links anywhere
-    .replace(/^(\s*)([#>+-])/gm, '$1\\$2') // headings, quotes, bullets only at a line start
-    .replace(/^(\s*\d+)\./gm, '$1\\.') // numbered lists
-    .replace(/\r?\n/g, '\n\n');
-}
+/** Text that people typed, made safe to show: see plainText (the one sanitiser for cards and text messages). */
+export const plain = plainText;
+/** Typed text in a button title or input value (not markdown-rendered): see plainLabel. */
+export const plainTitle = plainLabel;

@@ -1,4 +1,4 @@
-import { card, heading, text, type AdaptiveCard } from './card';
+import { card, heading, text, plain, type AdaptiveCard } from './card';
 import { formatDate, type Translate, type Lang } from '../bot/i18n';
 
 export interface DigestRow { number: string; subject: string; days: number; path: string; status: string; due: string; overdue: boolean }
@@ -9,7 +9,7 @@ export function digestCard(tr: Translate, lang: Lang, rows: DigestRow[]): Adapti
   return card([
     heading(tr('digest.title', { count: rows.length })),
     ...(rows.length ? [text(tr('digest.overdueCount', { count: overdue }), { color: overdue ? 'Attention' : 'Default' })] : [text(tr('digest.none'))]),
-    ...rows.slice(0, 50).map((r) => text(`${tr('digest.row', { number: r.number, subject: r.subject, days: r.days, path: r.path, status: r.status })} · ${tr('admin.due')} ${formatDate(lang, r.due)}`,
+    ...rows.slice(0, 50).map((r) => text(`${tr('digest.row', { number: r.number, subject: plain(r.subject), days: r.days, path: r.path, status: r.status })} · ${tr('admin.due')} ${formatDate(lang, r.due)}`,
       { size: 'Small', color: r.overdue ? 'Attention' : 'Default', spacing: 'Small' })),
   ]);
 }

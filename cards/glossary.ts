@@ -1,4 +1,4 @@
-import { card, heading, text, facts, execute, type AdaptiveCard } from './card';
+import { card, heading, text, facts, execute, plain, type AdaptiveCard } from './card';
 import type { Translate, Lang } from '../bot/i18n';
 import type { GlossaryTerm } from '../bot/domain/glossary';
 
@@ -31,7 +31,7 @@ export function glossaryListCard(tr: Translate, lang: Lang, terms: GlossaryTerm[
 
 /** An unknown word: the closest terms to choose from. */
 export function glossarySuggestionsCard(tr: Translate, lang: Lang, query: string, terms: GlossaryTerm[]): AdaptiveCard {
-  return card([text(tr('glossary.unknown', { query }))],
+  return card([text(tr('glossary.unknown', { query: plain(query) }))],
     terms.map((t) => execute(t[lang].term, 'glossaryTerm', { termId: t.id })));
 }
 

@@ -1,4 +1,4 @@
-import { card, heading, text, facts, execute, plain, type AdaptiveCard } from './card';
+import { card, heading, text, facts, execute, plain, plainTitle, type AdaptiveCard } from './card';
 import { formatDate, type Translate, type Lang } from '../bot/i18n';
 import type { Order } from '../bot/domain/order';
 import { verbData } from './adminOrder';
@@ -25,5 +25,5 @@ export function signatureCard(tr: Translate, order: Order): AdaptiveCard | undef
   return card([
     heading(tr('signature.title', { number: order.number })),
     ...lines.map(({ l }) => text(tr('signature.intro', { theme: plain(l.themeName) }))),
-  ], lines.map(({ l, index }) => execute(`${tr('verb.sign')}: ${plain(l.themeName)}`, 'signatory.sign', verbData(order, index), { style: 'positive' })));
+  ], lines.map(({ l, index }) => execute(`${tr('verb.sign')}: ${plainTitle(l.themeName)}`, 'signatory.sign', verbData(order, index), { style: 'positive' })));
 }

@@ -31,3 +31,13 @@ export function availableVerbs(order: Order): AvailableVerbs {
   }).filter((l) => l.verbs.length > 0);
   return { order: orderVerbs, lines };
 }
+
+/**
+ * Whether a line can be granted now, and so whether its grant guide and the henkilötunnus may be shown: the
+ * order is with the administrators (not waiting for the manager, not closed) and the line is at "toGrant".
+ * Without a line (an old card): any grantable line.
+ */
+export function isGrantable(order: Order, line?: number): boolean {
+  const grantable = availableVerbs(order).lines.filter((l) => l.verbs.includes('grantGuide')).map((l) => l.index);
+  return line === undefined || Number.isNaN(line) ? grantable.length > 0 : grantable.includes(line);
+}

@@ -1,5 +1,5 @@
 import { LANGS, type Lang } from '../i18n/lang';
-import { commonPrefixLength, levenshtein, normalizeText, similarity } from './textMatch';
+import { commonPrefixLength, levenshtein, normalizeText, similarity, type MatchMeter } from './textMatch';
 
 export interface GlossaryEntry {
   term: string;
@@ -54,9 +54,13 @@ interface Candidate {
 /** The glossary and its tolerant lookup; built once from data/glossary.json's structure. */
 export class Glossary {
   private readonly names: ReadonlyArray<{ term: GlossaryTerm; names: string[] }>;
+  /** Longest name in code points: a subject much longer than this cannot match any name. */
+  private readonly longestName: number;
 
-  constructor(readonly terms: readonly GlossaryTerm[]) {
+  /** `meter` (tests) counts the edit-distance work of every lookup. */
+  constructor(readonly terms: readonly GlossaryTerm[], private readonly meter?: MatchMeter) {
     this.names = terms.map((term) => ({ term, names: namesOf(term) }));
+    this.longestName = Math.max(0, ...this.names.flatMap((n) => n.names.map((name) => Array.from(name).length)));
   }
 
   /** Parses the glossary JSON ({ terms: [{ id, fi, sv, en, aka? }] }); throws naming the bad term. */
@@ -105,11 +109,14 @@ export class Glossary {
   /** The terms at the best match level, or none when nothing reaches the typo level. */
   private bestCandidates(subject: string): Candidate[] {
     if (subject === '') return [];
+    // Exact needs equal length, a stem at most 8 letters more, a typo at most 3: a longer subject matches
+    // nothing, and saying so early keeps a long message from costing (length × every name).
+    if (subject.length > 2 * (this.longestName + 8)) return [];
     const candidates: Candidate[] = [];
     for (const { term, names } of this.names) {
       let best: Candidate = { term, level: Level.None, cost: Number.POSITIVE_INFINITY };
       for (const name of names) {
-        const c = matchName(subject, name);
+        const c = matchName(subject, name, this.meter);
         if (c.level > best.level || (c.level === best.level && c.cost < best.cost)) best = { term, ...c };
       }
       if (best.level !== Level.None) candidates.push(best);
@@ -126,11 +133,14 @@ export class Glossary {
    * subject that is the start of a name ("valtuutus" → "valtuutusoikeus") or close to one word of a
    * longer name ("fullmaktsrätt" in "representantens fullmaktsrätt") ranks high.
    */
-  private closest(subject: string): GlossaryTerm[] {
+  private closest(fullSubject: string): GlossaryTerm[] {
+    // Only the beginning of a long subject is compared: beyond the longest name (and a stem ending) every score is already
+    // near zero, and the edit distance would cost (subject length × name length) per name.
+    const subject = Array.from(fullSubject).slice(0, this.longestName + 8).join('');
     const closeness = (name: string): number => {
       const prefix = commonPrefixLength(subject, name);
       const startsName = subject.length >= 4 && prefix === subject.length ? 0.8 + 0.2 * (subject.length / name.length) : 0;
-      return Math.max(similarity(subject, name), prefix / Math.max(subject.length, name.length, 1), startsName);
+      return Math.max(similarity(subject, name, this.meter), prefix / Math.max(subject.length, name.length, 1), startsName);
     };
     const scored = this.names.map(({ term, names }, order) => {
       let score = 0;
@@ -189,7 +199,7 @@ function namesOf(term: GlossaryTerm): string[] {
  * "valtuuskartalla", "mitätöinti" → "mitätöinnin"; Swedish/English endings: "fullmaktsrätten", "themes").
  * Typo: an edit distance of about one per five letters.
  */
-function matchName(subject: string, name: string): { level: Level; cost: number } {
+function matchName(subject: string, name: string, meter?: MatchMeter): { level: Level; cost: number } {
   if (subject === name) return { level: Level.Exact, cost: 0 };
   const nameLength = Array.from(name).length;
   const subjectLength = Array.from(subject).length;
@@ -200,7 +210,7 @@ function matchName(subject: string, name: string): { level: Level; cost: number 
   }
   const allowed = typoAllowance(nameLength);
   if (allowed > 0) {
-    const distance = levenshtein(subject, name, allowed);
+    const distance = levenshtein(subject, name, allowed, meter);
     if (distance <= allowed) return { level: Level.Typo, cost: distance };
   }
   return { level: Level.None, cost: Number.POSITIVE_INFINITY };

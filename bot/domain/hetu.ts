@@ -42,15 +42,28 @@ const CENTURY_BY_SIGN: Readonly<Record<string, number>> = {
 
 const SHAPE = /^(\d{2})(\d{2})(\d{2})(.)(\d{3})([0-9A-Z])$/;
 
+/** Every dash people (and their keyboards, phones and word processors) put where the century sign "-" goes. */
+const DASHES = '\u002D\u00AD\u2010-\u2015\u2212\uFE63\uFF0D';
+/** Spaces that may be typed between the birth date, the sign and the individual number ("071065 X4318"). */
+const GAP = '[ \\t\u00A0\u2000-\u200B\u202F\u205F\u3000]{0,2}';
 /**
- * For redaction, a century sign is any of the known ones and the check character any of the alphabet.
- * Digit lookarounds keep longer numbers (e.g. order ids "20260403-0001") from being mistaken for codes,
- * while a code glued to letters ("hetu:010594Y9032x") is still caught: over-redacting a log is harmless.
+ * A henkilötunnus written loosely: DDMMYY, maybe a gap, a century sign (any case, any dash) or none, maybe a
+ * gap, the individual number and the check character. Digit lookarounds keep longer numbers (order ids
+ * "20260403-0001", phone numbers) out; letters around are fine ("hetu:010594Y9032x" is still caught).
+ * Linear: each start position is tried over at most 15 characters.
  */
-const HETU_LIKE_SOURCE = String.raw`(?<!\d)\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y](?!\d)`;
+const LOOSE_SOURCE = String.raw`(?<!\d)(\d{2})(\d{2})(\d{2})(${GAP})([${DASHES}+A-FU-Ya-fu-y]?)(${GAP})(\d{3})([0-9A-Za-z])(?!\d)`;
+const DASH = new RegExp(`[${DASHES}]`, 'gu');
+const STRICT_SIGN = /^[-+A-FU-Y]$/;
+const STRICT_CHECK = /^[0-9A-FHJ-NPR-Y]$/;
 
+/**
+ * The code as typed, made canonical: full-width digits and letters folded (NFKC), upper case, any dash as "-",
+ * spaces inside removed ("010594 y 9032" → "010594Y9032"). A code without its century sign stays invalid: the
+ * sign cannot be guessed ("-" and "A" give different people).
+ */
 export function normalizeHetu(input: string): string {
-  return input.trim().toUpperCase();
+  return input.normalize('NFKC').trim().toUpperCase().replace(DASH, '-').replace(/[\s\u200B]+/gu, '');
 }
 
 /** The check character for DDMMYY + the three-digit individual number (nine digits, remainder mod 31). */
@@ -116,12 +129,56 @@ export function maskHetu(hetu: string): string {
   return SHAPE.test(value) ? `${value.slice(0, 7)}****` : '***********';
 }
 
-/** Whether free text contains something shaped like a henkilötunnus (any case). */
-export function isHetuLike(text: string): boolean {
-  return new RegExp(HETU_LIKE_SOURCE, 'i').test(text);
+/**
+ * Where free text holds a henkilötunnus, however it was written. A compact code with a century sign
+ * ("010594Y9032", "010594y9032", "200798‐743T") counts by its shape alone, as before: over-redacting is
+ * harmless (unless glued to a letter before it, as in hex ids). A looser form (a space inside, or no sign: "071065 X4318", "0105949032") counts only when it is a
+ * real calendar date and its check character is right, so phone numbers and other digit runs stay readable.
+ */
+export function findHetus(text: string): Array<{ index: number; length: number }> {
+  const found: Array<{ index: number; length: number }> = [];
+  const re = new RegExp(LOOSE_SOURCE, 'gu');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (isHetuMatch(m, /[A-Za-z]/.test(text[m.index - 1] ?? ''))) found.push({ index: m.index, length: m[0].length });
+  }
+  return found;
 }
 
-/** Replaces everything shaped like a henkilötunnus with "[HETU]" (for logs and error reports). */
+/** `glued`: a letter right before it (hex ids such as UUIDs: "3f150385-2451-…"), so only a real code counts. */
+function isHetuMatch(m: RegExpExecArray, glued: boolean): boolean {
+  const [, dd, mm, yy, gap1, rawSign, gap2, individual, rawCheck] = m;
+  const sign = rawSign.replace(DASH, '-').toUpperCase();
+  const check = rawCheck.toUpperCase();
+  if (sign && !gap1 && !gap2 && !glued) return STRICT_SIGN.test(sign) && STRICT_CHECK.test(check);
+  if (sign && !STRICT_SIGN.test(sign)) return false;
+  if (hetuCheckChar(`${dd}${mm}${yy}${individual}`) !== check) return false;
+  const centuries = sign ? [CENTURY_BY_SIGN[sign]] : [1800, 1900, 2000];
+  return centuries.some((c) => c !== undefined && isCalendarDate({ year: c + Number(yy), month: Number(mm), day: Number(dd) }));
+}
+
+/**
+ * The text to search: as typed, and when it differs, its NFKC form too (full-width digits "０１０５９４…" fold
+ * to ASCII), so a code cannot hide behind look-alike characters.
+ */
+function searchForms(text: string): string[] {
+  const folded = text.normalize('NFKC');
+  return folded === text ? [text] : [text, folded];
+}
+
+/** Whether free text contains a henkilötunnus in any of the ways people write one (see findHetus). */
+export function isHetuLike(text: string): boolean {
+  return searchForms(text).some((t) => findHetus(t).length > 0);
+}
+
+/** Replaces every henkilötunnus, however written, with "[HETU]" (free text shown to people, logs, exports). */
 export function redactHetus(text: string): string {
-  return text.replace(new RegExp(HETU_LIKE_SOURCE, 'gi'), '[HETU]');
+  const forms = searchForms(text);
+  // A code only visible after folding: show the folded text, redacted (the look-alike forms are not worth keeping).
+  const source = forms.length > 1 && findHetus(forms[1]).length > findHetus(forms[0]).length ? forms[1] : forms[0];
+  const hits = findHetus(source);
+  if (!hits.length) return source;
+  let out = '';
+  let at = 0;
+  for (const h of hits) { out += source.slice(at, h.index) + '[HETU]'; at = h.index + h.length; }
+  return out + source.slice(at);
 }

@@ -4,6 +4,7 @@
  */
 import type { Theme } from './catalog';
 import { validateHetu, isHetuLike, type HetuError } from './hetu';
+import { normalizeInput } from './safeText';
 import { addCalendarDays, helsinkiDate, type IsoDate } from './workdays';
 
 export type FieldError = { key: string; params?: Record<string, string | number> };
@@ -41,13 +42,15 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
 // Control characters other than tab/newline never belong in a form field.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-const str = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+// Boundary form (also applied to the whole activity on arrival; repeated here so the rule holds for any caller).
+const str = (value: unknown): string => (typeof value === 'string' ? normalizeInput(value).trim() : '');
 
 export function validateOrderInput(raw: RawOrderInput, ctx: OrderInputContext):
   { ok: true; value: ValidOrderInput } | { ok: false; errors: Partial<Record<OrderInputField, FieldError>> } {
   const errors: Partial<Record<OrderInputField, FieldError>> = {};
-  const text = (field: OrderInputField, max: number, required = true, min = 0): string => {
-    const value = str(raw[field]);
+  const text = (field: OrderInputField, max: number, required = true, min = 0, singleLine = false): string => {
+    // A name is one line: a line break pasted into it (even U+2028) becomes a space.
+    const value = singleLine ? str(raw[field]).replace(/\s+/g, ' ') : str(raw[field]);
     if (!value) { if (required) errors[field] = { key: 'err.required' }; return ''; }
     if (CONTROL.test(value)) errors[field] = { key: 'err.textControl' };
     // Data minimisation: the code belongs only in its own (encrypted) field, never in text others will read.
@@ -59,9 +62,9 @@ export function validateOrderInput(raw: RawOrderInput, ctx: OrderInputContext):
 
   const subjectId = str(raw.subjectId) || ctx.defaultSubjectId;
   if (!ctx.allowedSubjectIds.has(subjectId)) errors.subjectId = { key: 'err.subject' };
-  const givenName = text('givenName', NAME_MAX);
-  const surname = text('surname', NAME_MAX);
-  const department = text('department', 200);
+  const givenName = text('givenName', NAME_MAX, true, 0, true);
+  const surname = text('surname', NAME_MAX, true, 0, true);
+  const department = text('department', 200, true, 0, true);
   const justification = text('justification', JUSTIFICATION.max, true, JUSTIFICATION.min);
 
   const hetuResult = validateHetu(str(raw.hetu), { today: ctx.now, acceptTestCodes: ctx.acceptTestHetus });
@@ -73,8 +76,8 @@ export function validateOrderInput(raw: RawOrderInput, ctx: OrderInputContext):
     if (!theme) { errors.themes = { key: 'err.themes.unknown' }; break; }
     if (!theme.active) { errors.themes = { key: 'err.themes.inactive', params: { name: theme.name.fi } }; break; }
   }
-  const customName = text('customThemeName', 200, false);
-  const customEservice = text('customThemeEservice', 200, false);
+  const customName = text('customThemeName', 200, false, 0, true);
+  const customEservice = text('customThemeEservice', 200, false, 0, true);
   let customTheme: ValidOrderInput['customTheme'] = null;
   if (customName || customEservice) {
     if (!customName) errors.customThemeName = { key: 'err.themes.customIncomplete' };

@@ -15,6 +15,7 @@ import { revealHetu } from '../services/revealHetu';
 import { inviteToMeeting, markPrepared, markSentToDvv, recordDvvDecision, signApplication } from '../services/pathTwo';
 import { decideAsManager } from '../services/managerDecision';
 import { mayOnOrder, may } from '../domain/policies';
+import { isGrantable } from '../domain/adminVerbs';
 import { orderDue, type Order } from '../domain/order';
 import { isOverdue } from '../domain/paths';
 import { helsinkiDate, helsinkiInstant } from '../domain/workdays';
@@ -111,7 +112,7 @@ async function guide(deps: HandlerDeps, turn: Turn, data: Data, extra: { hetu?: 
     await deps.orders.appendAudit(order.id, [{ at: deps.now().toISOString(), actorId: turn.userId, action: 'denied:grantGuide', from: order.status, to: order.status }]);
     return answer(deps, turn, { kind: 'denied', order });
   }
-  if (!order.lines[line] || order.lines[line].stage !== 'toGrant') return answer(deps, turn, { kind: 'invalid', order, reason: 'notGrantable' });
+  if (!order.lines[line] || !isGrantable(order, line)) return answer(deps, turn, { kind: 'invalid', order, reason: 'notGrantable' });
   return grantGuideCard(turn.tr, turn.lang, { order, line, orgName: deps.config.orgName[turn.lang], defaultFrom: helsinkiDate(deps.now()), ...extra });
 }
 
@@ -132,12 +133,13 @@ export const adminVerbHandlers: Record<string, VerbHandler> = {
     rejectOrder(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), reason, shownVersion: str(data.v) })),
   'admin.grantGuide': (deps, turn, data) => guide(deps, turn, data),
   'admin.revealHetu': async (deps, turn, data) => {
-    const result = await revealHetu(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId) });
+    const result = await revealHetu(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: data.line === undefined ? undefined : lineOf(data) });
     turn.log.info({ orderId: str(data.orderId), outcome: result.kind }, 'henkilötunnus reveal');
     if (result.kind === 'shown') return guide(deps, turn, data, { hetu: result.hetu });
     if (result.kind === 'gone') return guide(deps, turn, data, { hetuGone: true });
     if (result.kind === 'heldByOther' && result.order) return renderAdminCard({ directory: deps.directory, users: deps.users, adminLang: turn.lang }, result.order, turn.tr('common.notAllowed'));
     if (result.kind === 'denied' && result.order) return answer(deps, turn, { kind: 'denied', order: result.order });
+    if (result.kind === 'notWorkable' && result.order) return renderAdminCard({ directory: deps.directory, users: deps.users, adminLang: turn.lang }, result.order, turn.tr('admin.hetuNotWorkable'));
     return noticeCard(turn.tr('common.expiredCard'));
   },
   'admin.confirmGrant': async (deps, turn, data) => {

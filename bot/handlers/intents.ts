@@ -10,9 +10,23 @@ export type Intent =
   | { kind: 'help' }
   | { kind: 'catalogAdmin' }
   | { kind: 'showOrder'; number: string }
-  | { kind: 'text'; text: string };
+  | { kind: 'text'; text: string }
+  | { kind: 'tooLong'; max: number };
 
-const norm = (s: string): string => s.toLowerCase().normalize('NFKC').replace(/[!?.,]+$/g, '').replace(/\s+/g, ' ').trim();
+/**
+ * Longest chat message the bot reads. Commands, order numbers and glossary questions are a few words; a
+ * longer text gets a polite "too long" before any matching runs, so no message can cost more than this.
+ */
+export const MAX_CHAT_TEXT = 2000;
+
+// Trailing punctuation is cut by a loop, not by /[!?.,]+$/ (quadratic on a long run of punctuation).
+const norm = (s: string): string => trimEndChars(s.toLowerCase().normalize('NFKC'), '!?.,').replace(/\s+/g, ' ').trim();
+
+function trimEndChars(s: string, chars: string): string {
+  let end = s.length;
+  while (end > 0 && chars.includes(s[end - 1])) end--;
+  return s.slice(0, end);
+}
 
 const EXACT: Array<[RegExp, Intent]> = [
   [/^(hei|moi|moikka|terve|huomenta|päivää|hej|hejsan|god morgon|hello|hi|hey|menu|valikko|meny|start|aloita)$/, { kind: 'menu' }],
@@ -26,6 +40,7 @@ const EXACT: Array<[RegExp, Intent]> = [
 ];
 
 export function recognise(raw: string): Intent {
+  if (raw.length > MAX_CHAT_TEXT) return { kind: 'tooLong', max: MAX_CHAT_TEXT };
   const text = norm(raw);
   const lang = /^(kieli|språk|language|lang)(?:\s+(\S+))?$/.exec(text);
   if (lang) return { kind: 'language', value: lang[2] };

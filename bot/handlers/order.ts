@@ -11,6 +11,7 @@ import type { DirectoryUser } from '../../graph/directory';
 import type { Theme } from '../domain/catalog';
 import type { MessageKey } from '../i18n';
 import { addCalendarDays, helsinkiDate } from '../domain/workdays';
+import { plainText } from '../domain/safeText';
 
 /** Raw card data of the order form's actions: the token plus whatever inputs the client sent. */
 export type OrderFormSubmit = Record<string, unknown> & { token?: unknown };
@@ -37,7 +38,7 @@ export async function searchInOrderForm(deps: HandlerDeps, turn: Turn, data: Ord
   const themes = await deps.catalog.themes();
   const query = (values.themeQuery ?? '').trim();
   const hits = searchThemes(themes.values(), query);
-  const note = query && hits.length === 0 ? turn.tr('order.noThemesFound', { query }) : undefined;
+  const note = query && hits.length === 0 ? turn.tr('order.noThemesFound', { query: plainText(query) }) : undefined;
   return renderForm(deps, turn, tokenOf(data), values, {}, note, hits.map((t) => t.id));
 }
 

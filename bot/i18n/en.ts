@@ -262,4 +262,7 @@ export const en: Messages = {
   'err.noHetuHere': 'Do not type the identity code in this field; it has its own field.',
   'history.calendarEvent': 'Meeting added to the calendar',
   'err.namesOfRequester': 'These are your names, but the mandate is for {name}. Type their names.',
+  // issue 9b: message length cap, henkilötunnus not yet revealable
+  'common.messageTooLong': 'Your message is too long (over {max} characters), so I did not read it. Please send a shorter message, for example "menu" or a glossary question.',
+  'admin.hetuNotWorkable': 'The identity code cannot be shown yet: the order is not ready to be granted (for example, the manager has not approved it). The attempt was logged.',
 };

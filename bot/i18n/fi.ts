@@ -260,6 +260,9 @@ export const fi = {
   'err.noHetuHere': 'Älä kirjoita henkilötunnusta tähän kenttään; sille on oma kenttänsä.',
   'history.calendarEvent': 'Palaveri lisätty kalenteriin',
   'err.namesOfRequester': 'Nimet ovat sinun, mutta valtuus tilataan henkilölle {name}. Kirjoita hänen nimensä.',
+  // issue 9b: message length cap, henkilötunnus not yet revealable
+  'common.messageTooLong': 'Viestisi on liian pitkä (yli {max} merkkiä), joten en lukenut sitä. Kirjoita lyhyempi viesti, esimerkiksi "valikko" tai kysymys sanastosta.',
+  'admin.hetuNotWorkable': 'Henkilötunnusta ei voi vielä näyttää: tilaus ei ole valmis annettavaksi (esimerkiksi esihenkilön hyväksyntä puuttuu). Pyyntö kirjattiin.',
 } as const;
 
 export type MessageKey = keyof typeof fi;

@@ -262,4 +262,7 @@ export const sv: Messages = {
   'err.noHetuHere': 'Skriv inte personbeteckningen i det här fältet; den har ett eget fält.',
   'history.calendarEvent': 'Mötet lades till i kalendern',
   'err.namesOfRequester': 'Namnen är dina, men fullmakten beställs för {name}. Skriv hens namn.',
+  // issue 9b: message length cap, henkilötunnus not yet revealable
+  'common.messageTooLong': 'Ditt meddelande är för långt (över {max} tecken), så jag läste det inte. Skriv ett kortare meddelande, till exempel "meny" eller en fråga om ordlistan.',
+  'admin.hetuNotWorkable': 'Personbeteckningen kan inte visas ännu: beställningen är inte klar att beviljas (till exempel saknas chefens godkännande). Begäran har loggats.',
 };

@@ -6,7 +6,7 @@ import { availableVerbs } from '../domain/adminVerbs';
 import { langFromLocale, translator, formatDate, type Lang, type MessageKey } from '../i18n';
 import { adminOrderCard } from '../../cards/adminOrder';
 import { managerApprovalCard, signatureCard } from '../../cards/requests';
-import { redactHetus } from '../domain/hetu';
+import { plainText } from '../domain/safeText';
 import type { Delivery, Renderer } from './dispatcher';
 
 export interface RenderDeps {
@@ -66,13 +66,14 @@ async function eventParams(deps: RenderDeps, order: Order, lang: Lang, actorId: 
   const line = lineOfEvent(order, text, event);
   return {
     number: order.number,
-    actor: await displayName(deps.directory, actorId),
-    subject: `${order.subject.givenName} ${order.subject.surname}`,
-    themes: order.lines.map((l) => l.themeName).join(', '),
-    theme: line?.themeName ?? '',
+    // Everything a person typed (or a directory holds) goes out as plain text: see plainText.
+    actor: plainText(await displayName(deps.directory, actorId)),
+    subject: plainText(`${order.subject.givenName} ${order.subject.surname}`),
+    themes: order.lines.map((l) => plainText(l.themeName)).join(', '),
+    theme: plainText(line?.themeName ?? ''),
     from: line?.grantedFrom ? formatDate(lang, line.grantedFrom) : '',
     until: line?.grantedUntil ? formatDate(lang, line.grantedUntil) : '',
-    text: redactHetus(eventText(order, text, event)),
+    text: plainText(eventText(order, text, event)),
   };
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { LOCAL_CLIENT_TENANT_ID } from '../../bot/config';
 
 /**
  * The Microsoft 365 Agents Playground (0.2.28) config for local runs and E2E tests: the sample organisation's
@@ -38,7 +39,7 @@ export const PLAYGROUND_CAST: readonly CastMember[] = [
 ];
 
 export const PLAYGROUND_IDS = {
-  tenantId: '00000000-0000-4000-8000-000000000001',
+  tenantId: LOCAL_CLIENT_TENANT_ID, // local mode answers only this tenant (bot/config.ts)
   botId: '00000000-0000-4000-8000-0000000000b0',
   botName: 'Valtuusbotti',
   teamId: '19:valtuushallinta@thread.tacv2',

@@ -93,6 +93,19 @@ describe('end to end in the Agents Playground (Chromium + real bot + Azurite)', 
     assert.match(await term.innerText(), /Fullmaktsrätt|valtuuttaa|valtuutta/i);
   });
 
+  it('typed links, HTML and bidi controls are shown as plain text by the Teams card renderer (markdown-it, linkify, html on)', async () => {
+    // The glossary echoes an unknown word back: the same plainText a channel card or a manager's message uses.
+    await teams.send('what is [klikkaa](https://evil.example/phish) <b>lihava</b> www.evil.com \u202Eexe?');
+    const card = await teams.waitForCardWithText('En löytänyt sanastosta');
+    assert.equal(await card.locator('a[href*="evil"]').count(), 0, 'no link to the typed address');
+    assert.equal(await card.locator('b, strong').filter({ hasText: 'lihava' }).count(), 0, 'no HTML or bold from typed text');
+    const shown = await card.innerText();
+    assert.ok(shown.includes('[klikkaa](https://evil.example/phish)') && shown.includes('www.evil.com'), `the typed characters are visible as typed: ${shown}`);
+    assert.ok(/<b>lihava<\/b>|&lt;b&gt;lihava/.test(shown), `the tag is shown as characters: ${shown}`);
+    assert.ok(!shown.includes('\\'), 'no escape backslashes visible');
+    assert.ok(!/\u202E/.test(shown), 'no bidi override');
+  });
+
   it('a Palkanlaskija sees the payroll themes with statuses and orders two at once (plus a missing theme); a wrong henkilötunnus keeps every value', async () => {
     await teams.clickInCard(await teams.waitForCardWithText('Hei Mikko!'), 'Mitä valtuuksia tarvitsen?');
     const suggestions = await teams.waitForCardWithText('Valtuudet, joita työsi tarvitsee');
