@@ -1,4 +1,4 @@
-/** Process entry: configuration → the app → graceful shutdown on SIGTERM/SIGINT. */
+/** Process entry: configuration → the app → graceful shutdown on SIGTERM/SIGINT/SIGHUP. */
 import { ConfigError, loadConfig, loadDotEnv } from './config';
 import { startApp } from './main';
 import { createLogger } from './log';
@@ -20,15 +20,18 @@ async function main(): Promise<void> {
     log.warn({ host: config.host }, 'LOCAL MODE: no MICROSOFT_APP_ID, so requests are not authenticated; listening on 127.0.0.1 only');
   }
   const app = await startApp(config, { log });
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A second signal (npm forwards the one it got, a terminal sends its own) must not cut the ordered stop short.
+    if (stopping) return;
+    stopping = true;
     log.info({ signal }, 'shutting down: draining in-flight turns');
     app.stop().then(() => { log.info('stopped cleanly'); process.exit(0); }, (err: unknown) => {
       log.error({ err: (err as Error).message }, 'shutdown failed');
       process.exit(1);
     });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
 }
 
 main().catch((err: unknown) => {
