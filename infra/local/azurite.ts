@@ -99,7 +99,8 @@ export async function startAzurite(options: AzuriteOptions): Promise<AzuriteHand
 
 /**
  * Before starting the embedded Azurite with data in `location`: an Azurite of this project left
- * running on that data (recorded in <location>/azurite.pid, its command line still ours) is closed — it saves
+ * running on that data (recorded in <location>/azurite.pid, its command line still ours, the process that
+ * started it gone — a live one means another start uses the data, and that is refused) is closed — it saves
  * its data — so a new one can start; whatever port it used (two Azurites on one data file would overwrite each
  * other). Returns the pid it stopped, if any. Anything else on the port is left alone (the caller refuses with a
  * message naming AZURITE_PORT).
@@ -118,6 +119,10 @@ export async function stopLeftoverAzurite(location: string): Promise<number | un
     // A stale record (the process is gone, or the pid now belongs to something else).
     fs.rmSync(file, { force: true });
     return undefined;
+  }
+  if (record.parent && record.parent !== process.pid && isAlive(record.parent)) {
+    // Its launcher still runs: the data is in use by another start of this project, not left over.
+    throw new Error(`The local data in ${location} is in use by another running start of this project (pid ${record.parent}). Stop that one first, or set LOCAL_DATA_DIR to another folder.`);
   }
   process.kill(record.pid, 'SIGINT');
   if (!(await waitUntil(() => !isAlive(record.pid), CLOSE_TIMEOUT_MS))) process.kill(record.pid, 'SIGKILL');

@@ -24,7 +24,13 @@ export const PID_FILE = 'azurite.pid';
 /** A word in this process's command line: proves a recorded pid is still one of ours, not a reused pid. */
 export const HOST_MARKER = 'azuriteHost.js';
 
-export interface PidRecord { pid: number; port: number; location: string }
+export interface PidRecord {
+  pid: number;
+  port: number;
+  location: string;
+  /** The process that started it (the launcher): while that lives, the Azurite is in use, not left over. */
+  parent: number;
+}
 
 function main(): void {
   const [portArg, locationArg, cert = '', key = '', oauth] = process.argv.slice(2);
@@ -71,7 +77,7 @@ function main(): void {
     process.channel?.unref();
   }
   started.then(() => {
-    if (pidFile && location) fs.writeFileSync(pidFile, JSON.stringify({ pid: process.pid, port, location } satisfies PidRecord));
+    if (pidFile && location) fs.writeFileSync(pidFile, JSON.stringify({ pid: process.pid, port, location, parent: process.ppid } satisfies PidRecord));
     console.log(`Azurite table service listening on 127.0.0.1:${port}${location ? ` (data in ${location})` : ' (in memory)'}`);
   }, (err: unknown) => {
     console.error(`Azurite could not start: ${(err as Error).message}`);

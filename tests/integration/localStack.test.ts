@@ -24,6 +24,7 @@ const CHECK_TABLE = 'stopcheck';
 interface Stack { child: ChildProcess; out: () => string; dir: string; ports: { bot: number; azurite: number; playground: number } }
 
 const started: ChildProcess[] = [];
+const orphans: number[] = [];
 
 async function launch(options: { viaNpm?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vb-stack-'));
@@ -120,6 +121,7 @@ describe('local stack: stopping it keeps the data and leaves nothing stuck', fun
     for (const c of started.splice(0)) {
       if (c.exitCode === null && c.pid) { try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ } }
     }
+    for (const pid of orphans.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   });
 
   it('`npm start` passes SIGTERM on: the stack stops in order, acknowledged writes survive, every port is freed', async () => {
@@ -194,17 +196,19 @@ describe('local stack: stopping it keeps the data and leaves nothing stuck', fun
   it('an Azurite of this project left running on the data is stopped (saving) by the next start; a stranger on the port is refused by name', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vb-orphan-'));
     const port = await freePort();
-    // An orphan without a lifeline: started detached and with no IPC channel, as if by a launcher long gone.
-    const orphan = spawn(process.execPath, [path.join(root, 'dist/infra/local/azuriteHost.js'), String(port), path.join(dir, 'azurite')],
-      { detached: true, stdio: 'ignore' });
-    started.push(orphan);
-    await waitUntil(() => fs.existsSync(path.join(dir, 'azurite', 'azurite.pid')), 20_000);
+    // An orphan without a lifeline: started in the background by a shell that is gone at once (as a launcher
+    // long gone), with no IPC channel.
+    const host = path.join(root, 'dist/infra/local/azuriteHost.js');
+    spawnSync('sh', ['-c', `"${process.execPath}" "${host}" ${port} "${path.join(dir, 'azurite')}" >/dev/null 2>&1 &`]);
+    assert.ok(await waitUntil(() => fs.existsSync(path.join(dir, 'azurite', 'azurite.pid')), 20_000), 'the orphan started');
+    const orphanPid = azuritePid(dir);
+    orphans.push(orphanPid);
     const keys = await writeAcknowledged(port, 3);
     const sink = await ConnectorSink.start();
     try {
       const app = await localApp(dir, port, sink, await freePort());
       try {
-        assert.ok(!isAlive(orphan.pid as number), 'the leftover Azurite was stopped');
+        assert.ok(!isAlive(orphanPid), 'the leftover Azurite was stopped');
         const t = table(port);
         for (const k of keys) await t.getEntity('p', k); // its unsaved writes were saved as it closed
       } finally {
@@ -212,6 +216,17 @@ describe('local stack: stopping it keeps the data and leaves nothing stuck', fun
       }
     } finally {
       await sink.close();
+    }
+
+    // An Azurite on the same data whose starter is alive is another start in use, not a leftover: refused by name.
+    const inUse = await startAzurite({ port: await freePort(), location: path.join(dir, 'azurite') });
+    try {
+      const sink2 = await ConnectorSink.start();
+      await assert.rejects(localApp(dir, await freePort(), sink2, await freePort()), /in use by another running start .*LOCAL_DATA_DIR/);
+      await sink2.close();
+      assert.ok(isAlive(inUse.process.pid as number), 'and left running');
+    } finally {
+      await inUse.stop();
     }
 
     const stranger = net.createServer().listen(port, '127.0.0.1');
