@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isPortFree, waitForPort } from './ports';
-import { commandLineOf, isAlive, waitUntil } from './processes';
+import { commandLineOf, isAlive, parentOf, waitUntil } from './processes';
 import { HOST_MARKER, PID_FILE, type PidRecord } from './azuriteHost';
 
 /** The well-known Azurite development account (public, documented by Microsoft; not a secret). */
@@ -120,8 +120,9 @@ export async function stopLeftoverAzurite(location: string): Promise<number | un
     fs.rmSync(file, { force: true });
     return undefined;
   }
-  if (record.parent && record.parent !== process.pid && isAlive(record.parent)) {
-    // Its launcher still runs: the data is in use by another start of this project, not left over.
+  if (record.parent > 1 && parentOf(record.pid) === record.parent) {
+    // Still the child of the launcher that started it: the data is in use by another start, not left over.
+    // (A left-over one has been re-parented: its launcher is gone.)
     throw new Error(`The local data in ${location} is in use by another running start of this project (pid ${record.parent}). Stop that one first, or set LOCAL_DATA_DIR to another folder.`);
   }
   process.kill(record.pid, 'SIGINT');
