@@ -170,7 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storage = { kind: 'accountUrl', url: accountUrl.replace(/\/+$/, ''), prefix };
   } else {
     if (mode === 'production') problems.push('Production needs Table Storage: set AZURE_TABLES_ACCOUNT_URL (managed identity) or AZURE_TABLES_CONNECTION_STRING.');
-    storage = { kind: 'embedded', port: int('AZURITE_PORT', 10002, 1, 65535), location: path.join(root, '.data', 'azurite'), prefix };
+    storage = { kind: 'embedded', port: int('AZURITE_PORT', 10002, 1, 65535), location: path.join(path.resolve(root, get('LOCAL_DATA_DIR') ?? '.data'), 'azurite'), prefix };
   }
 
   const directoryKind = get('DIRECTORY') ?? (mode === 'production' ? 'graph' : 'file');

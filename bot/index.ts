@@ -1,4 +1,4 @@
-/** Process entry: configuration → telemetry (when configured) → the app → graceful shutdown on SIGTERM/SIGINT. */
+/** Process entry: configuration → telemetry (when configured) → the app → graceful shutdown on SIGTERM/SIGINT/SIGHUP. */
 import pino from 'pino';
 import { ConfigError, loadConfig, loadDotEnv } from './config';
 import type { StartOptions } from './main';
@@ -33,7 +33,11 @@ async function main(): Promise<void> {
   }
   const { startApp } = require('./main') as typeof import('./main');
   const app = await startApp(config, { log, telemetry });
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A second signal (npm forwards the one it got, a terminal sends its own) must not cut the ordered stop short.
+    if (stopping) return;
+    stopping = true;
     log.info({ signal }, 'shutting down: draining in-flight turns');
     app.stop()
       // The last telemetry (this shutdown's logs, the final metrics) is flushed before the process ends.
@@ -43,8 +47,7 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
 }
 
 main().catch((err: unknown) => {

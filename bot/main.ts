@@ -35,7 +35,7 @@ import { SlaWatch } from './notify/slaWatch';
 import { HetuRetention } from './services/hetuRetention';
 import { registerGrant } from './services/confirmGrant';
 import type { HandlerDeps } from './handlers/turn';
-import { startAzurite, type AzuriteHandle } from '../infra/local/azurite';
+import { startAzurite, stopLeftoverAzurite, type AzuriteHandle } from '../infra/local/azurite';
 import { isPortFree } from '../infra/local/ports';
 import { instrumentOrderStore, instrumentOutboxStore, readOutboxBacklog, type TelemetrySink } from './telemetry';
 
@@ -72,6 +72,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   let azurite: AzuriteHandle | undefined;
   let access: TableAccess;
   if (config.storage.kind === 'embedded') {
+    // An Azurite left running on our data by an earlier start (its launcher was killed) is closed first: it saves.
+    const leftover = await stopLeftoverAzurite(config.storage.location);
+    if (leftover) log.warn({ pid: leftover }, 'stopped an embedded Azurite left running by an earlier start (its data was saved)');
     if (!(await isPortFree(config.storage.port))) {
       throw new Error(`Port ${config.storage.port} is taken, so the embedded Azurite cannot start. Stop what uses it, or set AZURITE_PORT to a free port (or AZURE_TABLES_CONNECTION_STRING to use a running Azurite).`);
     }
@@ -175,17 +178,37 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   let stopping: Promise<void> | undefined;
   return {
     config, port: server.port, url, deps, dispatcher, tables, adapter,
+    // The order matters: turns drain first (they write orders and outbox rows), then the outbox round finishes
+    // and hands its lease back (so the next start delivers at once), and only then the storage closes (the
+    // embedded Azurite saves to disk as it closes). Each step is bounded, so a hung connector cannot keep the
+    // storage from closing.
     stop: () => {
       stopping ??= (async () => {
         await server.drain();
+        log.info('stop: in-flight turns drained');
         jobs.forEach((j) => j.stop());
         metrics.stop();
-        await dispatcher?.stop();
-        await azurite?.stop();
+        if (!(await bounded(dispatcher?.stop(), 15_000))) log.warn('stop: the outbox round did not finish in 15 s; its lease expires by itself');
+        else log.info('stop: outbox stopped, lease released');
+        if (azurite) {
+          await azurite.stop();
+          log.info('stop: embedded Azurite closed, data saved');
+        }
       })();
       return stopping;
     },
   };
+}
+
+/** Waits for `p` at most `ms`; true when it settled in time. */
+async function bounded(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([Promise.resolve(p).then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function describeStorage(config: Config): string {

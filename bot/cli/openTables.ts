@@ -29,7 +29,7 @@ export async function openTables(env: NodeJS.ProcessEnv, root: string, out: (lin
     if (await answers(port)) {
       access = { kind: 'connectionString', connectionString: azuriteConnectionString(port) };
     } else {
-      const location = path.join(root, '.data', 'azurite');
+      const location = path.join(path.resolve(root, setting('LOCAL_DATA_DIR') ?? '.data'), 'azurite');
       out(`Starting local Azurite on 127.0.0.1:${port} (data in ${location}) for this command…`);
       const azurite = await startAzurite({ port, location });
       access = { kind: 'connectionString', connectionString: azurite.connectionString };

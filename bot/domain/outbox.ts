@@ -27,4 +27,11 @@ export interface OutboxRecord {
   notBefore: string;
   status: 'pending' | 'delivered' | 'failed';
   lastError?: string;
+  /**
+   * A channel post (not idempotent in Teams) was started at this time and may have reached Teams: set just
+   * before the post, so a restart knows an earlier attempt may have posted the card.
+   */
+  postingSince?: string;
+  /** Where the channel post landed: saved right after the post, before anything else, so a crash does not repost. */
+  posted?: { conversationId: string; activityId: string };
 }

@@ -121,36 +121,45 @@ export class OutboxDispatcher {
     // this pass changed it (where the card was posted, who is unreachable).
     let order = records.length ? (await this.o.orders.get(lease.orderId))?.order : undefined;
     const lastCardUpdate = records.map((r) => r.message.kind).lastIndexOf('adminCard');
-    for (const [i, record] of records.entries()) {
-      if (this.stopped && this.started) break;
-      const destination = destinationOf(record);
-      if (waiting.has(destination)) continue;
-      const due = Date.parse(record.notBefore);
-      if (due > this.now()) { waiting.add(destination); later(due); continue; }
-      if (!order) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
-      if (record.message.kind === 'adminCard' && order.adminCard && i < lastCardUpdate) {
-        // The card always shows the order as it is now: one update for several queued changes is enough.
-        await this.o.store.delivered(record);
-        remaining--;
-        continue;
-      }
-      try {
-        order = await this.deliver(record, order);
-        await this.o.store.delivered(record);
-        delivered++;
-        remaining--;
-      } catch (err) {
-        const outcome = await this.onFailure(record, order, toDeliveryError(err));
-        if (outcome === 'final') {
-          order = (await this.o.orders.get(lease.orderId))?.order;
+    let interrupted = false;
+    try {
+      for (const [i, record] of records.entries()) {
+        if (this.stopped && this.started) { interrupted = true; break; }
+        const destination = destinationOf(record);
+        if (waiting.has(destination)) continue;
+        const due = Date.parse(record.notBefore);
+        if (due > this.now()) { waiting.add(destination); later(due); continue; }
+        if (!order) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
+        if (record.message.kind === 'adminCard' && order.adminCard && i < lastCardUpdate) {
+          // The card always shows the order as it is now: one update for several queued changes is enough.
+          await this.o.store.delivered(record);
           remaining--;
           continue;
         }
-        waiting.add(destination);
-        later(outcome);
+        try {
+          order = await this.deliver(record, order);
+          await this.o.store.delivered(record);
+          delivered++;
+          remaining--;
+        } catch (err) {
+          const outcome = await this.onFailure(record, order, toDeliveryError(err));
+          if (outcome === 'final') {
+            order = (await this.o.orders.get(lease.orderId))?.order;
+            remaining--;
+            continue;
+          }
+          waiting.add(destination);
+          later(outcome);
+        }
       }
+    } catch (err) {
+      // A storage or render failure mid-pass: hand the lease back anyway (best effort), so the partition is not
+      // blocked for the whole lease time; the messages stay pending.
+      await this.o.store.release(lease, Math.max(remaining, 1), 0).catch(() => undefined);
+      throw err;
     }
-    await this.o.store.release(lease, remaining, nextAttempt);
+    // Shutting down mid-pass: the messages not looked at are due now, so the next start takes them at once.
+    await this.o.store.release(lease, remaining, interrupted ? 0 : nextAttempt);
     return delivered;
   }
 
@@ -168,12 +177,7 @@ export class OutboxDispatcher {
         await this.o.messenger.updateInChannel(order.adminCard, d.message);
         return order;
       }
-      const channelId = this.o.adminChannelId();
-      if (!channelId) throw new DeliveryError(0, 60_000, 'administrators\' channel is not known yet');
-      await this.limiter.acquire(channelId);
-      const post = await this.o.messenger.postToChannel(channelId, d.message);
-      const saved = await mutateOrder(this.o.orders, order.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: post } }));
-      return saved?.order ?? { ...order, adminCard: post };
+      return this.postCard(record, order, d.message);
     }
     if (d.to === 'thread') {
       if (!order.adminCard) throw new DeliveryError(0, 5_000, 'the order card is not posted yet');
@@ -185,6 +189,33 @@ export class OutboxDispatcher {
     await this.limiter.acquire(target.reference?.conversation?.id ?? d.userId);
     await this.o.messenger.sendPersonal(target, d.message);
     return order;
+  }
+
+  /**
+   * Posts the order's card to the channel. Teams has no idempotent post, so a crash after Teams took the post
+   * and before we saved where it landed posts the card again on restart. The window is kept as small as it can
+   * be: the first storage operation after the post is a single write of the post's reference onto this outbox
+   * row (no read, no ETag round), and a restart that finds it adopts that card instead of posting again.
+   * A row marked as "posting" without a reference is posted again, deliberately: a second card is a nuisance
+   * (its buttons still work, the server decides), a missing card loses an order. Duplicates are therefore at
+   * most the posts in flight at a crash: this dispatcher has one post in flight at a time.
+   */
+  private async postCard(record: OutboxRecord, order: Order, message: OutgoingMessage): Promise<Order> {
+    let post = record.posted;
+    if (!post) {
+      const channelId = this.o.adminChannelId();
+      if (!channelId) throw new DeliveryError(0, 60_000, 'administrators\' channel is not known yet');
+      if (record.postingSince) {
+        this.o.log.warn({ orderId: order.id, since: record.postingSince }, 'an earlier post of this order card was not confirmed (crash or error); posting again (the channel may show it twice)');
+      }
+      await this.limiter.acquire(channelId);
+      await this.o.store.markPosting(record, new Date(this.now()));
+      post = await this.o.messenger.postToChannel(channelId, message);
+      await this.o.store.recordPost(record, post);
+    }
+    const adopted = post;
+    const saved = await mutateOrder(this.o.orders, order.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: adopted } }));
+    return saved?.order ?? { ...order, adminCard: adopted };
   }
 
   /** 'final' when the message will never be retried, else the time of the next attempt. */

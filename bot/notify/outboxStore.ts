@@ -43,16 +43,29 @@ export class OutboxStore {
   async pendingMessages(orderId: string): Promise<OutboxRecord[]> {
     const out: OutboxRecord[] = [];
     const filter = odata`PartitionKey eq ${orderId} and RowKey ge ${OUTBOX_PREFIX} and RowKey lt ${prefixEnd(OUTBOX_PREFIX)}`;
-    for await (const e of this.orders.listEntities<{ message: string; attempts: number; notBefore: string; status: OutboxRecord['status']; lastError?: string }>({ queryOptions: { filter } })) {
+    for await (const e of this.orders.listEntities<{ message: string; attempts: number; notBefore: string; status: OutboxRecord['status']; lastError?: string;
+      postingSince?: string; postedConversationId?: string; postedActivityId?: string }>({ queryOptions: { filter } })) {
       if (e.status !== 'pending') continue;
       out.push({ rowKey: e.rowKey as string, orderId, message: JSON.parse(e.message) as OutboxMessage, attempts: Number(e.attempts),
-        notBefore: e.notBefore, status: e.status, lastError: e.lastError });
+        notBefore: e.notBefore, status: e.status, lastError: e.lastError, postingSince: e.postingSince,
+        posted: e.postedConversationId ? { conversationId: e.postedConversationId, activityId: e.postedActivityId ?? '' } : undefined });
     }
     return out.sort((a, b) => a.rowKey.localeCompare(b.rowKey));
   }
 
   async delivered(record: OutboxRecord): Promise<void> {
     await this.orders.deleteEntity(record.orderId, record.rowKey).catch((err) => { if (!isStatus(err, 404)) throw err; });
+  }
+
+  /** Marks a non-idempotent channel post as started (written before the post). */
+  async markPosting(record: OutboxRecord, at: Date): Promise<void> {
+    await this.orders.updateEntity({ partitionKey: record.orderId, rowKey: record.rowKey, postingSince: at.toISOString() }, 'Merge');
+  }
+
+  /** Saves where a channel post landed: one write, no read, the first thing after the post. */
+  async recordPost(record: OutboxRecord, post: { conversationId: string; activityId: string }): Promise<void> {
+    await this.orders.updateEntity({ partitionKey: record.orderId, rowKey: record.rowKey,
+      postedConversationId: post.conversationId, postedActivityId: post.activityId }, 'Merge');
   }
 
   async reschedule(record: OutboxRecord, notBefore: Date, lastError: string): Promise<void> {

@@ -59,7 +59,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
   const logStart = fs.existsSync(opts.logFile) ? fs.statSync(opts.logFile).size : 0;
 
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
-  const args = [cli, '-e', opts.botEndpoint, '-c', 'msteams', '--disable-telemetry', '-p', String(opts.port)];
+  const args = [path.join(__dirname, 'lifeline.js'), cli, '-e', opts.botEndpoint, '-c', 'msteams', '--disable-telemetry', '-p', String(opts.port)];
   const child = spawn(process.execPath, args, {
     cwd: opts.cwd ?? process.cwd(),
     env: {
@@ -68,10 +68,14 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       M365_AGENTS_PLAYGROUND_CONFIG_PATH: path.resolve(opts.configPath),
       M365_AGENTS_PLAYGROUND_LOGFILE: path.resolve(opts.logFile),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Not detached: Ctrl-C in a terminal reaches the tool too. 0.2.28 spawns no children of its own
-    // (checked with --disable-telemetry and TEAMSAPPTESTER_BROWSER=none), so killing it kills everything.
+    // Its own process group: a terminal's Ctrl+C reaches only the launcher, which stops the tool after the bot
+    // has drained (the bot's replies go to the tool's connector). The IPC channel is a lifeline (lifeline.ts):
+    // if this process dies, even by kill -9, the tool exits too. 0.2.28 spawns no children of its own (checked
+    // with --disable-telemetry and TEAMSAPPTESTER_BROWSER=none), so ending it ends everything.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: process.platform !== 'win32',
   });
+  child.channel?.unref();
   const handle = makeHandle(child, opts.port);
   const timeoutMs = opts.startTimeoutMs ?? 30_000;
   try {

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, loadDotEnv, projectRoot } from '../../bot/conf
 import { startApp, type RunningApp } from '../../bot/main';
 import { createLogger } from '../../bot/log';
 import { isPortFree } from './ports';
+import { stopLeftoverAzurite } from './azurite';
 import { startPlayground, PLAYGROUND_PORT_ENV, type PlaygroundHandle } from './playground';
 import { castMember, writePlaygroundConfig, PLAYGROUND_IDS, PLAYGROUND_CAST } from './playgroundConfig';
 
@@ -34,25 +35,55 @@ async function main(): Promise<void> {
   }
   if (config.mode !== 'local') fail('npm start runs the local stack (Agents Playground, no authentication). MICROSOFT_APP_ID is set: use "npm run start:bot" for a real tenant.');
 
+  const log = createLogger(config.logLevel);
   const ports: Array<[number, string]> = [[config.port, 'PORT'], [playgroundPort, PLAYGROUND_PORT_ENV]];
-  if (config.storage.kind === 'embedded') ports.push([config.storage.port, 'AZURITE_PORT']);
+  if (config.storage.kind === 'embedded') {
+    ports.push([config.storage.port, 'AZURITE_PORT']);
+    // The Azurite of an earlier start whose launcher was killed (-9) may still be saving or running: close it.
+    const leftover = await stopLeftoverAzurite(config.storage.location);
+    if (leftover) log.warn({ pid: leftover }, 'stopped an embedded Azurite left running by an earlier start (its data was saved)');
+  }
   for (const [port, setting] of ports) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`${setting}="${port}" must be a port number.`);
     if (!(await isPortFree(port))) fail(`Port ${port} is already in use (another npm start still running?). Stop it, or set ${setting} to a free port.`);
   }
 
-  const log = createLogger(config.logLevel);
+  const dataRoot = config.storage.kind === 'embedded' ? path.dirname(config.storage.location) : path.join(root, '.data');
+  // From here on a stop signal stops what has started, in order (see stopStack).
+  const stack: { app?: RunningApp; playground?: PlaygroundHandle } = {};
+  let stopping = false;
+  const stop = (reason: string) => {
+    if (stopping) { log.info({ reason }, 'already stopping'); return; }
+    stopping = true;
+    log.info({ reason }, 'stopping the local stack');
+    stopStack(stack).then(() => { log.info('local stack stopped'); process.exit(0); }, (err: unknown) => {
+      log.error({ err: (err as Error).message }, 'stopping the local stack failed');
+      process.exit(1);
+    });
+  };
+  // A terminal's Ctrl+C (SIGINT to the foreground group: npm and this process; Azurite and the playground run
+  // in their own groups), a process manager's SIGTERM, and a closed terminal's SIGHUP all stop the same way.
+  // npm forwards the signal it got too, so a second one is expected and ignored.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+  // If whatever started us goes away without a signal reaching us (a shell in between was killed), stop too.
+  const parent = process.ppid;
+  setInterval(() => { if (process.ppid !== parent) stop('parent-exit'); }, 1000).unref();
+
   const app: RunningApp = await startApp(config, { log });
-  const configPath = path.join(root, '.data', 'playground', 'm365agentsplayground.yml');
+  stack.app = app;
+  if (stopping) return;
+  const configPath = path.join(dataRoot, 'playground', 'm365agentsplayground.yml');
   writePlaygroundConfig(who, configPath);
   let playground: PlaygroundHandle;
   try {
     playground = await startPlayground({ port: playgroundPort, botEndpoint: `${app.url}/api/messages`, configPath,
-      logFile: path.join(root, '.data', 'playground', 'playground.log'), cwd: root });
+      logFile: path.join(dataRoot, 'playground', 'playground.log'), cwd: root });
   } catch (err) {
     await app.stop();
     fail((err as Error).message);
   }
+  stack.playground = playground;
+  if (stopping) return;
   const person = castMember(who);
   const line = '─'.repeat(72);
   process.stdout.write([
@@ -66,26 +97,25 @@ async function main(): Promise<void> {
     `   Act as someone else:    PLAYGROUND_USER=administrator npm start (roles: ${PLAYGROUND_CAST.map((c) => c.role).join(', ')})`,
     ``,
     `   Bot endpoint: ${app.url}/api/messages   Health: ${app.url}/healthz`,
-    `   Data on disk: ${path.relative(process.cwd(), path.join(root, '.data')) || '.data'}/ (delete it to start afresh)`,
-    `   Stop with Ctrl+C.`,
+    `   Data on disk: ${path.relative(process.cwd(), dataRoot) || '.data'}/ (delete it to start afresh)`,
+    `   Stop with Ctrl+C (or SIGTERM): the bot finishes its turns, the outbox its round, then the data is saved.`,
     line, '',
   ].join('\n'));
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping the local stack');
-    await playground.stop().catch(() => undefined);
-    await app.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
   playground.process.once('exit', (code) => {
-    if (!stopping) { log.error({ code }, 'the Agents Playground exited; stopping'); void stop('playground-exit'); }
+    if (!stopping) { log.error({ code }, 'the Agents Playground exited; stopping'); stop('playground-exit'); }
   });
-  fs.mkdirSync(path.join(root, '.data'), { recursive: true });
+  fs.mkdirSync(dataRoot, { recursive: true });
+}
+
+/**
+ * Stop order: the bot drains its in-flight turns, the outbox finishes its round and releases its lease, the
+ * embedded Azurite closes (saving to disk) — all in app.stop() — and the playground goes last, because the
+ * bot's replies during the drain go to its connector.
+ */
+async function stopStack(stack: { app?: RunningApp; playground?: PlaygroundHandle }): Promise<void> {
+  await stack.app?.stop();
+  await stack.playground?.stop().catch(() => undefined);
 }
 
 function fail(message: string): never {

@@ -28,10 +28,14 @@ export class ConnectorSink {
 
   get url(): string { return `http://127.0.0.1:${this.port}/`; }
 
+  private delays: Array<(req: SinkRequest) => number | undefined> = [];
+  /** Holds the answer to matching requests for the returned number of ms (the request is recorded at once). */
+  delay(d: (req: SinkRequest) => number | undefined): void { this.delays.push(d); }
+
   /** Adds a rule tried before the default answers (first match wins). */
   rule(r: SinkRule): void { this.rules.push(r); }
   clearRules(): void { this.rules = []; }
-  reset(): void { this.requests.length = 0; this.rules = []; }
+  reset(): void { this.requests.length = 0; this.rules = []; this.delays = []; this.held.length = 0; }
 
   /** Messages sent into conversations (replies, proactive messages, thread replies). */
   sent(): SinkRequest[] { return this.requests.filter((r) => r.method === 'POST' && /\/activities/.test(r.path)); }
@@ -56,6 +60,19 @@ export class ConnectorSink {
     let body: Record<string, unknown> = {};
     try { body = raw ? JSON.parse(raw) as Record<string, unknown> : {}; } catch { /* keep empty */ }
     const entry: SinkRequest = { method: req.method ?? '', path: (req.url ?? '').split('?')[0], body, at: Date.now() };
+    const hold = this.delays.map((d) => d(entry)).find((ms) => ms !== undefined);
+    if (hold !== undefined) {
+      this.held.push(entry);
+      setTimeout(() => this.answer(entry, res, body), hold);
+      return;
+    }
+    this.answer(entry, res, body);
+  }
+
+  /** Requests whose answer was (or is being) held by a delay(). */
+  readonly held: SinkRequest[] = [];
+
+  private answer(entry: SinkRequest, res: http.ServerResponse, body: Record<string, unknown>): void {
     for (const rule of this.rules) {
       const answer = rule(entry);
       if (answer) {
