@@ -31,6 +31,8 @@ declare module 'restify' {
     listen(port: number, host: string, callback?: () => void): unknown;
     close(callback?: () => void): unknown;
     address(): AddressInfo | string | null;
+    /** The underlying Node HTTP server (timeouts are set on it). */
+    readonly server: import('node:http').Server;
   }
 
   export interface ServerOptions {
