@@ -2,13 +2,14 @@ import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type T
 import type { HandlerDeps, Turn } from './turn';
 import { errorCard, isOutage, noticeCard, resolveTurnSafely, unavailableCard } from './turn';
 import { CARD_CONTENT_TYPE, type AdaptiveCard } from '../../cards/card';
+import { MAX_CHAT_TEXT } from './intents';
 
 /**
- * Longest chat message the bot reads. A question to the glossary is a sentence or two; Teams itself caps a
- * message at about 28 KB. 4,000 characters (a full page) is far above any real question, and text past it never
- * reaches intent or glossary matching.
+ * Longest chat message the bot reads (the same cap as intent recognition, MAX_CHAT_TEXT): a question to the
+ * glossary is a sentence or two; Teams itself caps a message at about 28 KB. Text past it never reaches intent or
+ * glossary matching.
  */
-export const MAX_TEXT_CHARS = 4000;
+export const MAX_TEXT_CHARS = MAX_CHAT_TEXT;
 
 /** True when a message's text is over the cap (then answer with answerTooLong and run nothing else). */
 export function textTooLong(ctx: TurnContext): boolean {
@@ -20,7 +21,7 @@ export function textTooLong(ctx: TurnContext): boolean {
 export async function answerTooLong(deps: HandlerDeps, ctx: TurnContext): Promise<void> {
   const turn = await resolveTurnSafely(deps, ctx);
   turn.log.info({ chars: ctx.activity.text?.length }, 'message over the text cap refused');
-  await ctx.sendActivity(turn.tr('common.tooLong', { max: MAX_TEXT_CHARS }));
+  await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(noticeCard(turn.tr('common.messageTooLong', { max: MAX_TEXT_CHARS }), 'Attention'))] });
 }
 
 /**

@@ -21,7 +21,6 @@ export const en: Messages = {
   'common.back': 'Back to the menu',
   'common.expiredCard': 'This card is out of date. Open the feature again from the menu.',
   'common.unavailable': 'The service is not answering right now and nothing was saved. Please try again in a moment. Error id: {id}',
-  'common.tooLong': 'Your message is too long (at most {max} characters). Please shorten it and send it again.',
   'common.unsupported': 'This action is not supported. Open the feature from the menu.',
   'order.title': 'Mandate order',
   'order.intro': 'Fill in the details. The bot works out for you how the mandate is obtained and how long it takes.',

@@ -19,7 +19,6 @@ export const fi = {
   'common.back': 'Takaisin valikkoon',
   'common.expiredCard': 'Tämä kortti on vanhentunut. Avaa toiminto uudelleen valikosta.',
   'common.unavailable': 'Palvelu ei juuri nyt vastaa, eikä mitään tallennettu. Yritä hetken päästä uudelleen. Virhetunnus: {id}',
-  'common.tooLong': 'Viesti on liian pitkä (enintään {max} merkkiä). Lyhennä viestiä ja lähetä se uudelleen.',
   'common.unsupported': 'Tätä toimintoa ei tueta. Avaa toiminto valikosta.',
   'order.title': 'Valtuuden tilaus',
   'order.intro': 'Täytä tiedot. Botti päättelee puolestasi, miten valtuus saadaan ja kauanko se kestää.',

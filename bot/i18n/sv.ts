@@ -21,7 +21,6 @@ export const sv: Messages = {
   'common.back': 'Tillbaka till menyn',
   'common.expiredCard': 'Det här kortet är föråldrat. Öppna funktionen på nytt från menyn.',
   'common.unavailable': 'Tjänsten svarar inte just nu och ingenting sparades. Försök igen om en stund. Fel-id: {id}',
-  'common.tooLong': 'Meddelandet är för långt (högst {max} tecken). Korta av det och skicka det igen.',
   'common.unsupported': 'Den här funktionen stöds inte. Öppna funktionen från menyn.',
   'order.title': 'Beställning av fullmakt',
   'order.intro': 'Fyll i uppgifterna. Botten avgör åt dig hur fullmakten fås och hur länge det tar.',

@@ -163,7 +163,7 @@ describe('the front door: /api/messages refuses hostile bodies clearly and answe
     }
     assert.equal((await turn).status, 200);
     const replies = JSON.stringify(bot.sink.sent().slice(before));
-    assert.match(replies, /Meddelandet är för långt \(högst 4000 tecken\)/);
+    assert.match(replies, new RegExp(`Ditt meddelande är för långt \\(över ${MAX_TEXT_CHARS} tecken\\)`));
     assert.ok(!/Sanasto|Ordlista|Glossary/.test(replies), 'no glossary answer');
     assert.ok(Math.max(...probes) < 1000, `healthz took ${Math.max(...probes)} ms`);
     // Exactly at the cap is still read normally.

@@ -740,7 +740,7 @@ function alertProblems(t: Template): string[] {
   const wanted = [
     { what: 'a dead-lettered notification', pattern: /'outbox message dead-lettered'/ },
     { what: 'the retention job failing', pattern: /'retention job failed'/ },
-    { what: 'an outbox backlog older than 15 minutes', pattern: /Name == 'valtuusbotti\.outbox\.oldest_age_seconds'.*> 900\b/ },
+    { what: 'an outbox backlog older than 15 minutes', pattern: /Name == 'valtuusbotti\.outbox\.oldest_age'.*> 900\b/ },
   ];
   for (const { what, pattern } of wanted) {
     const alert = logAlerts.find((a) => pattern.test(queryOf(a)));
