@@ -28,6 +28,8 @@ import { createApp, safeError } from './app';
 import { BotServer } from './server';
 import { OutboxStore } from './notify/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
+import { RateLimiter } from './notify/rateLimiter';
+import { TableSendBudget } from './notify/sendBudget';
 import { BotConnectorMessenger, type Messenger } from './notify/messenger';
 import { createRenderer } from './notify/render';
 import { SlaWatch } from './notify/slaWatch';
@@ -130,6 +132,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     personalReference: async (userId) => ({ userId, reference: (await users.get(userId))?.conversation }),
     registerGrant: (order, line) => registerGrant({ grants, now: deps.now }, order, line),
     pollMs: options.dispatcherPollMs,
+    // Teams' 30/s per app holds for all instances together: the budget is shared through Table Storage.
+    limiter: new RateLimiter(7, 30, undefined, undefined, new TableSendBudget(tables)),
   });
   const app = createApp(deps);
   const server = new BotServer({
