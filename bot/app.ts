@@ -3,7 +3,7 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import type { HandlerDeps, Turn } from './handlers/turn';
 import { resolveTurn, sendCard, errorCard, noticeCard, referenceOf } from './handlers/turn';
 import { recognise } from './handlers/intents';
-import { showMenu, changeLanguage } from './handlers/menu';
+import { showMenu, changeLanguage, showHelp, showInstructions } from './handlers/menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm } from './handlers/order';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder } from './handlers/myOrders';
 import { answerText, showGlossaryList } from './handlers/glossary';
@@ -57,6 +57,7 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
   submitRoute('menuSuggest', (turn) => showSuggestions(deps, turn, {}));
   submitRoute('menuGlossary', (turn) => showGlossaryList(deps, turn));
   submitRoute('menuLanguage', (turn) => changeLanguage(deps, turn, undefined));
+  submitRoute('menuInstructions', (turn) => showInstructions(deps, turn));
   submitRoute('setLanguage', (turn, data) => changeLanguage(deps, turn, typeof data.lang === 'string' ? data.lang : undefined));
 
   // Forms and verbs (Action.Execute → the answer replaces the card for the one who clicked).
@@ -92,7 +93,8 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
         case 'showOrder': await sendCard(ctx, await showOrderByNumber(deps, turn, intent.number)); return;
         case 'catalogAdmin': await sendCard(ctx, await toggleHeldCard(deps, turn)); return;
         case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
-        case 'help': await sendCard(ctx, inChannel ? showChannelHelp(turn) : noticeCard(turn.tr('menu.intro'))); if (!inChannel) await showMenu(deps, turn); return;
+        case 'help': if (inChannel) await sendCard(ctx, showChannelHelp(turn)); else await showHelp(deps, turn); return;
+        case 'instructions': await sendCard(ctx, await showInstructions(deps, turn)); return;
         case 'text': {
           const answer = await answerText(deps, turn, intent.text);
           if (answer) { await sendCard(ctx, answer); return; }

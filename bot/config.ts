@@ -58,6 +58,8 @@ export interface Config {
   logLevel: string;
   appInsightsConnectionString?: string;
   dataDir: string;
+  /** The organisation's own card templates (welcome, help, instructions): <name>.<lang>.json; unset = the shipped ones. */
+  cardTemplatesDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -239,7 +241,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     appInsightsConnectionString: get('APPLICATIONINSIGHTS_CONNECTION_STRING'),
     dataDir: path.join(root, 'data'),
+    cardTemplatesDir: cardTemplatesDir(get('CARD_TEMPLATES_DIR')),
   };
+  function cardTemplatesDir(raw: string | undefined): string | undefined {
+    if (raw === undefined) return undefined;
+    const dir = path.resolve(raw);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) problems.push(`CARD_TEMPLATES_DIR points to a folder that does not exist: ${dir} (it holds welcome.fi.json, help.sv.json, … — see README "The organisation's own words").`);
+    return dir;
+  }
   function meetingInvites(): boolean {
     const on = bool('MEETING_INVITES', false);
     if (on && directory.kind !== 'graph') problems.push('MEETING_INVITES=true needs DIRECTORY=graph (meetings are created through Microsoft Graph, permission Calendars.ReadWrite).');

@@ -30,6 +30,7 @@ import { OutboxStore } from './notify/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
 import { RateLimiter } from './notify/rateLimiter';
 import { TableSendBudget } from './notify/sendBudget';
+import { CardTemplates, defaultTemplatesDir, formatProblem, sampleData } from './templates/cardTemplates';
 import { BotConnectorMessenger, type Messenger } from './notify/messenger';
 import { createRenderer } from './notify/render';
 import { SlaWatch } from './notify/slaWatch';
@@ -101,6 +102,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (await catalogStore.seedIfEmpty(loadSeedCatalog())) log.info('catalog seeded from data/');
   const catalog = new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined));
 
+  const cardTemplates = loadCardTemplates(config, log);
+
   const adapter = createAdapter(config);
   adapter.onTurnError = async (_ctx, err) => { log.error({ err: safeError(err) }, 'unhandled turn error'); };
   let serviceUrl = config.botServiceUrl;
@@ -112,7 +115,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
-    config, directory, orders, grants, users, catalog, cipher, log, catalogStore,
+    config, directory, orders, grants, users, catalog, cipher, log, catalogStore, cardTemplates,
     catalogAdmin: {
       setHeldByOrganisation: async (themeId, held) => {
         const current = await catalogStore.load();
@@ -180,6 +183,21 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       return stopping;
     },
   };
+}
+
+/**
+ * The welcome, help and instructions cards: the shipped defaults, replaced by the organisation's templates that
+ * pass the checks. A broken one is named with file, line and column (log and stderr) and its default is used.
+ */
+function loadCardTemplates(config: Config, log: Logger): CardTemplates {
+  const { templates, problems, overrides } = CardTemplates.load({ defaultsDir: defaultTemplatesDir(), orgDir: config.cardTemplatesDir, sample: sampleData(config.orgName) });
+  for (const p of problems) {
+    const line = `Card template ${formatProblem(p)} — the default card is used instead.`;
+    log.error({ file: p.file, line: p.line, column: p.column }, line);
+    process.stderr.write(`${line}\n`);
+  }
+  if (overrides.length) log.info({ files: overrides }, 'organisation\'s card templates in use');
+  return templates;
 }
 
 function describeStorage(config: Config): string {
