@@ -4,6 +4,7 @@ import type { HandlerDeps, Turn } from './handlers/turn';
 import { resolveTurn, sendCard, errorCard, noticeCard, referenceOf } from './handlers/turn';
 import { recognise } from './handlers/intents';
 import { showMenu, changeLanguage, showHelp, showInstructions } from './handlers/menu';
+import { onInstallationUpdate, onMembersAdded, onMembersRemoved, isUninstall } from './handlers/install';
 import { openOrderForm, searchInOrderForm, submitOrderForm } from './handlers/order';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder } from './handlers/myOrders';
 import { answerText, showGlossaryList } from './handlers/glossary';
@@ -38,14 +39,13 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
     return true;
   });
 
-  app.conversationUpdate('membersAdded', async (ctx) => {
-    const botId = ctx.activity.recipient?.id;
-    const added = ctx.activity.membersAdded ?? [];
-    if (ctx.activity.conversation?.conversationType === 'personal' && added.some((m) => m.id !== botId)) {
-      await asMessage(deps, ctx, (turn) => showMenu(deps, turn));
-    }
-  });
-  app.activity(ActivityTypes.InstallationUpdate, async () => { /* the reference is remembered in beforeTurn */ });
+  // Installation events (the personal reference is remembered in beforeTurn).
+  const installRoute = (fn: (d: HandlerDeps, ctx: TurnContext) => Promise<void>) => async (ctx: TurnContext) => {
+    try { await fn(deps, ctx); } catch (err) { deps.log.error({ err: safeError(err) }, 'installation event failed'); }
+  };
+  app.conversationUpdate('membersAdded', installRoute(onMembersAdded));
+  app.conversationUpdate('membersRemoved', installRoute(onMembersRemoved));
+  app.activity(ActivityTypes.InstallationUpdate, installRoute(onInstallationUpdate));
 
   // Menu buttons (Action.Submit → a new message in the chat).
   const submitRoute = (verb: string, fn: (turn: Turn, data: Data) => Promise<AdaptiveCard | void>) =>
@@ -144,7 +144,7 @@ const WRONG_TENANT = [t('fi', 'common.wrongTenant'), t('sv', 'common.wrongTenant
 function rememberPersonalConversation(deps: HandlerDeps, ctx: TurnContext): void {
   const a = ctx.activity;
   const userId = a.from?.aadObjectId;
-  if (!userId || a.conversation?.conversationType !== 'personal') return;
+  if (!userId || a.conversation?.conversationType !== 'personal' || isUninstall(a)) return;
   deps.users.rememberConversation(userId, referenceOf(a)).catch((err: unknown) => deps.log.warn({ err: safeError(err) }, 'could not store conversation reference'));
 }
 

@@ -15,6 +15,7 @@ import { TABLES } from './store/entities';
 import { TableOrderStore } from './store/orderStore';
 import { TableGrantStore } from './store/grantStore';
 import { TableUserStore } from './store/userStore';
+import { InstallStore } from './store/installStore';
 import { CatalogStore } from './store/catalogStore';
 import { HetuCipher, parseKeyring } from './security/hetuCipher';
 import { FileDirectory } from '../graph/fileDirectory';
@@ -115,7 +116,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
-    config, directory, orders, grants, users, catalog, cipher, log, catalogStore, cardTemplates,
+    config, directory, orders, grants, users, catalog, cipher, log, catalogStore, cardTemplates, installs: new InstallStore(tables),
     catalogAdmin: {
       setHeldByOrganisation: async (themeId, held) => {
         const current = await catalogStore.load();

@@ -7,6 +7,7 @@ import type { Actor } from '../domain/policies';
 import type { Glossary } from '../domain/glossary';
 import type { CatalogStore } from '../store/catalogStore';
 import type { CardTemplates } from '../templates/cardTemplates';
+import type { InstallStore } from '../store/installStore';
 import { langFromLocale, translator, type Lang, type Translate } from '../i18n';
 import { card, text, type AdaptiveCard } from '../../cards/card';
 
@@ -28,6 +29,8 @@ export interface HandlerDeps extends Deps {
   catalogStore: CatalogStore;
   /** The organisation's welcome, help and instructions cards (checked at start); default: the shipped ones. */
   cardTemplates?: CardTemplates;
+  /** Team installations (channel references; one setup card per installation). */
+  installs?: InstallStore;
 }
 
 /** Builds the turn: the user from the directory (by Entra object id), the language, a child logger. */
