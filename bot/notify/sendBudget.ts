@@ -44,7 +44,7 @@ export class TableSendBudget implements SendBudget {
   /** Tokens of the current local grant and when they lapse. */
   private tokens = 0;
   private lapsesAt = 0;
-  /** The row as last read or written: the next grant tries its ETag first (one round trip when uncontended). */
+  /** The row as last read or written (a pause tries its ETag first). */
   private known: BudgetRow | undefined;
   /** Concurrent take() calls in this process share one grant request. */
   private granting: Promise<void> | undefined;
@@ -93,12 +93,16 @@ export class TableSendBudget implements SendBudget {
       if (n <= 0) {
         // Full: wait until the oldest grant leaves the window, then look again (another instance may have written).
         this.known = undefined;
-        await this.sleep(Math.max(5, Math.min(...recent.map(([at]) => at)) + this.windowMs - now));
+        // A little jitter so the instances do not all ask at the same instant.
+        await this.sleep(Math.max(5, Math.min(...recent.map(([at]) => at)) + this.windowMs - now) + Math.floor(Math.random() * 15));
         continue;
       }
       if (await this.write({ ...row, grants: [...recent, [now, n]] })) {
         this.tokens = n;
         this.lapsesAt = now + this.validityMs;
+        // Fairness: the next grant starts with a fresh read like everyone else's, or the last writer (who alone
+        // holds the current ETag) would win every race for the budget and the other instances would starve.
+        this.known = undefined;
         return;
       }
       this.known = undefined; // someone else wrote first: read again
