@@ -63,7 +63,22 @@ export function isUninstall(a: Partial<Activity>): boolean {
   return a.type === 'conversationUpdate' && (a.membersRemoved ?? []).some((m) => m.id === a.recipient?.id);
 }
 
+/**
+ * A client may announce one personal install twice (the Agents Playground sends conversationUpdate with the person
+ * and installationUpdate): one welcome per chat per minute. In-process: two instances may, rarely, both greet.
+ */
+const recentWelcomes = new Map<string, number>();
+const WELCOME_ONCE_MS = 60_000;
+
+function firstWelcome(conversationId: string, now: number): boolean {
+  for (const [id, at] of recentWelcomes) if (now - at > WELCOME_ONCE_MS) recentWelcomes.delete(id);
+  if (recentWelcomes.has(conversationId)) return false;
+  recentWelcomes.set(conversationId, now);
+  return true;
+}
+
 async function welcome(deps: HandlerDeps, ctx: TurnContext): Promise<void> {
+  if (!firstWelcome(ctx.activity.conversation?.id ?? '', Date.now())) return;
   const turn = await resolveTurn(deps, ctx);
   if (!turn.user) { await ctx.sendActivity(turn.tr('common.unknownUser')); return; }
   await showMenu(deps, turn);
