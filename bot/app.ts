@@ -4,7 +4,8 @@ import type { HandlerDeps, Turn } from './handlers/turn';
 import { resolveTurnSafely, sendCard, errorCard, noticeCard, referenceOf, isOutage, unavailableCard } from './handlers/turn';
 import { textTooLong, answerTooLong } from './handlers/turnGuard';
 import { recognise } from './handlers/intents';
-import { showMenu, changeLanguage } from './handlers/menu';
+import { showMenu, changeLanguage, showHelp, showInstructions } from './handlers/menu';
+import { onInstallationUpdate, onMembersAdded, onMembersRemoved, isUninstall } from './handlers/install';
 import { openOrderForm, searchInOrderForm, submitOrderForm } from './handlers/order';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder } from './handlers/myOrders';
 import { answerText, showGlossaryList } from './handlers/glossary';
@@ -43,14 +44,13 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
     return true;
   });
 
-  app.conversationUpdate('membersAdded', async (ctx) => {
-    const botId = ctx.activity.recipient?.id;
-    const added = ctx.activity.membersAdded ?? [];
-    if (ctx.activity.conversation?.conversationType === 'personal' && added.some((m) => m.id !== botId)) {
-      await asMessage(deps, ctx, (turn) => showMenu(deps, turn));
-    }
-  });
-  app.activity(ActivityTypes.InstallationUpdate, async () => { /* the reference is remembered in beforeTurn */ });
+  // Installation events (the personal reference is remembered in beforeTurn).
+  const installRoute = (fn: (d: HandlerDeps, ctx: TurnContext) => Promise<void>) => async (ctx: TurnContext) => {
+    try { await fn(deps, ctx); } catch (err) { deps.log.error({ err: safeError(err) }, 'installation event failed'); }
+  };
+  app.conversationUpdate('membersAdded', installRoute(onMembersAdded));
+  app.conversationUpdate('membersRemoved', installRoute(onMembersRemoved));
+  app.activity(ActivityTypes.InstallationUpdate, installRoute(onInstallationUpdate));
 
   // Menu buttons (Action.Submit → a new message in the chat).
   const submitRoute = (verb: string, fn: (turn: Turn, data: Data) => Promise<AdaptiveCard | void>) =>
@@ -62,6 +62,7 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
   submitRoute('menuSuggest', (turn) => showSuggestions(deps, turn, {}));
   submitRoute('menuGlossary', (turn) => showGlossaryList(deps, turn));
   submitRoute('menuLanguage', (turn) => changeLanguage(deps, turn, undefined));
+  submitRoute('menuInstructions', (turn) => showInstructions(deps, turn));
   submitRoute('setLanguage', (turn, data) => changeLanguage(deps, turn, typeof data.lang === 'string' ? data.lang : undefined));
 
   // Forms and verbs (Action.Execute → the answer replaces the card for the one who clicked).
@@ -98,7 +99,8 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
         case 'catalogAdmin': await sendCard(ctx, await toggleHeldCard(deps, turn)); return;
         case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
         case 'tooLong': await sendCard(ctx, noticeCard(turn.tr('common.messageTooLong', { max: intent.max }), 'Attention')); return;
-        case 'help': await sendCard(ctx, inChannel ? showChannelHelp(turn) : noticeCard(turn.tr('menu.intro'))); if (!inChannel) await showMenu(deps, turn); return;
+        case 'help': if (inChannel) await sendCard(ctx, showChannelHelp(turn)); else await showHelp(deps, turn); return;
+        case 'instructions': await sendCard(ctx, await showInstructions(deps, turn)); return;
         case 'text': {
           const answer = await answerText(deps, turn, intent.text);
           if (answer) { await sendCard(ctx, answer); return; }
@@ -156,7 +158,7 @@ const WRONG_TENANT = [t('fi', 'common.wrongTenant'), t('sv', 'common.wrongTenant
 function rememberPersonalConversation(deps: HandlerDeps, ctx: TurnContext): void {
   const a = ctx.activity;
   const userId = a.from?.aadObjectId;
-  if (!userId || a.conversation?.conversationType !== 'personal') return;
+  if (!userId || a.conversation?.conversationType !== 'personal' || isUninstall(a)) return;
   deps.users.rememberConversation(userId, referenceOf(a)).catch((err: unknown) => deps.log.warn({ err: safeError(err) }, 'could not store conversation reference'));
 }
 

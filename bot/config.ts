@@ -61,6 +61,8 @@ export interface Config {
   logLevel: string;
   appInsightsConnectionString?: string;
   dataDir: string;
+  /** The organisation's own card templates (welcome, help, instructions): <name>.<lang>.json; unset = the shipped ones. */
+  cardTemplatesDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -248,11 +250,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     appInsightsConnectionString: appInsights(get('APPLICATIONINSIGHTS_CONNECTION_STRING')),
     dataDir: path.join(root, 'data'),
+    cardTemplatesDir: cardTemplatesDir(get('CARD_TEMPLATES_DIR')),
   };
   function appInsights(value: string | undefined): string | undefined {
     const problem = value === undefined ? undefined : appInsightsProblem(value);
     if (problem) problems.push(`APPLICATIONINSIGHTS_CONNECTION_STRING is not valid (${problem}): copy the connection string from the Application Insights resource's overview page.`);
     return value;
+  }
+  function cardTemplatesDir(raw: string | undefined): string | undefined {
+    if (raw === undefined) return undefined;
+    const dir = path.resolve(raw);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) problems.push(`CARD_TEMPLATES_DIR points to a folder that does not exist: ${dir} (it holds welcome.fi.json, help.sv.json, … — see README "The organisation's own words").`);
+    return dir;
   }
   function meetingInvites(): boolean {
     const on = bool('MEETING_INVITES', false);

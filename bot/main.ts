@@ -15,6 +15,7 @@ import { TABLES } from './store/entities';
 import { TableOrderStore } from './store/orderStore';
 import { TableGrantStore } from './store/grantStore';
 import { TableUserStore } from './store/userStore';
+import { InstallStore } from './store/installStore';
 import { CatalogStore } from './store/catalogStore';
 import { HetuCipher, parseKeyring } from './security/hetuCipher';
 import { FileDirectory } from '../graph/fileDirectory';
@@ -29,6 +30,9 @@ import { BotServer } from './server';
 import { guardTurn } from './handlers/turnGuard';
 import { OutboxStore } from './notify/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
+import { RateLimiter } from './notify/rateLimiter';
+import { TableSendBudget } from './notify/sendBudget';
+import { CardTemplates, defaultTemplatesDir, formatProblem, sampleData } from './templates/cardTemplates';
 import { BotConnectorMessenger, type Messenger } from './notify/messenger';
 import { createRenderer } from './notify/render';
 import { SlaWatch } from './notify/slaWatch';
@@ -107,6 +111,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (await catalogStore.seedIfEmpty(loadSeedCatalog())) log.info('catalog seeded from data/');
   const catalog = new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined));
 
+  const cardTemplates = loadCardTemplates(config, log);
+
   const adapter = createAdapter(config);
   adapter.onTurnError = async (_ctx, err) => { log.error({ err: safeError(err) }, 'unhandled turn error'); };
   let serviceUrl = config.botServiceUrl;
@@ -118,7 +124,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
-    config, directory, orders, grants, users, catalog, cipher, log, catalogStore,
+    config, directory, orders, grants, users, catalog, cipher, log, catalogStore, cardTemplates, installs: new InstallStore(tables),
     catalogAdmin: {
       setHeldByOrganisation: async (themeId, held) => {
         const current = await catalogStore.load();
@@ -138,6 +144,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     personalReference: async (userId) => ({ userId, reference: (await users.get(userId))?.conversation }),
     registerGrant: (order, line) => registerGrant({ grants, now: deps.now }, order, line),
     pollMs: options.dispatcherPollMs,
+    // Teams' 30/s per app holds for all instances together: the budget is shared through Table Storage.
+    limiter: new RateLimiter(7, 30, undefined, undefined, new TableSendBudget(tables)),
   });
   const app = createApp(deps);
   const runApp = guardTurn(deps, (ctx) => app.run(ctx));
@@ -209,6 +217,21 @@ async function bounded(p: Promise<unknown> | undefined, ms: number): Promise<boo
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The welcome, help and instructions cards: the shipped defaults, replaced by the organisation's templates that
+ * pass the checks. A broken one is named with file, line and column (log and stderr) and its default is used.
+ */
+function loadCardTemplates(config: Config, log: Logger): CardTemplates {
+  const { templates, problems, overrides } = CardTemplates.load({ defaultsDir: defaultTemplatesDir(), orgDir: config.cardTemplatesDir, sample: sampleData(config.orgName) });
+  for (const p of problems) {
+    const line = `Card template ${formatProblem(p)} — the default card is used instead.`;
+    log.error({ file: p.file, line: p.line, column: p.column }, line);
+    process.stderr.write(`${line}\n`);
+  }
+  if (overrides.length) log.info({ files: overrides }, 'organisation\'s card templates in use');
+  return templates;
 }
 
 function describeStorage(config: Config): string {

@@ -1,14 +1,20 @@
 import { card, heading, text, submit, type AdaptiveCard } from './card';
 import type { Translate } from '../bot/i18n';
 
-export interface MenuData { firstName: string; intro?: string }
+export interface MenuData {
+  firstName: string;
+  intro?: string;
+  /** The organisation's own words above the buttons (a bound welcome or help template); default: the greeting. */
+  content?: AdaptiveCard;
+}
 
-/** The greeting and main menu. */
+/** The greeting and main menu. The menu buttons are always the bot's own; a template's links come above them. */
 export function menuCard(tr: Translate, data: MenuData): AdaptiveCard {
   return card([
     ...(data.intro ? [text(data.intro, { isSubtle: true })] : []),
-    heading(tr('menu.greeting', { name: data.firstName })),
-    text(tr('menu.intro')),
+    ...(data.content ? data.content.body : [heading(tr('menu.greeting', { name: data.firstName })), text(tr('menu.intro'))]),
+    // The template's own buttons (links) sit in the body: the card's action bar holds at most five, all the menu's.
+    ...(data.content?.actions?.length ? [{ type: 'ActionSet', actions: data.content.actions }] : []),
   ], [
     submit(tr('menu.order'), 'menuOrder'),
     submit(tr('menu.myOrders'), 'menuMyOrders'),

@@ -16,6 +16,7 @@ import { inviteToMeeting, markPrepared, markSentToDvv, recordDvvDecision, signAp
 import { decideAsManager } from '../services/managerDecision';
 import { mayOnOrder, may } from '../domain/policies';
 import { isGrantable } from '../domain/adminVerbs';
+import { isAdminChannel } from '../domain/setupCheck';
 import { orderDue, type Order } from '../domain/order';
 import { isOverdue } from '../domain/paths';
 import { helsinkiDate, helsinkiInstant } from '../domain/workdays';
@@ -68,8 +69,9 @@ function actionLabel(turn: Turn, action: string, to: string): string {
  * channel (its members see every card there anyway). What they may do with it is decided per verb.
  */
 async function maySeeAdminCard(deps: HandlerDeps, turn: Turn): Promise<boolean> {
-  const channelData = turn.ctx.activity.channelData as { channel?: { id?: string } } | undefined;
-  const inAdminChannel = deps.config.adminChannel.channelId !== undefined && channelData?.channel?.id === deps.config.adminChannel.channelId;
+  // Another team's channel is never the administrators' one, even with a matching channel id (ADMIN_TEAM_ID).
+  const channelData = turn.ctx.activity.channelData as { channel?: { id?: string }; team?: { id?: string } } | undefined;
+  const inAdminChannel = isAdminChannel(deps.config.adminChannel, { teamId: channelData?.team?.id, channelId: channelData?.channel?.id });
   return inAdminChannel || (await actorOf(deps, turn.userId)).isAdministrator;
 }
 

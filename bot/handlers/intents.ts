@@ -8,6 +8,7 @@ export type Intent =
   | { kind: 'language'; value?: string }
   | { kind: 'openOrders' }
   | { kind: 'help' }
+  | { kind: 'instructions' }
   | { kind: 'catalogAdmin' }
   | { kind: 'showOrder'; number: string }
   | { kind: 'text'; text: string }
@@ -36,6 +37,7 @@ const EXACT: Array<[RegExp, Intent]> = [
   [/^(sanasto|ordlista|glossary|termit|terms)$/, { kind: 'glossaryList' }],
   [/^(avoimet|avoimet tilaukset|öppna|öppna beställningar|open|open orders)$/, { kind: 'openOrders' }],
   [/^(ohje|apua|hjälp|help)$/, { kind: 'help' }],
+  [/^(ohjeet|ohjeet ja yhteystiedot|yhteystiedot|instruktioner|anvisningar|anvisningar och kontakter|kontaktuppgifter|instructions|guidance|guidance and contacts|contacts)$/, { kind: 'instructions' }],
   [/^(valtuusasiat|fullmaktsärenden|themes|catalog|katalogi)$/, { kind: 'catalogAdmin' }],
 ];
 

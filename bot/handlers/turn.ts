@@ -6,6 +6,8 @@ import type { DirectoryUser } from '../../graph/directory';
 import type { Actor } from '../domain/policies';
 import type { Glossary } from '../domain/glossary';
 import type { CatalogStore } from '../store/catalogStore';
+import type { CardTemplates } from '../templates/cardTemplates';
+import type { InstallStore } from '../store/installStore';
 import { langFromLocale, translator, type Lang, type Translate } from '../i18n';
 import { card, text, type AdaptiveCard } from '../../cards/card';
 
@@ -25,6 +27,10 @@ export interface HandlerDeps extends Deps {
   glossary: Glossary;
   /** Administrators: held-by-organisation toggles (writes a new catalog version). */
   catalogStore: CatalogStore;
+  /** The organisation's welcome, help and instructions cards (checked at start); default: the shipped ones. */
+  cardTemplates?: CardTemplates;
+  /** Team installations (channel references; one setup card per installation). */
+  installs?: InstallStore;
 }
 
 /** The actor for policy checks: group membership is asked from the directory, never taken from the card. */

@@ -18,6 +18,8 @@ export interface UserStore {
   setLanguage(userId: string, lang: Lang | undefined): Promise<void>;
   /** Stores the reference when it is new or changed (cheap to call on every turn). */
   rememberConversation(userId: string, ref: Partial<ConversationReference>): Promise<void>;
+  /** The app was uninstalled from the personal scope: the reference goes (the chosen language stays). */
+  forgetConversation(userId: string): Promise<void>;
 }
 
 /** Table-backed users with a short in-process cache: the greeting turn must not pay a storage round trip. */
@@ -61,6 +63,13 @@ export class TableUserStore implements UserStore {
     // Merge into what is cached now: a language chosen while this write was in flight must not be overwritten.
     const latest = this.cache.get(userId)?.record ?? current;
     this.remember(userId, { ...(latest ?? { userId }), conversation: slim });
+  }
+
+  async forgetConversation(userId: string): Promise<void> {
+    const current = await this.get(userId);
+    if (!current) return;
+    await this.table.upsertEntity({ partitionKey: 'user', rowKey: userId, conversation: '' }, 'Merge');
+    this.remember(userId, { ...current, conversation: undefined });
   }
 
   private async peek(userId: string): Promise<UserRecord | undefined> {

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   // The playground is the Teams client locally: its channel is the administrators' channel and its connector
   // receives proactive messages. (With MICROSOFT_APP_ID set, npm start is not the way to run: use start:bot.)
   process.env.ADMIN_CHANNEL_ID ??= PLAYGROUND_IDS.channelId;
+  process.env.ADMIN_TEAM_ID ??= PLAYGROUND_IDS.teamId;
   process.env.BOT_SERVICE_URL ??= `http://localhost:${playgroundPort}/_connector`;
 
   let config;

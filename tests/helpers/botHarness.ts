@@ -32,7 +32,7 @@ export interface TestBot {
 
 let activitySeq = 0;
 
-export async function startTestBot(env: NodeJS.ProcessEnv = {}, options: { now?: () => Date; dispatcherPollMs?: number } = {}): Promise<TestBot> {
+export async function startTestBot(env: NodeJS.ProcessEnv = {}, options: { now?: () => Date; dispatcherPollMs?: number; log?: import('pino').Logger } = {}): Promise<TestBot> {
   const azurite = await testAzurite();
   const sink = await ConnectorSink.start();
   const config = loadConfig({
@@ -44,7 +44,7 @@ export async function startTestBot(env: NodeJS.ProcessEnv = {}, options: { now?:
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await startApp(config, { log: createLogger(config.logLevel), jobs: false, now: options.now, dispatcherPollMs: options.dispatcherPollMs ?? 200 });
+  const app = await startApp(config, { log: options.log ?? createLogger(config.logLevel), jobs: false, now: options.now, dispatcherPollMs: options.dispatcherPollMs ?? 200 });
   const base = (userId: string, conversation?: Record<string, unknown>) => ({
     id: `act-${process.pid}-${++activitySeq}`,
     channelId: 'msteams',

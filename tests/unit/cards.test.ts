@@ -26,6 +26,8 @@ import type { Theme } from '../../bot/domain/catalog';
 import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../../bot/domain/paths';
 import { buildDigest } from '../../bot/handlers/admin';
 import type { HandlerDeps } from '../../bot/handlers/turn';
+import { setupCard } from '../../cards/setup';
+import { setupChecks } from '../../bot/domain/setupCheck';
 
 // ---------------------------------------------------------------------------------------------------------
 // Fixtures: the seed catalog and glossary, people of the sample organisation, orders in every state.
@@ -273,6 +275,12 @@ interface Case {
 const CASES: Case[] = [
   { builder: menuCard, name: 'menuCard', variant: 'greeting', build: (l) => menuCard(translator(l), { firstName: 'Maija' }), neutral: ['Maija'] },
   { builder: menuCard, name: 'menuCard', variant: 'after a language change', build: (l) => menuCard(translator(l), { firstName: 'Maija', intro: translator(l)('lang.changed') }), neutral: ['Maija'] },
+  { builder: setupCard, name: 'setupCard', variant: 'installed elsewhere, settings missing and differing',
+    build: (l) => setupCard(translator(l), { teamName: 'Valtuushallinta', checks: setupChecks({ teamId: '19:a@thread.tacv2', directory: 'file' }, { teamId: '19:b@thread.tacv2', channelId: '19:c@thread.tacv2', tenantId: 't-1' }) }),
+    neutral: ['Valtuushallinta', 'ADMIN_TEAM_ID', 'ADMIN_CHANNEL_ID', 'MICROSOFT_APP_TENANT_ID', 'ADMIN_GROUP_ID', 'SIGNATORY_GROUP_ID', '19:b@thread.tacv2', '19:c@thread.tacv2', 't-1', 'docs/DEPLOY.md', 'DIRECTORY=graph'] },
+  { builder: setupCard, name: 'setupCard', variant: 'all set',
+    build: (l) => setupCard(translator(l), { checks: setupChecks({ teamId: 'T', channelId: 'C', tenantId: 't', directory: 'graph' }, { teamId: 'T', channelId: 'C', tenantId: 't' }) }),
+    neutral: ['ADMIN_TEAM_ID', 'ADMIN_CHANNEL_ID', 'MICROSOFT_APP_TENANT_ID', 'ADMIN_GROUP_ID', 'SIGNATORY_GROUP_ID'] },
   // Each language is offered in its own language, the same on every card: those titles are data here.
   { builder: languageCard, name: 'languageCard', variant: 'choice', build: (l) => languageCard(translator(l)), neutral: ['Suomi', 'Svenska', 'English'] },
   { builder: orderFormCard, name: 'orderFormCard', variant: 'first view, suggested themes', build: (l) => orderFormCard(translator(l), firstOrderForm(translator(l), l)),

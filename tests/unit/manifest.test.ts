@@ -86,6 +86,16 @@ describe('Teams app manifest', () => {
     assert.deepEqual(await AppManifestUtils.validateAgainstSchema(manifest as unknown as AppManifest), []);
   });
 
+  it('works in standard channels (by default with the team scope) and in private channels, not in shared ones', async () => {
+    const { manifest } = buildManifest(ENV);
+    const bots = manifest.bots as Array<{ scopes: string[] }>;
+    assert.ok(bots[0].scopes.includes('team'), 'team scope: standard channels');
+    assert.deepEqual(manifest.supportedChannelTypes, ['privateChannels'], 'a private administrators\' channel; shared channels can hold people from other organisations');
+    // The bundled schema of this version knows the property (an unknown value is refused, so the check is real).
+    const wrong = { ...manifest, supportedChannelTypes: ['secretChannels'] };
+    assert.notDeepEqual(await AppManifestUtils.validateAgainstSchema(wrong as unknown as AppManifest), []);
+  });
+
   it('validates fi.json and sv.json against the bundled localisation schema of the same version', async () => {
     const { manifest, localizations } = buildManifest(ENV);
     assert.deepEqual(Object.keys(localizations).sort(), ['fi.json', 'sv.json']);
