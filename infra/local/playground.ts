@@ -69,13 +69,12 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       M365_AGENTS_PLAYGROUND_LOGFILE: path.resolve(opts.logFile),
     },
     // Its own process group: a terminal's Ctrl+C reaches only the launcher, which stops the tool after the bot
-    // has drained (the bot's replies go to the tool's connector). The IPC channel is a lifeline (lifeline.ts):
+    // has drained (the bot's replies go to the tool's connector). It runs under lifeline.ts:
     // if this process dies, even by kill -9, the tool exits too. 0.2.28 spawns no children of its own (checked
     // with --disable-telemetry and TEAMSAPPTESTER_BROWSER=none), so ending it ends everything.
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     detached: process.platform !== 'win32',
   });
-  child.channel?.unref();
   const handle = makeHandle(child, opts.port);
   const timeoutMs = opts.startTimeoutMs ?? 30_000;
   try {
