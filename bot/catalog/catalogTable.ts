@@ -1,4 +1,4 @@
-import { SCOPE_TYPES, MANDATE_TYPES, mandateTypeOf, type CatalogSnapshot, type MandateType, type MapRow, type ScopeType, type Theme } from '../domain/catalog';
+import { SCOPE_TYPES, MANDATE_TYPES, mandateTypeOf, themeExtras, type CatalogSnapshot, type MandateType, type MapRow, type ScopeType, type Theme } from '../domain/catalog';
 import { normalizeText } from '../domain/textMatch';
 import type { CsvRecord } from './csv';
 
@@ -110,11 +110,13 @@ function parseThemes(table: CatalogTable, errors: CatalogFileError[]): Theme[] |
       suomiFiCode: text('suomifi_code'),
       heldByOrganisation: booleanCell(cell('held_by_organisation'), 'held_by_organisation', undefined, problem),
       active: booleanCell(cell('active'), 'active', true, problem),
-      eserviceSv: text('eservice_sv'),
-      eserviceEn: text('eservice_en'),
-      mandateType: mandateTypeCell(cell('mandate_type'), problem),
-      specifier: text('specifier'),
-      instructionsUrl: urlCell(text('instructions_url'), problem),
+      ...themeExtras({
+        eserviceSv: text('eservice_sv'),
+        eserviceEn: text('eservice_en'),
+        mandateType: mandateTypeCell(cell('mandate_type'), problem),
+        specifier: text('specifier'),
+        instructionsUrl: urlCell(text('instructions_url'), problem),
+      }),
     };
     if (errors.length === before) themes.push(theme);
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCOPE_TYPES, isMandateType, type CatalogSnapshot, type MapRow, type ScopeType, type Theme } from '../domain/catalog';
+import { SCOPE_TYPES, isMandateType, themeExtras, type CatalogSnapshot, type MapRow, type ScopeType, type Theme } from '../domain/catalog';
 import { Glossary } from '../domain/glossary';
 import type { ScopeVariants } from '../domain/mandateMap';
 import type { LocalizedText } from '../i18n/lang';
@@ -79,11 +79,13 @@ function readThemes(file: string): Theme[] {
       id: value.id.trim(),
       name,
       eservice,
-      eserviceSv: eservices.sv === eservice ? '' : eservices.sv,
-      eserviceEn: eservices.en === eservice ? '' : eservices.en,
-      mandateType: isMandateType(value.mandateType) ? value.mandateType : 'asiointivaltuus',
-      specifier: optionalText(value.specifier),
-      instructionsUrl: optionalText(value.instructionsUrl),
+      ...themeExtras({
+        eserviceSv: eservices.sv === eservice ? '' : eservices.sv,
+        eserviceEn: eservices.en === eservice ? '' : eservices.en,
+        mandateType: isMandateType(value.mandateType) ? value.mandateType : 'asiointivaltuus',
+        specifier: optionalText(value.specifier),
+        instructionsUrl: optionalText(value.instructionsUrl),
+      }),
       description: value.description === undefined
         ? describeFromEservice(eservices)
         : localized(value.description, `${where} (${value.id}) description`),

@@ -66,3 +66,26 @@ export interface CatalogSnapshot {
   themes: Theme[];
   map: MapRow[];
 }
+
+/** The per-theme extras as read from a file, the seed or storage. */
+export interface ThemeExtras {
+  eserviceSv: string;
+  eserviceEn: string;
+  mandateType: MandateType;
+  specifier: string;
+  instructionsUrl: string;
+}
+
+/**
+ * Only the extras that say something (not "" and not asiointivaltuus): a theme without extras stays exactly
+ * the shape older catalog versions had, so old and new versions compare equal when nothing changed.
+ */
+export function themeExtras(x: ThemeExtras): Partial<ThemeExtras> {
+  return {
+    ...(x.eserviceSv ? { eserviceSv: x.eserviceSv } : {}),
+    ...(x.eserviceEn ? { eserviceEn: x.eserviceEn } : {}),
+    ...(x.mandateType !== DEFAULT_MANDATE_TYPE ? { mandateType: x.mandateType } : {}),
+    ...(x.specifier ? { specifier: x.specifier } : {}),
+    ...(x.instructionsUrl ? { instructionsUrl: x.instructionsUrl } : {}),
+  };
+}

@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { CatalogSnapshot, MapRow, ScopeType, Theme } from '../domain/catalog';
-import { SCOPE_TYPES, isMandateType, mandateTypeOf } from '../domain/catalog';
+import { SCOPE_TYPES, isMandateType, mandateTypeOf, themeExtras } from '../domain/catalog';
 import { isStatus, type Tables } from './tables';
 
 /** Logical table name (Tables adds the configured prefix). */
@@ -359,11 +359,13 @@ function themeFrom(e: Record<string, unknown>): Theme {
     heldByOrganisation: flag(e, 'held_by_organisation'),
     active: flag(e, 'active'),
     // Versions written before these properties existed read as: same names, asiointivaltuus, no tarkenne, no link.
-    eserviceSv: text(e, 'eservice_sv'),
-    eserviceEn: text(e, 'eservice_en'),
-    mandateType: isMandateType(e.mandate_type) ? e.mandate_type : 'asiointivaltuus',
-    specifier: text(e, 'specifier'),
-    instructionsUrl: text(e, 'instructions_url'),
+    ...themeExtras({
+      eserviceSv: text(e, 'eservice_sv'),
+      eserviceEn: text(e, 'eservice_en'),
+      mandateType: isMandateType(e.mandate_type) ? e.mandate_type : 'asiointivaltuus',
+      specifier: text(e, 'specifier'),
+      instructionsUrl: text(e, 'instructions_url'),
+    }),
   };
 }
 

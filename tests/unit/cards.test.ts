@@ -512,9 +512,21 @@ describe('orderFormCard: typed values and errors', () => {
       for (const [field, value] of Object.entries(TYPED)) {
         const input = inputs.find((i) => i.id === field);
         assert.ok(input, `no input "${field}"`);
+        if (field === 'hetu') continue;
         assert.equal(input.value, value, `input "${field}" lost the typed value`);
         assert.ok(json.includes(JSON.stringify(value).slice(1, -1)), `card JSON lacks the typed ${field}`);
       }
+    });
+
+    it(`${lang}: never sends the typed henkilötunnus back (the re-sent card stays in the transcript); asks to type it again`, () => {
+      const tr = translator(lang);
+      const form = orderFormCard(tr, largestOrderForm(tr, lang));
+      const hetuInput = cardInputs(form).find((i) => i.id === 'hetu');
+      assert.equal(hetuInput?.value, '');
+      assert.ok(!JSON.stringify(form).includes(TYPED.hetu), 'the typed code is somewhere in the card');
+      assert.ok(cardTexts(form).includes(tr('order.hetuRetype')));
+      const clean = orderFormCard(tr, { ...largestOrderForm(tr, lang), values: {}, errors: {} });
+      assert.ok(!cardTexts(clean).includes(tr('order.hetuRetype')), 'no retype note on a fresh form');
     });
 
     it(`${lang}: shows the error message of every field, and the errors title`, () => {

@@ -209,8 +209,44 @@ describe('catalog files (.xlsx / .csv)', () => {
       const file = path.join(dir, 'flags.csv');
       await writeCatalogFile(trickySnapshot(), file);
       const lines = fs.readFileSync(csvPaths(file).themes, 'utf8').split('\r\n');
-      assert.match(lines[2], /,no,yes$/);
-      assert.match(lines[3], /,yes,no$/);
+      const header = lines[0].replace(/^\uFEFF/, '').split(',');
+      const cells = lines[2].split(',');
+      // Cells are read by header position: the later optional columns (eservice_sv … instructions_url) follow.
+      assert.equal(cells.length, header.length, lines[2]);
+      assert.deepEqual([cells[header.indexOf('held_by_organisation')], cells[header.indexOf('active')]], ['no', 'yes']);
+      assert.equal(cells[header.indexOf('mandate_type')], 'asiointivaltuus');
+      const third = lines[3].split(',');
+      assert.deepEqual([third[header.indexOf('held_by_organisation')], third[header.indexOf('active')]], ['yes', 'no']);
+    });
+
+    it('writes and reads back the per-theme extras (valtuustyyppi, tarkenne, instructions link, sv/en e-service names)', async () => {
+      const snapshot = trickySnapshot();
+      snapshot.themes[0] = { ...snapshot.themes[0], eserviceSv: 'Inkomstregistret', eserviceEn: 'Incomes Register',
+        mandateType: 'edustajanValtuutusoikeus', specifier: 'TYPO', instructionsUrl: 'https://www.te-palvelut.fi/valtuuttamisohje' };
+      for (const name of ['extras.csv', 'extras.xlsx']) {
+        const file = path.join(dir, name);
+        await writeCatalogFile(snapshot, file);
+        const back = await readCatalogFile(file);
+        assert.ok(back.ok, JSON.stringify(!back.ok && back.errors));
+        assert.deepEqual(back.snapshot.themes[0], snapshot.themes[0], name);
+      }
+    });
+
+    it('imports a workbook without the extra columns (exported before they existed) as asiointivaltuus without tarkenne', async () => {
+      const errorsOrSnapshot = await readCatalogFile(csvCatalog([THEME_HEADER, GOOD_THEME], [MAP_HEADER, GOOD_MAP]));
+      assert.ok(errorsOrSnapshot.ok);
+      const theme = errorsOrSnapshot.snapshot.themes[0];
+      assert.equal(theme.mandateType, undefined);
+      assert.equal(theme.specifier, undefined);
+    });
+
+    it('refuses an unknown valtuustyyppi and a non-https instructions link, with row numbers', async () => {
+      const header = `${THEME_HEADER},mandate_type,instructions_url`;
+      const errors = errorsOf(await readCatalogFile(csvCatalog(
+        [header, `${GOOD_THEME},Edustajan valtuutusoikeus,https://example.fi/ohje`, `toinen,Toinen,Annan,Other,X,,,,,no,yes,superfullmakt,`,
+          `kolmas,Kolmas,Tredje,Third,X,,,,,no,yes,,javascript:alert(1)`],
+        [MAP_HEADER, GOOD_MAP])));
+      assert.deepEqual(brief(errors), [['unknownMandateType', 3, 'mandate_type'], ['badUrl', 4, 'instructions_url']]);
     });
   });
 
