@@ -8,6 +8,8 @@ import {
   type CatalogFileError, type ParseResult,
 } from '../../bot/catalog/fileFormat';
 import { loadSeedCatalog } from '../../bot/catalog/seed';
+import { parseCsv } from '../../bot/catalog/csv';
+import { eserviceIn, mandateTypeOf } from '../../bot/domain/catalog';
 import type { CatalogSnapshot } from '../../bot/domain/catalog';
 
 const THEME_HEADER = 'id,name_fi,name_sv,name_en,eservice,description_fi,description_sv,description_en,suomifi_code,held_by_organisation,active';
@@ -208,14 +210,14 @@ describe('catalog files (.xlsx / .csv)', () => {
     it('writes held_by_organisation and active as yes/no', async () => {
       const file = path.join(dir, 'flags.csv');
       await writeCatalogFile(trickySnapshot(), file);
-      const lines = fs.readFileSync(csvPaths(file).themes, 'utf8').split('\r\n');
-      const header = lines[0].replace(/^\uFEFF/, '').split(',');
-      const cells = lines[2].split(',');
+      const records = parseCsv(fs.readFileSync(csvPaths(file).themes, 'utf8')).map((r) => r.cells);
+      const header = records[0];
+      const cells = records[2];
       // Cells are read by header position: the later optional columns (eservice_sv … instructions_url) follow.
-      assert.equal(cells.length, header.length, lines[2]);
+      assert.equal(cells.length, header.length, cells.join('|'));
       assert.deepEqual([cells[header.indexOf('held_by_organisation')], cells[header.indexOf('active')]], ['no', 'yes']);
       assert.equal(cells[header.indexOf('mandate_type')], 'asiointivaltuus');
-      const third = lines[3].split(',');
+      const third = records[3];
       assert.deepEqual([third[header.indexOf('held_by_organisation')], third[header.indexOf('active')]], ['yes', 'no']);
     });
 
@@ -252,6 +254,27 @@ describe('catalog files (.xlsx / .csv)', () => {
 
   describe('seed', () => {
     const seed = loadSeedCatalog();
+
+    it('shows every theme text in the reader\'s language: no English fragments in fi/sv, no brackets in e-service names, Swedish e-service names', () => {
+      const ENGLISH = /\b(and|e\.g\.|possible|employer|used by|only|not|returns)\b/;
+      for (const t of seed.themes) {
+        const sv = eserviceIn(t, 'sv');
+        for (const [what, value] of [['name.fi', t.name.fi], ['name.sv', t.name.sv], ['eservice fi', t.eservice], ['eservice sv', sv]] as const) {
+          assert.ok(!ENGLISH.test(value), `${t.id} ${what} has English in it: ${value}`);
+        }
+        for (const value of [t.eservice, sv, eserviceIn(t, 'en')]) assert.ok(!/[()]/.test(value), `${t.id}: brackets in the e-service name "${value}" nest on cards`);
+        assert.ok(t.description.sv.includes(sv), `${t.id}: the Swedish description names the Swedish e-service`);
+      }
+      assert.ok(seed.themes.filter((t) => eserviceIn(t, 'sv') !== t.eservice).length > 40, 'Swedish e-service names are given');
+    });
+
+    it('carries the per-theme extras the grant guide needs (valtuustyyppi, tarkenne, instructions)', () => {
+      const byId = new Map(seed.themes.map((t) => [t.id, t]));
+      assert.equal(byId.get('lupa-ja-valvonta-kokonaisuuksien-viranomaiskasittely')?.mandateType, 'edustajanValtuutusoikeus');
+      assert.equal(byId.get('tyollisyyden-ympariston-elinkeinotoiminnan-ja-liikenteen-val')?.specifier, 'TYPO');
+      assert.match(byId.get('tyollisyyden-ympariston-elinkeinotoiminnan-ja-liikenteen-val')?.instructionsUrl ?? '', /^https:\/\//);
+      assert.equal(mandateTypeOf(byId.get('veroasioiden-hoito')), 'asiointivaltuus');
+    });
 
     it('loads the 44 themes with names in fi, sv and en', () => {
       assert.equal(seed.themes.length, 44);
