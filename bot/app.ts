@@ -3,7 +3,7 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import type { HandlerDeps, Turn } from './handlers/turn';
 import { resolveTurn, sendCard, errorCard, noticeCard, referenceOf } from './handlers/turn';
 import { recognise } from './handlers/intents';
-import { showMenu, changeLanguage } from './handlers/menu';
+import { showMenu, changeLanguage, showTasks } from './handlers/menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm } from './handlers/order';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder } from './handlers/myOrders';
 import { answerText, showGlossaryList } from './handlers/glossary';
@@ -54,6 +54,8 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
     });
   submitRoute('menuOrder', (turn) => openOrderForm(deps, turn));
   submitRoute('menuMyOrders', (turn) => showMyOrders(deps, turn));
+  submitRoute('menuToSign', (turn) => showTasks(deps, turn, 'sign'));
+  submitRoute('menuToApprove', (turn) => showTasks(deps, turn, 'approve'));
   submitRoute('menuSuggest', (turn) => showSuggestions(deps, turn, {}));
   submitRoute('menuGlossary', (turn) => showGlossaryList(deps, turn));
   submitRoute('menuLanguage', (turn) => changeLanguage(deps, turn, undefined));

@@ -1,7 +1,13 @@
 import { card, heading, text, submit, type AdaptiveCard } from './card';
 import type { Translate } from '../bot/i18n';
 
-export interface MenuData { firstName: string; intro?: string }
+export interface MenuData {
+  firstName: string;
+  intro?: string;
+  /** Entries for pending tasks: a signatory's applications to sign, a manager's orders to approve. */
+  signatory?: boolean;
+  manager?: boolean;
+}
 
 /** The greeting and main menu. */
 export function menuCard(tr: Translate, data: MenuData): AdaptiveCard {
@@ -12,6 +18,9 @@ export function menuCard(tr: Translate, data: MenuData): AdaptiveCard {
   ], [
     submit(tr('menu.order'), 'menuOrder'),
     submit(tr('menu.myOrders'), 'menuMyOrders'),
+    // Every pending task can be found again here, even after its personal card scrolled away or never arrived.
+    ...(data.signatory ? [submit(tr('menu.toSign'), 'menuToSign')] : []),
+    ...(data.manager ? [submit(tr('menu.toApprove'), 'menuToApprove')] : []),
     submit(tr('menu.suggest'), 'menuSuggest'),
     submit(tr('menu.glossary'), 'menuGlossary'),
     submit(tr('menu.language'), 'menuLanguage'),

@@ -1,10 +1,43 @@
 import type { HandlerDeps, Turn } from './turn';
-import { sendCard } from './turn';
+import { sendCard, noticeCard } from './turn';
+import { managerApprovalCard, signatureCard } from '../../cards/requests';
+import type { AdaptiveCard } from '../../cards/card';
 import { menuCard, languageCard } from '../../cards/menu';
 import { isLang, langFromLocale, translator, type Lang } from '../i18n';
 
-export async function showMenu(_deps: HandlerDeps, turn: Turn, intro?: string): Promise<void> {
-  await sendCard(turn.ctx, menuCard(turn.tr, { firstName: turn.user?.givenName ?? '', intro }));
+export async function showMenu(deps: HandlerDeps, turn: Turn, intro?: string): Promise<void> {
+  await sendCard(turn.ctx, menuCard(turn.tr, { firstName: turn.user?.givenName ?? '', intro, ...(await taskRoles(deps, turn.userId)) }));
+}
+
+/** Whether the menu offers "Allekirjoitettavat" (signatories) and "Hyväksyttävät" (people with direct reports). */
+async function taskRoles(deps: HandlerDeps, userId: string): Promise<{ signatory: boolean; manager: boolean }> {
+  const [signatory, reports] = await Promise.all([deps.directory.isMember(userId, 'signatories'), deps.directory.getDirectReports(userId)]);
+  return { signatory, manager: reports.length > 0 };
+}
+
+/** At most this many task cards in one answer (Teams' 7 messages/s per conversation; the rest come next time). */
+const MAX_TASK_CARDS = 6;
+
+/**
+ * "Allekirjoitettavat" / "Hyväksyttävät": the pending tasks of this person as the same personal cards they were
+ * sent. Who may act is still decided on the server when they click; this list only finds the tasks again.
+ */
+export async function showTasks(deps: HandlerDeps, turn: Turn, kind: 'sign' | 'approve'): Promise<void> {
+  const open = await deps.orders.listOpen();
+  const mine = kind === 'sign'
+    ? ((await deps.directory.isMember(turn.userId, 'signatories'))
+      ? open.filter((o) => o.requesterId !== turn.userId && o.subject.id !== turn.userId && o.lines.some((l) => l.stage === 'applicationPrepared'))
+      : [])
+    : open.filter((o) => o.status === 'awaitingApproval' && o.managerId === turn.userId && o.requesterId !== turn.userId);
+  const cards = mine.slice(0, MAX_TASK_CARDS)
+    .map((o) => (kind === 'sign' ? signatureCard(turn.tr, o) : managerApprovalCard(turn.tr, turn.lang, o)))
+    .filter((c): c is AdaptiveCard => c !== undefined);
+  if (!cards.length) {
+    await sendCard(turn.ctx, noticeCard(turn.tr('tasks.none')));
+    return;
+  }
+  await sendCard(turn.ctx, noticeCard(turn.tr(kind === 'sign' ? 'tasks.signTitle' : 'tasks.approveTitle')));
+  for (const c of cards) await sendCard(turn.ctx, c);
 }
 
 /** "kieli" / "språk" / "language" [fi|sv|en|suomi|svenska|english]: switch and remember, or offer the choice. */

@@ -288,5 +288,4 @@ export const en: Messages = {
   'tasks.signTitle': 'Mandate applications to sign',
   'tasks.approveTitle': 'Mandate orders to approve',
   'tasks.none': 'You have no pending tasks.',
-  'tasks.open': 'Open',
 };

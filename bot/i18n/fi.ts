@@ -286,7 +286,6 @@ export const fi = {
   'tasks.signTitle': 'Allekirjoitettavat valtuushakemukset',
   'tasks.approveTitle': 'Hyväksyttävät valtuustilaukset',
   'tasks.none': 'Sinulla ei ole odottavia tehtäviä.',
-  'tasks.open': 'Avaa',
 } as const;
 
 export type MessageKey = keyof typeof fi;

@@ -288,5 +288,4 @@ export const sv: Messages = {
   'tasks.signTitle': 'Fullmaktsansökningar att underteckna',
   'tasks.approveTitle': 'Fullmaktsbeställningar att godkänna',
   'tasks.none': 'Du har inga väntande uppgifter.',
-  'tasks.open': 'Öppna',
 };
