@@ -42,7 +42,7 @@ export const en: Messages = {
   'order.requesterMail': 'Orderer\'s e-mail address',
   'order.submit': 'Send',
   'order.errorsTitle': 'Please check the marked fields.',
-  'path.existing': 'The organisation holds this theme: an administrator grants it in Suomi.fi (target {days} working days).',
+  'path.existing': 'The organisation holds this theme: a mandate administrator grants the mandate in Suomi.fi (target {days} working days).',
   'path.missing': 'The organisation lacks this theme: it is first applied for from DVV (target {min}–{max} weeks), then a mandate administrator grants the mandate in Suomi.fi.',
   'path.existingShort': 'Granted in Suomi.fi',
   'path.missingShort': 'Applied for from DVV first',
