@@ -93,7 +93,7 @@ describe('end to end in the Agents Playground (Chromium + real bot + Azurite)', 
     assert.match(await term.innerText(), /Fullmaktsrätt|valtuuttaa|valtuutta/i);
   });
 
-  it('a Palkanlaskija sees the payroll themes with statuses and orders two at once (plus a missing theme); a wrong henkilötunnus keeps every value', async () => {
+  it('a Palkanlaskija sees the payroll themes with statuses and orders two at once (plus a missing theme); a wrong henkilötunnus keeps every value but the code', async () => {
     await teams.clickInCard(await teams.waitForCardWithText('Hei Mikko!'), 'Mitä valtuuksia tarvitsen?');
     const suggestions = await teams.waitForCardWithText('Valtuudet, joita työsi tarvitsee');
     const text = await suggestions.innerText();
