@@ -4,7 +4,7 @@ import type { HandlerDeps, Turn } from './handlers/turn';
 import { resolveTurnSafely, sendCard, errorCard, noticeCard, referenceOf, isOutage, unavailableCard } from './handlers/turn';
 import { textTooLong, answerTooLong } from './handlers/turnGuard';
 import { recognise } from './handlers/intents';
-import { showMenu, changeLanguage, showHelp, showInstructions } from './handlers/menu';
+import { showMenu, changeLanguage, showHelp, showInstructions, showTasks } from './handlers/menu';
 import { onInstallationUpdate, onMembersAdded, onMembersRemoved, isUninstall } from './handlers/install';
 import { openOrderForm, searchInOrderForm, submitOrderForm } from './handlers/order';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder } from './handlers/myOrders';
@@ -59,6 +59,8 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
     });
   submitRoute('menuOrder', (turn) => openOrderForm(deps, turn));
   submitRoute('menuMyOrders', (turn) => showMyOrders(deps, turn));
+  submitRoute('menuToSign', (turn) => showTasks(deps, turn, 'sign'));
+  submitRoute('menuToApprove', (turn) => showTasks(deps, turn, 'approve'));
   submitRoute('menuSuggest', (turn) => showSuggestions(deps, turn, {}));
   submitRoute('menuGlossary', (turn) => showGlossaryList(deps, turn));
   submitRoute('menuLanguage', (turn) => changeLanguage(deps, turn, undefined));

@@ -45,6 +45,8 @@ export interface Config {
   /** Local mode accepts DVV's published test codes (temporary range); production never does. */
   acceptTestHetus: boolean;
   managerApproval: boolean;
+  /** Administrators may process their own orders (audited, marked on the card); also on when there is only one administrator. */
+  allowSelfProcessing: boolean;
   /** Review-meeting invitations also create a Teams meeting in the inviting administrator's calendar (Graph). */
   meetingInvites: boolean;
   /** Use the Teams client's locale for the language (the Agents Playground always says en-US, so local mode does not). */
@@ -240,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hetuKeys,
     acceptTestHetus: mode === 'local' && bool('ACCEPT_TEST_HETUS', true),
     managerApproval: bool('MANAGER_APPROVAL', false),
+    allowSelfProcessing: bool('ALLOW_SELF_PROCESSING', false),
     meetingInvites: meetingInvites(),
     trustClientLocale: bool('TRUST_CLIENT_LOCALE', mode === 'production'),
     botServiceUrl: get('BOT_SERVICE_URL') ?? 'https://smba.trafficmanager.net/teams/',

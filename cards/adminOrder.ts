@@ -1,7 +1,7 @@
 import { card, heading, text, facts, container, execute, plain, plainTitle, type AdaptiveCard, type Action, type Element } from './card';
 import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i18n';
 import type { Order } from '../bot/domain/order';
-import { orderDue } from '../bot/domain/order';
+import { orderDue, initialStage, lineEservice, lineName } from '../bot/domain/order';
 import type { AvailableVerbs } from '../bot/domain/adminVerbs';
 
 export interface AdminOrderView {
@@ -9,6 +9,8 @@ export interface AdminOrderView {
   verbs: AvailableVerbs;
   /** Names of recipients the notifier could not reach. */
   unreachableNames: string[];
+  /** Names of administrators who processed their own order (allowed self-processing). */
+  selfProcessedNames?: string[];
   /** A notice on top (e.g. "someone else was faster"), only in the clicking administrator's copy. */
   notice?: string;
 }
@@ -27,7 +29,7 @@ export function adminOrderCard(tr: Translate, lang: Lang, view: AdminOrderView):
     const verbs = view.verbs.lines.find((x) => x.index === index)?.verbs ?? [];
     const stage = l.stage === 'applicationPrepared' ? tr('admin.awaitingSignature') : tr(`stage.${l.stage}` as MessageKey);
     const items: Element[] = [text(
-      `**${plain(l.themeName)}** (${plain(l.eservice)}) — ${tr(l.path === 'existing' ? 'path.existingShort' : 'path.missingShort')}: ${stage}` +
+      `**${plain(lineName(l, lang))}** (${plain(lineEservice(l, lang))}) — ${tr(l.path === 'existing' ? 'path.existingShort' : 'path.missingShort')}: ${stage}` +
       (l.grantedUntil ? ` (${formatDate(lang, l.grantedFrom ?? '')} – ${formatDate(lang, l.grantedUntil)})` : '') +
       (l.refusalReason ? ` — ${plain(l.refusalReason)}` : ''), { size: 'Small' })];
     if (verbs.length) {
@@ -38,20 +40,31 @@ export function adminOrderCard(tr: Translate, lang: Lang, view: AdminOrderView):
   const actions: Action[] = view.verbs.order.map((verb) => execute(tr(`verb.${verb}` as MessageKey), `admin.${verb}`, verbData(o)));
   return card([
     ...(view.notice ? [text(view.notice, { color: 'Warning', weight: 'Bolder' })] : []),
-    heading(tr('admin.newOrder', { number: o.number })),
+    heading(tr(isNew(o) ? 'admin.newOrder' : 'admin.orderTitle', { number: o.number })),
     facts([
       [tr('admin.employee'), plain(`${o.subject.givenName} ${o.subject.surname}`)],
       [tr('admin.department'), plain(o.subject.department)],
       [tr('admin.jobTitle'), plain(o.subject.jobTitle)],
       [tr('admin.due'), formatDate(lang, orderDue(o))],
       [tr('admin.validUntil'), formatDate(lang, o.validUntil)],
-      [tr('admin.status'), tr(`status.${o.status}` as MessageKey)],
+      [tr('admin.status'), adminStatus(tr, o)],
       [tr('admin.holder'), o.assigneeName ? plain(o.assigneeName) : tr('admin.nobody')],
     ]),
     container(lineItems, { spacing: 'Small', separator: true }),
     text(`**${tr('admin.justification')}:** ${plain(o.justification)}`, { size: 'Small', separator: true }),
+    ...(view.selfProcessedNames?.length ? [text(tr('admin.selfProcessed', { names: view.selfProcessedNames.map(plain).join(', ') }), { color: 'Warning', size: 'Small' })] : []),
     ...(view.unreachableNames.length ? [text(tr('admin.unreachable', { names: view.unreachableNames.map(plain).join(', ') }), { color: 'Attention', size: 'Small' })] : []),
   ], actions);
+}
+
+/** "Uusi tilaus" only while nothing has happened yet: nobody holds it and every line is at its first stage. */
+function isNew(o: Order): boolean {
+  return (o.status === 'open' || o.status === 'awaitingApproval') && !o.assigneeId && o.lines.every((l) => l.stage === initialStage(l.path));
+}
+
+/** An open order nobody holds is waiting for an administrator, not "in progress". */
+function adminStatus(tr: Translate, o: Order): string {
+  return o.status === 'open' && !o.assigneeId ? tr('admin.statusUnclaimed') : tr(`status.${o.status}` as MessageKey);
 }
 
 function lineAction(tr: Translate, o: Order, index: number, verb: string): Action {

@@ -1,12 +1,12 @@
 import { card, heading, text, facts, container, submit, plain, type AdaptiveCard, type Element } from './card';
 import { formatDate, type Translate, type Lang } from '../bot/i18n';
-import type { Order } from '../bot/domain/order';
+import { lineEservice, lineName, type Order } from '../bot/domain/order';
 import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../bot/domain/paths';
 
 /** The order confirmation: number, per line the path and the estimate, what happens next, how to follow. */
 export function confirmationCard(tr: Translate, lang: Lang, order: Order, replayed: boolean): AdaptiveCard {
   const lines: Element[] = order.lines.map((line) => container([
-    text(`**${plain(line.themeName)}** (${plain(line.eservice)})`),
+    text(`**${plain(lineName(line, lang))}** (${plain(lineEservice(line, lang))})`),
     text(line.path === 'existing'
       ? tr('path.existing', { days: PATH1_WORKING_DAYS })
       : tr('path.missing', { min: PATH2_WEEKS.min, max: PATH2_WEEKS.max }), { size: 'Small' }),
@@ -17,7 +17,9 @@ export function confirmationCard(tr: Translate, lang: Lang, order: Order, replay
   ], { separator: true, spacing: 'Medium' }));
   return card([
     heading(tr('confirm.title', { number: order.number })),
-    ...(replayed ? [text(tr('confirm.alreadySent'), { color: 'Warning' })] : [text(tr('confirm.intro'))]),
+    // With manager approval on, the order goes to the manager first: say so, not "passed to the administrators".
+    ...(replayed ? [text(tr('confirm.alreadySent'), { color: 'Warning' })]
+      : [text(tr(order.status === 'awaitingApproval' ? 'confirm.introApproval' : 'confirm.intro'))]),
     facts([
       [tr('confirm.for'), `${order.subject.givenName} ${order.subject.surname}`],
       [tr('confirm.hetu'), order.hetuMasked],

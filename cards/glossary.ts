@@ -1,5 +1,5 @@
 import { card, heading, text, facts, execute, plain, type AdaptiveCard } from './card';
-import type { Translate, Lang } from '../bot/i18n';
+import type { Translate, Lang, MessageKey } from '../bot/i18n';
 import type { GlossaryTerm } from '../bot/domain/glossary';
 
 const OTHER: Record<Lang, Lang[]> = { fi: ['sv', 'en'], sv: ['fi', 'en'], en: ['fi', 'sv'] };
@@ -11,7 +11,8 @@ export function glossaryTermCard(tr: Translate, lang: Lang, term: GlossaryTerm):
     heading(entry.term),
     text(entry.definition),
     facts([
-      ...OTHER[lang].map((l): [string, string] => [l.toUpperCase(), term[l].term]),
+      // Each other language labelled in that language ("På svenska", "In English"), not a bare code.
+      ...OTHER[lang].map((l): [string, string] => [tr(`glossary.label.${l}` as MessageKey), term[l].term]),
       ...(term.aka.length ? [[tr('glossary.alsoCalled'), term.aka.join(', ')] as [string, string]] : []),
     ]),
   ], [execute(tr('menu.glossary'), 'glossaryList')]);

@@ -6,6 +6,9 @@ export interface MenuData {
   intro?: string;
   /** The organisation's own words above the buttons (a bound welcome or help template); default: the greeting. */
   content?: AdaptiveCard;
+  /** Entries for pending tasks: a signatory's applications to sign, a manager's orders to approve. */
+  signatory?: boolean;
+  manager?: boolean;
 }
 
 /** The greeting and main menu. The menu buttons are always the bot's own; a template's links come above them. */
@@ -18,6 +21,9 @@ export function menuCard(tr: Translate, data: MenuData): AdaptiveCard {
   ], [
     submit(tr('menu.order'), 'menuOrder'),
     submit(tr('menu.myOrders'), 'menuMyOrders'),
+    // Every pending task can be found again here, even after its personal card scrolled away or never arrived.
+    ...(data.signatory ? [submit(tr('menu.toSign'), 'menuToSign')] : []),
+    ...(data.manager ? [submit(tr('menu.toApprove'), 'menuToApprove')] : []),
     submit(tr('menu.suggest'), 'menuSuggest'),
     submit(tr('menu.glossary'), 'menuGlossary'),
     submit(tr('menu.language'), 'menuLanguage'),

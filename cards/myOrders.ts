@@ -1,7 +1,7 @@
 import { card, heading, text, facts, container, execute, submit, plain, type AdaptiveCard, type Element } from './card';
-import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i18n';
+import { formatDate, formatInstant, formatIsoText, type Translate, type Lang, type MessageKey } from '../bot/i18n';
 import type { Order } from '../bot/domain/order';
-import { isOpen, orderDue } from '../bot/domain/order';
+import { isOpen, lineEservice, lineName, orderDue } from '../bot/domain/order';
 import type { AuditEvent } from '../bot/domain/audit';
 
 export interface MyOrderRow { order: Order; overdue: boolean }
@@ -13,7 +13,7 @@ export function myOrdersCard(tr: Translate, lang: Lang, rows: MyOrderRow[]): Ada
     { type: 'ColumnSet', columns: [
       { type: 'Column', width: 'stretch', items: [
         text(`**${order.number}** · ${plain(order.subject.givenName)} ${plain(order.subject.surname)}`),
-        text(order.lines.map((l) => plain(l.themeName)).join(', '), { size: 'Small', spacing: 'None' }),
+        text(order.lines.map((l) => plain(lineName(l, lang))).join(', '), { size: 'Small', spacing: 'None' }),
         text(`${tr(`status.${order.status}` as MessageKey)} · ${tr('admin.due')} ${formatDate(lang, orderDue(order))}` +
           (overdue ? ` · **${tr('my.overdue')}**` : ''), { size: 'Small', spacing: 'None', color: overdue ? 'Attention' : 'Default' }),
       ] },
@@ -32,16 +32,17 @@ export function myOrderDetailsCard(tr: Translate, lang: Lang, order: Order, hist
     ...(notice ? [text(notice, { color: 'Good' })] : []),
     facts([
       [tr('confirm.for'), `${order.subject.givenName} ${order.subject.surname}`],
-      [tr('confirm.hetu'), order.hetuMasked],
+      // Once destroyed, the code is said to be destroyed, not shown masked as if still kept.
+      [tr('confirm.hetu'), order.hetuCipher ? order.hetuMasked : tr('confirm.hetuDestroyed')],
       [tr('admin.status'), tr(`status.${order.status}` as MessageKey)],
       [tr('admin.due'), formatDate(lang, orderDue(order))],
       [tr('order.validUntil'), formatDate(lang, order.validUntil)],
     ]),
-    ...order.lines.map((l) => text(`• **${plain(l.themeName)}** (${plain(l.eservice)}): ${tr(`stage.${l.stage}` as MessageKey)}` +
-      (l.grantedUntil ? ` – ${formatDate(lang, l.grantedUntil)}` : '') + (l.refusalReason ? ` (${plain(l.refusalReason)})` : ''), { size: 'Small' })),
+    ...order.lines.map((l) => text(`• **${plain(lineName(l, lang))}** (${plain(lineEservice(l, lang))}): ${tr(`stage.${l.stage}` as MessageKey)}` +
+      (l.grantedUntil ? ` (${formatDate(lang, l.grantedFrom ?? '')} – ${formatDate(lang, l.grantedUntil)})` : '') + (l.refusalReason ? ` (${plain(l.refusalReason)})` : ''), { size: 'Small' })),
     text(tr('my.history'), { weight: 'Bolder', separator: true }),
-    ...history.slice(-15).map((h) => text(`${formatDate(lang, h.at.slice(0, 10))} ${h.at.slice(11, 16)} — ${historyLabel(tr, h)}` +
-      (h.reason && SHOWN_REASONS.has(h.action) ? `: ${plain(h.reason)}` : ''), { size: 'Small', spacing: 'None' })),
+    ...history.slice(-15).map((h) => text(`${formatInstant(lang, h.at)} — ${historyLabel(tr, h)}${historyDetail(lang, order, h)}` +
+      (h.reason && SHOWN_REASONS.has(h.action) ? `: ${plain(formatIsoText(lang, h.reason))}` : ''), { size: 'Small', spacing: 'None' })),
   ];
   const actions = [];
   if (order.status === 'waitingForInfo' && order.question) {
@@ -63,6 +64,18 @@ export function myOrderDetailsCard(tr: Translate, lang: Lang, order: Order, hist
 /** Actions whose reason is the person's own words, worth showing in the history. */
 const SHOWN_REASONS = new Set(['ask', 'answer', 'reject', 'cancel', 'decline', 'dvvDecision', 'dvvRefusedCascade', 'inviteMeeting']);
 
+/** "DVV:n päätös" says which decision it was. */
 function historyLabel(tr: Translate, h: AuditEvent): string {
+  if (h.action === 'dvvDecision') return tr(h.to === 'dvvGranted' ? 'history.dvvGranted' : 'history.dvvRefused');
   return tr(`history.${h.action}` as MessageKey);
+}
+
+/** The theme a line event concerns and, for a grant, its validity: " — Veroilmoittaminen (1.12.2026 – 30.9.2027)". */
+function historyDetail(lang: Lang, order: Order, h: AuditEvent): string {
+  const m = /^line(\d+)/.exec(h.from) ?? /^line(\d+)/.exec(h.detail ?? '');
+  const line = m ? order.lines[Number(m[1])] : undefined;
+  if (!line || !['confirmGrant', 'dvvDecision', 'markPrepared', 'sign', 'markSent'].includes(h.action)) return '';
+  const validity = h.action === 'confirmGrant' && line.grantedFrom && line.grantedUntil
+    ? ` (${formatDate(lang, line.grantedFrom)} – ${formatDate(lang, line.grantedUntil)})` : '';
+  return ` — ${plain(lineName(line, lang))}${validity}`;
 }

@@ -32,6 +32,13 @@ export function orderFormCard(tr: Translate, d: OrderFormData): AdaptiveCard {
     { type: 'Input.Text', id, label: tr(label), value: v[id] ?? '', ...extra },
     ...err(id),
   ];
+  // Each input names its error for the client's own checks (length, format). isRequired is left off on purpose:
+  // Action.Execute validates every input of the card, so it would block "Hae" (the theme search) until the whole
+  // form is filled. The server checks everything and answers next to each field.
+  const needed = { errorMessage: tr('input.required') };
+  // A re-sent form stays in the chat transcript, so it never carries the henkilötunnus back: the field comes
+  // back empty with a note to type it again (the README promises the code is only ever shown masked).
+  const hetuTyped = (v.hetu ?? '').trim() !== '';
   const body: Element[] = [heading(tr('order.title')), text(tr('order.intro'), { isSubtle: true })];
   if (Object.keys(d.errors).length) body.push(text(tr('order.errorsTitle'), { color: 'Attention', weight: 'Bolder' }));
   if (d.subjects.length > 1) {
@@ -39,11 +46,13 @@ export function orderFormCard(tr: Translate, d: OrderFormData): AdaptiveCard {
       choices: d.subjects.map((s) => ({ title: s.label, value: s.id })) }, ...err('subjectId'));
   }
   body.push(
-    ...input('givenName', 'order.givenName', { maxLength: 100 }),
-    ...input('surname', 'order.surname', { maxLength: 100 }),
-    ...input('hetu', 'order.hetu', { maxLength: 20 }),
+    ...input('givenName', 'order.givenName', { maxLength: 100, ...needed }),
+    ...input('surname', 'order.surname', { maxLength: 100, ...needed }),
+    { type: 'Input.Text', id: 'hetu', label: tr('order.hetu'), value: '', maxLength: 20, errorMessage: tr('err.hetu.required') },
+    ...err('hetu'),
+    ...(hetuTyped ? [text(tr('order.hetuRetype'), { color: 'Warning', size: 'Small' })] : []),
     subtle(tr('order.hetuHelp')),
-    ...input('department', 'order.department', { maxLength: 200 }),
+    ...input('department', 'order.department', { maxLength: 200, ...needed }),
   );
   const themeItems: Element[] = [];
   if (d.themeChoices.length) {
@@ -65,10 +74,11 @@ export function orderFormCard(tr: Translate, d: OrderFormData): AdaptiveCard {
     ...input('customThemeEservice', 'order.customEservice', { maxLength: 200 }),
   ], { separator: true }));
   body.push(
-    ...input('justification', 'order.justification', { isMultiline: true, maxLength: 2000, placeholder: tr('order.justificationPlaceholder') }),
-    { type: 'Input.Date', id: 'validUntil', label: tr('order.validUntil'), value: v.validUntil ?? '', min: d.minDate, max: d.maxDate },
+    ...input('justification', 'order.justification', { isMultiline: true, maxLength: 2000, placeholder: tr('order.justificationPlaceholder'), ...needed }),
+    { type: 'Input.Date', id: 'validUntil', label: tr('order.validUntil'), value: v.validUntil ?? '', min: d.minDate, max: d.maxDate,
+      errorMessage: tr('err.date') },
     ...err('validUntil'),
-    ...input('requesterMail', 'order.requesterMail', { style: 'Email', maxLength: 254 }),
+    ...input('requesterMail', 'order.requesterMail', { style: 'Email', maxLength: 254, errorMessage: tr('err.email') }),
   );
   return card(body, [execute(tr('order.submit'), 'orderSubmit', { token: d.token }, { style: 'positive' })]);
 }

@@ -1,4 +1,4 @@
-import { SCOPE_TYPES, type CatalogSnapshot, type MapRow, type ScopeType, type Theme } from '../domain/catalog';
+import { SCOPE_TYPES, MANDATE_TYPES, mandateTypeOf, themeExtras, type CatalogSnapshot, type MandateType, type MapRow, type ScopeType, type Theme } from '../domain/catalog';
 import { normalizeText } from '../domain/textMatch';
 import type { CsvRecord } from './csv';
 
@@ -10,6 +10,8 @@ import type { CsvRecord } from './csv';
 export const THEME_COLUMNS = [
   'id', 'name_fi', 'name_sv', 'name_en', 'eservice', 'description_fi', 'description_sv', 'description_en',
   'suomifi_code', 'held_by_organisation', 'active',
+  // Added later: optional on import, so workbooks exported before them still import unchanged.
+  'eservice_sv', 'eservice_en', 'mandate_type', 'specifier', 'instructions_url',
 ] as const;
 export const MAP_COLUMNS = ['scope_type', 'scope', 'theme_id', 'why_fi', 'why_sv', 'why_en'] as const;
 type ThemeColumn = (typeof THEME_COLUMNS)[number];
@@ -25,7 +27,7 @@ export const MAX_TEXT_LENGTH = 500;
 
 export type CatalogFileErrorKind =
   | 'missingFile' | 'missingSheet' | 'unreadable' | 'missingColumn' | 'duplicate' | 'unknownTheme'
-  | 'badText' | 'badId' | 'badBoolean' | 'unknownScopeType';
+  | 'badText' | 'badId' | 'badBoolean' | 'unknownScopeType' | 'unknownMandateType' | 'badUrl';
 
 export interface CatalogFileError {
   kind: CatalogFileErrorKind;
@@ -75,6 +77,7 @@ export function catalogTables(snapshot: CatalogSnapshot): { themes: string[][]; 
     themes: snapshot.themes.map((t) => [
       t.id, t.name.fi, t.name.sv, t.name.en, t.eservice, t.description.fi, t.description.sv, t.description.en,
       t.suomiFiCode, t.heldByOrganisation ? 'yes' : 'no', t.active ? 'yes' : 'no',
+      t.eserviceSv ?? '', t.eserviceEn ?? '', mandateTypeOf(t), t.specifier ?? '', t.instructionsUrl ?? '',
     ]),
     map: snapshot.map.map((r) => [r.scopeType, r.scope, r.themeId, r.why.fi, r.why.sv, r.why.en]),
   };
@@ -107,6 +110,13 @@ function parseThemes(table: CatalogTable, errors: CatalogFileError[]): Theme[] |
       suomiFiCode: text('suomifi_code'),
       heldByOrganisation: booleanCell(cell('held_by_organisation'), 'held_by_organisation', undefined, problem),
       active: booleanCell(cell('active'), 'active', true, problem),
+      ...themeExtras({
+        eserviceSv: text('eservice_sv'),
+        eserviceEn: text('eservice_en'),
+        mandateType: mandateTypeCell(cell('mandate_type'), problem),
+        specifier: text('specifier'),
+        instructionsUrl: urlCell(text('instructions_url'), problem),
+      }),
     };
     if (errors.length === before) themes.push(theme);
   }
@@ -194,6 +204,29 @@ function hasControlCharacters(value: string, multiline: boolean): boolean {
   // Line breaks and tabs are fine in free text; everything else in C0/C1 is a copy-paste accident.
   const pattern = multiline ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u : /[\u0000-\u001F\u007F-\u009F]/u;
   return pattern.test(value);
+}
+
+/** Valtuustyyppi names as a sheet may write them: the code name or the words in fi/sv/en; empty = asiointivaltuus. */
+const MANDATE_TYPE_NAMES = new Map<string, MandateType>([
+  ...MANDATE_TYPES.map((t): [string, MandateType] => [normalizeText(t), t]),
+  ['edustajan valtuutusoikeus', 'edustajanValtuutusoikeus'],
+  ['ärendefullmakt', 'asiointivaltuus'], ['fullmaktsrätt', 'valtuutusoikeus'], ['representationsfullmakt', 'edustamisvaltuus'],
+  ['representantens fullmaktsrätt', 'edustajanValtuutusoikeus'],
+  ['mandate for transactions', 'asiointivaltuus'], ['right to grant a mandate', 'valtuutusoikeus'],
+  ['mandate to represent', 'edustamisvaltuus'], ["representative's right to grant a mandate", 'edustajanValtuutusoikeus'],
+]);
+
+function mandateTypeCell(value: string, problem: Problem): MandateType {
+  if (value === '') return 'asiointivaltuus';
+  const found = MANDATE_TYPE_NAMES.get(normalizeText(value).replace(/\s+/g, ' '));
+  if (!found) problem('unknownMandateType', 'mandate_type', `mandate_type "${value}" is not one of ${MANDATE_TYPES.join(', ')}`);
+  return found ?? 'asiointivaltuus';
+}
+
+/** Only https links: the guide shows them as a link an administrator clicks. */
+function urlCell(value: string, problem: Problem): string {
+  if (value !== '' && !/^https:\/\/[^\s<>"]+$/i.test(value)) problem('badUrl', 'instructions_url', `instructions_url "${value}" is not an https:// link`);
+  return value;
 }
 
 function booleanCell(value: string, column: string, fallback: boolean | undefined, problem: Problem): boolean {

@@ -1,10 +1,11 @@
-import type { CatalogSnapshot, MapRow, Theme } from '../domain/catalog';
+import { mandateTypeOf, type CatalogSnapshot, type MapRow, type Theme } from '../domain/catalog';
 import { normalizeText } from '../domain/textMatch';
 
 /** A field of a theme as the diff names it ("name.sv", "heldByOrganisation"). */
 export type ThemeField =
   | 'name.fi' | 'name.sv' | 'name.en' | 'eservice' | 'description.fi' | 'description.sv' | 'description.en'
-  | 'suomiFiCode' | 'heldByOrganisation' | 'active';
+  | 'suomiFiCode' | 'heldByOrganisation' | 'active'
+  | 'eserviceSv' | 'eserviceEn' | 'mandateType' | 'specifier' | 'instructionsUrl';
 /** A field of a map row; "scope" changes when only its spelling does (case, spacing). */
 export type MapRowField = 'scope' | 'why.fi' | 'why.sv' | 'why.en';
 
@@ -25,6 +26,9 @@ const THEME_FIELDS: ReadonlyArray<[ThemeField, (t: Theme) => string | boolean]> 
   ['description.fi', (t) => t.description.fi], ['description.sv', (t) => t.description.sv],
   ['description.en', (t) => t.description.en],
   ['suomiFiCode', (t) => t.suomiFiCode], ['heldByOrganisation', (t) => t.heldByOrganisation], ['active', (t) => t.active],
+  // Absent (older versions) and empty are the same value, so an old version diffs cleanly against a new file.
+  ['eserviceSv', (t) => t.eserviceSv ?? ''], ['eserviceEn', (t) => t.eserviceEn ?? ''], ['mandateType', (t) => mandateTypeOf(t)],
+  ['specifier', (t) => t.specifier ?? ''], ['instructionsUrl', (t) => t.instructionsUrl ?? ''],
 ];
 const MAP_FIELDS: ReadonlyArray<[MapRowField, (r: MapRow) => string]> = [
   ['scope', (r) => r.scope], ['why.fi', (r) => r.why.fi], ['why.sv', (r) => r.why.sv], ['why.en', (r) => r.why.en],

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCOPE_TYPES, type CatalogSnapshot, type MapRow, type ScopeType, type Theme } from '../domain/catalog';
+import { SCOPE_TYPES, isMandateType, themeExtras, type CatalogSnapshot, type MapRow, type ScopeType, type Theme } from '../domain/catalog';
 import { Glossary } from '../domain/glossary';
 import type { ScopeVariants } from '../domain/mandateMap';
 import type { LocalizedText } from '../i18n/lang';
@@ -68,14 +68,26 @@ function readThemes(file: string): Theme[] {
     const where = `${file}: theme #${i + 1}`;
     if (!isRecord(value) || typeof value.id !== 'string' || value.id.trim() === '') throw new Error(`${where}: missing id`);
     const name = localized(value.name, `${where} (${value.id}) name`);
-    const eservice = typeof value.eservice === 'string' ? value.eservice.trim() : '';
+    // The e-service is one (Finnish) name, or { fi, sv, en } where the Swedish/English forms differ.
+    const eservices = typeof value.eservice === 'string' ? { fi: value.eservice.trim(), sv: '', en: '' }
+      : value.eservice === undefined ? { fi: '', sv: '', en: '' } : localized(value.eservice, `${where} (${value.id}) eservice`);
+    const eservice = eservices.fi;
+    if (value.mandateType !== undefined && !isMandateType(value.mandateType)) throw new Error(`${where}: unknown mandateType "${String(value.mandateType)}"`);
+    const optionalText = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
     if (typeof value.availableToOrganisation !== 'boolean') throw new Error(`${where}: availableToOrganisation must be true or false`);
     return {
       id: value.id.trim(),
       name,
       eservice,
+      ...themeExtras({
+        eserviceSv: eservices.sv === eservice ? '' : eservices.sv,
+        eserviceEn: eservices.en === eservice ? '' : eservices.en,
+        mandateType: isMandateType(value.mandateType) ? value.mandateType : 'asiointivaltuus',
+        specifier: optionalText(value.specifier),
+        instructionsUrl: optionalText(value.instructionsUrl),
+      }),
       description: value.description === undefined
-        ? describeFromEservice(eservice)
+        ? describeFromEservice(eservices)
         : localized(value.description, `${where} (${value.id}) description`),
       suomiFiCode: typeof value.suomiFiCode === 'string' ? value.suomiFiCode.trim() : '',
       heldByOrganisation: value.availableToOrganisation,
@@ -88,12 +100,12 @@ function readThemes(file: string): Theme[] {
  * The seed has no theme descriptions, so each language gets one sentence naming the e-service where the
  * mandate is used. The e-service names stay as the data writes them (mostly Finnish agency names).
  */
-function describeFromEservice(eservice: string): LocalizedText {
-  if (eservice === '') return { fi: '', sv: '', en: '' };
+function describeFromEservice(eservice: LocalizedText): LocalizedText {
+  if (eservice.fi === '') return { fi: '', sv: '', en: '' };
   return {
-    fi: `Valtuus asioida organisaation puolesta palvelussa: ${eservice}.`,
-    sv: `Fullmakt att sköta ärenden för organisationens räkning i tjänsten: ${eservice}.`,
-    en: `Mandate to act on behalf of the organisation in the e-service: ${eservice}.`,
+    fi: `Valtuus asioida organisaation puolesta palvelussa: ${eservice.fi}.`,
+    sv: `Fullmakt att sköta ärenden för organisationens räkning i tjänsten: ${eservice.sv || eservice.fi}.`,
+    en: `Mandate to act on behalf of the organisation in the e-service: ${eservice.en || eservice.fi}.`,
   };
 }
 

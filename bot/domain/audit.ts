@@ -8,4 +8,6 @@ export interface AuditEvent {
   reason?: string;
   /** Short non-personal detail, e.g. the theme id a line concerns. */
   detail?: string;
+  /** An administrator acted on their own order (allowed only for a single administrator or by setting). */
+  selfProcessed?: boolean;
 }

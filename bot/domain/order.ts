@@ -4,6 +4,7 @@
  */
 import type { IsoDate, } from './workdays';
 import type { ServicePath } from './paths';
+import type { Lang, LocalizedText } from '../i18n/lang';
 
 export type OrderStatus =
   | 'awaitingApproval' // manager approval is on and the manager has not decided
@@ -25,6 +26,9 @@ export interface OrderLine {
   /** The theme's Finnish name at order time (the exact name to pick in Suomi.fi) or the described name. */
   themeName: string;
   eservice: string;
+  /** The theme's and e-service's names in every language at order time (absent on older orders and described themes). */
+  names?: LocalizedText;
+  eservices?: LocalizedText;
   path: ServicePath;
   stage: LineStage;
   due: IsoDate;
@@ -74,8 +78,20 @@ export interface Order {
   adminCard: { conversationId: string; activityId: string } | null;
   /** Recipients the notifier could not reach (403: blocked or uninstalled), shown on the admin card. */
   unreachable: string[];
+  /** Administrators who processed this order although it is their own (allowed self-processing), shown on the card. */
+  selfProcessedBy?: string[];
   /** The due date for which the overdue reminder was already sent (so it is sent once). */
   overdueRemindedFor?: string;
+}
+
+/** The line's theme name in the reader's language (the Finnish name when no other is known). */
+export function lineName(line: Pick<OrderLine, 'themeName' | 'names'>, lang: Lang): string {
+  return line.names?.[lang] || line.themeName;
+}
+
+/** The line's e-service name in the reader's language. */
+export function lineEservice(line: Pick<OrderLine, 'eservice' | 'eservices'>, lang: Lang): string {
+  return line.eservices?.[lang] || line.eservice;
 }
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['awaitingApproval', 'open', 'waitingForInfo'];

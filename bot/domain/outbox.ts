@@ -16,7 +16,7 @@ export type OutboxMessage =
 
 export type NotificationEvent =
   | 'submitted' | 'submittedForReport' | 'approved' | 'declined' | 'claimed' | 'question' | 'rejected'
-  | 'lineGranted' | 'completed' | 'dvvGranted' | 'dvvRefused' | 'meetingInvite' | 'cancelled' | 'overdue';
+  | 'lineGranted' | 'completed' | 'dvvGranted' | 'dvvGrantedForYou' | 'dvvRefused' | 'meetingInvite' | 'cancelled' | 'overdue';
 
 export interface OutboxRecord {
   rowKey: string;

@@ -21,7 +21,7 @@ import { orderDue, type Order } from '../domain/order';
 import { isOverdue } from '../domain/paths';
 import { helsinkiDate, helsinkiInstant } from '../domain/workdays';
 import type { MessageKey } from '../i18n';
-import { translator } from '../i18n';
+import { translator, formatLocalDateTime } from '../i18n';
 import { showGlossaryTerm, showGlossaryList } from './glossary';
 import { showOrderDetails } from './myOrders';
 import { redactHetus } from '../domain/hetu';
@@ -94,15 +94,35 @@ function withInput(verb: string, field: string, input: (turn: Turn) => Record<st
     const line = data.line === undefined ? undefined : lineOf(data);
     const value = freeText(data[field]);
     if (!(await maySeeAdminCard(deps, turn))) return refuseView(turn, order);
-    if (!data.submit) return verbInputCard(turn.tr, order, verb, { ...input(turn), id: field } as never, line);
+    // A ColumnSet carries its own inputs (date + time); a single input gets the field's id and the typed value back.
+    const element = (typed?: string) => {
+      const el = input(turn);
+      return (el.type === 'ColumnSet' ? el : { ...el, id: field, ...(typed !== undefined ? { value: typed } : {}) }) as never;
+    };
+    if (!data.submit) return verbInputCard(turn.tr, order, verb, element(), line);
     const problem = validate(value, turn);
-    if (problem) return verbInputCard(turn.tr, order, verb, { ...input(turn), id: field, value } as never, line, problem);
+    if (problem) return verbInputCard(turn.tr, order, verb, element(value), line, problem);
     return answer(deps, turn, await perform(deps, turn, data, value));
   };
 }
 
 const required = (v: string, turn: Turn) => (v ? undefined : turn.tr('admin.reasonRequired'));
-const multiline = (label: MessageKey) => (turn: Turn) => ({ type: 'Input.Text', label: turn.tr(label), isMultiline: true, maxLength: 2000 });
+// isRequired + errorMessage let the client catch an empty field before the round-trip; the server still checks.
+const multiline = (label: MessageKey) => (turn: Turn) => ({ type: 'Input.Text', label: turn.tr(label), isMultiline: true, maxLength: 2000,
+  isRequired: true, errorMessage: turn.tr('admin.reasonRequired') });
+
+/** The meeting time is picked with a date and a time input; the form sends them as meetingDate + meetingTime. */
+const meetingInputs = (turn: Turn) => ({ type: 'ColumnSet', columns: [
+  { type: 'Column', width: 'stretch', items: [{ type: 'Input.Date', id: 'meetingDate', label: turn.tr('admin.meetingAt'), isRequired: true, errorMessage: turn.tr('admin.invalidTime') }] },
+  { type: 'Column', width: 'stretch', items: [{ type: 'Input.Time', id: 'meetingTime', label: turn.tr('admin.meetingTime'), isRequired: true, errorMessage: turn.tr('admin.invalidTime') }] },
+] });
+
+/** "YYYY-MM-DD HH:MM" from the two meeting inputs ("" when both are empty, so the check can say what is missing). */
+function withMeetingTime(data: Data): Data {
+  const date = str(data.meetingDate, 10);
+  const time = str(data.meetingTime, 5);
+  return { ...data, when: date || time ? `${date} ${time}` : '' };
+}
 
 async function guide(deps: HandlerDeps, turn: Turn, data: Data, extra: { hetu?: string; hetuGone?: boolean; error?: string } = {}): Promise<AdaptiveCard> {
   const order = await load(deps, data);
@@ -115,7 +135,12 @@ async function guide(deps: HandlerDeps, turn: Turn, data: Data, extra: { hetu?: 
     return answer(deps, turn, { kind: 'denied', order });
   }
   if (!order.lines[line] || !isGrantable(order, line)) return answer(deps, turn, { kind: 'invalid', order, reason: 'notGrantable' });
-  return grantGuideCard(turn.tr, turn.lang, { order, line, orgName: deps.config.orgName[turn.lang], defaultFrom: helsinkiDate(deps.now()), ...extra });
+  // The theme's valtuustyyppi, tarkenne and instructions link come from the catalog as it is now.
+  const themeId = order.lines[line].themeId;
+  const theme = themeId ? (await deps.catalog.themes()).get(themeId) : undefined;
+  const self = actor.id === order.requesterId || actor.id === order.subject.id;
+  return grantGuideCard(turn.tr, turn.lang, { order, line, orgName: deps.config.orgName[turn.lang], defaultFrom: helsinkiDate(deps.now()),
+    theme, selfGrant: self, ...extra });
 }
 
 export const adminVerbHandlers: Record<string, VerbHandler> = {
@@ -152,16 +177,16 @@ export const adminVerbHandlers: Record<string, VerbHandler> = {
     return answer(deps, turn, await confirmGrant(deps, { actor: await actorOf(deps, turn.userId), actorName: turn.user?.displayName ?? '', orderId: str(data.orderId), line: lineOf(data),
       validFrom: from, validUntil: until, shownVersion: str(data.v) }));
   },
-  'admin.inviteMeeting': withInput('inviteMeeting', 'when', (turn) => ({ type: 'Input.Text', label: turn.tr('admin.meetingAt'), maxLength: 16, placeholder: '2026-12-01 10:00' }),
+  'admin.inviteMeeting': (deps, turn, data) => withInput('inviteMeeting', 'when', meetingInputs,
     (v, turn) => (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(v) ? undefined : turn.tr('admin.invalidTime')),
     async (deps, turn, data, when) => {
       const result = await inviteToMeeting(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), when, shownVersion: str(data.v) });
       if (result.kind === 'done' && deps.meetings) void scheduleReviewMeeting(deps, turn, result.order, when);
       return result;
-    }),
+    })(deps, turn, withMeetingTime(data)),
   'admin.markPrepared': async (deps, turn, data) => answer(deps, turn, await markPrepared(deps, {
     actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), shownVersion: str(data.v) })),
-  'admin.markSent': withInput('markSent', 'sentOn', (turn) => ({ type: 'Input.Date', label: turn.tr('admin.sentDate') }),
+  'admin.markSent': withInput('markSent', 'sentOn', (turn) => ({ type: 'Input.Date', label: turn.tr('admin.sentDate'), isRequired: true, errorMessage: turn.tr('err.date') }),
     (v, turn) => (isoDate(v) ? undefined : turn.tr('err.date')),
     async (deps, turn, data, sentOn) => markSentToDvv(deps, { actor: await actorOf(deps, turn.userId), orderId: str(data.orderId), line: lineOf(data), sentOn, shownVersion: str(data.v) })),
   'admin.dvvGranted': async (deps, turn, data) => answer(deps, turn, await recordDvvDecision(deps, {
@@ -193,7 +218,7 @@ async function scheduleReviewMeeting(deps: HandlerDeps, turn: Turn, order: Order
       organizerId: turn.userId,
       attendeeMails: [order.requesterMail],
       subject: `${order.number}: ${tr('verb.inviteMeeting')}`,
-      bodyHtml: `<p>${escapeHtml(tr('notify.meetingInvite', { number: order.number, text: when }))}</p>`,
+      bodyHtml: `<p>${escapeHtml(tr('notify.meetingInvite', { number: order.number, text: formatLocalDateTime(deps.config.adminLang, when) }))}</p>`,
       start: helsinkiInstant(date, time),
       durationMinutes: 30,
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eserviceIn } from '../domain/catalog';
 import type { HandlerDeps, Turn } from './turn';
 import type { AdaptiveCard } from '../../cards/card';
 import { orderFormCard, type OrderFormValues, type ThemeChoice, type OrderField, ORDER_FIELDS } from '../../cards/orderForm';
@@ -10,6 +11,7 @@ import { submitOrder } from '../services/submitOrder';
 import type { DirectoryUser } from '../../graph/directory';
 import type { Theme } from '../domain/catalog';
 import type { MessageKey } from '../i18n';
+import { formatIsoText } from '../i18n';
 import { addCalendarDays, helsinkiDate } from '../domain/workdays';
 import { plainText } from '../domain/safeText';
 
@@ -68,7 +70,7 @@ export async function submitOrderForm(deps: HandlerDeps, turn: Turn, data: Order
   }
   const outcome = await submitOrder(deps, { requester: me, subject, input: result.value, token });
   if (outcome.kind === 'duplicate') {
-    const message = outcome.errors.map((e) => turn.tr(e.key as MessageKey, e.params)).join(' ');
+    const message = outcome.errors.map((e) => turn.tr(e.key as MessageKey, datesAsWritten(turn, e.params))).join(' ');
     return renderForm(deps, turn, token, values, { themes: message }, undefined);
   }
   turn.log.info({ orderId: outcome.order.id, kind: outcome.kind, lines: outcome.order.lines.length }, 'order submitted');
@@ -85,7 +87,7 @@ async function renderForm(deps: HandlerDeps, turn: Turn, token: string, values: 
   const selected = (values.themes ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const ids = [...new Set([...selected, ...searchHits, ...suggested])].slice(0, 25);
   const choices: ThemeChoice[] = ids.map((id) => themes.get(id)).filter((t): t is Theme => t !== undefined && (t.active || selected.includes(t.id)))
-    .map((t) => ({ id: t.id, name: t.name[turn.lang] || t.name.fi, eservice: t.eservice,
+    .map((t) => ({ id: t.id, name: t.name[turn.lang] || t.name.fi, eservice: eserviceIn(t, turn.lang),
       pathShort: turn.tr(decidePath(t) === 'existing' ? 'path.existingShort' : 'path.missingShort') }));
   const range = validityRange(deps.now(), deps.config.maxValidityYears);
   return orderFormCard(turn.tr, {
@@ -104,9 +106,15 @@ async function renderForm(deps: HandlerDeps, turn: Turn, token: string, values: 
 function translateErrors(turn: Turn, errors: Partial<Record<string, FieldError>>): Partial<Record<OrderField, string>> {
   const out: Partial<Record<OrderField, string>> = {};
   for (const [field, e] of Object.entries(errors)) {
-    if (e) out[field as OrderField] = turn.tr(e.key as MessageKey, e.params);
+    if (e) out[field as OrderField] = turn.tr(e.key as MessageKey, datesAsWritten(turn, e.params));
   }
   return out;
+}
+
+/** Dates in error messages (a date range, "valid until") as the reader writes them, never raw ISO. */
+function datesAsWritten(turn: Turn, params: Record<string, string | number> | undefined): Record<string, string | number> | undefined {
+  if (!params) return params;
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? formatIsoText(turn.lang, v) : v]));
 }
 
 function sameName(a: string, b: string): boolean {

@@ -1,4 +1,5 @@
 import type { HandlerDeps, Turn } from './turn';
+import { eserviceIn } from '../domain/catalog';
 import type { AdaptiveCard } from '../../cards/card';
 import { suggestionsCard, mapBrowseCard, type SuggestionView } from '../../cards/suggest';
 import { openOrderForm } from './order';
@@ -42,7 +43,7 @@ export async function showSuggestions(deps: HandlerDeps, turn: Turn, data: Data,
         : turn.tr('suggest.status.missing', { min: PATH2_WEEKS.min, max: PATH2_WEEKS.max });
     }
     const why = s.reasons.map((r) => r.why[turn.lang] || r.why.fi).filter(Boolean).join(' ');
-    items.push({ themeId: theme.id, name: theme.name[turn.lang] || theme.name.fi, eservice: theme.eservice, why, status, orderable });
+    items.push({ themeId: theme.id, name: theme.name[turn.lang] || theme.name.fi, eservice: eserviceIn(theme, turn.lang), why, status, orderable });
   }
   const me = turn.user as DirectoryUser;
   return suggestionsCard(turn.tr, {
@@ -73,7 +74,7 @@ export async function browseMap(deps: HandlerDeps, turn: Turn, data: Data): Prom
   const scope = typeof data.scope === 'string' && scopes.includes(data.scope) ? data.scope : undefined;
   const rows = scope ? map.rowsFor(scopeType, scope).map((r) => {
     const t = themes.get(r.themeId);
-    return { name: t ? (t.name[turn.lang] || t.name.fi) : r.themeId, eservice: t?.eservice ?? '', why: r.why[turn.lang] || r.why.fi };
+    return { name: t ? (t.name[turn.lang] || t.name.fi) : r.themeId, eservice: t ? eserviceIn(t, turn.lang) : '', why: r.why[turn.lang] || r.why.fi };
   }) : [];
   return mapBrowseCard(turn.tr, { scopeType, scopes, scope, rows });
 }

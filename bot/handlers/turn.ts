@@ -39,7 +39,10 @@ export async function actorOf(deps: Deps, userId: string): Promise<Actor> {
     deps.directory.isMember(userId, 'administrators'),
     deps.directory.isMember(userId, 'signatories'),
   ]);
-  return { id: userId, isAdministrator, isSignatory };
+  // Self-processing: when the administrators' group has one member (nobody else could), or by setting.
+  const maySelfProcess = isAdministrator
+    && (deps.config.allowSelfProcessing || (await deps.directory.listMembers('administrators')).length === 1);
+  return { id: userId, isAdministrator, isSignatory, maySelfProcess };
 }
 
 export async function sendCard(ctx: TurnContext, c: AdaptiveCard): Promise<string | undefined> {

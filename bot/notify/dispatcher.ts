@@ -226,17 +226,16 @@ export class OutboxDispatcher {
     const notFoundFinal = e.status === 404 && (record.message.kind === 'personal' || record.message.kind === 'actionCard') && record.attempts + 1 >= 12;
     if (e.status === 403 || notFoundFinal) {
       await this.o.store.failed(record, summary);
-      const recipient = 'recipientId' in record.message ? record.message.recipientId : undefined;
-      if (recipient) {
-        await mutateOrder(this.o.orders, order.id, (o) => (o.unreachable.includes(recipient) ? undefined
-          : { order: { ...o, unreachable: [...o.unreachable, recipient] }, outbox: [{ kind: 'adminCard', orderId: o.id }] }));
-      }
+      await this.markUnreachable(record, order);
       this.o.log.warn({ orderId: order.id, kind: record.message.kind, status: e.status }, 'recipient unreachable; not retried');
       return 'final';
     }
     const max = this.o.maxAttempts ?? (e.status === 429 ? 30 : 8);
     if (record.attempts + 1 >= max) {
       await this.o.store.failed(record, summary);
+      // A personal message given up on (e.g. no conversation with the person yet) is not dropped silently:
+      // the administrators see the name on the order card.
+      await this.markUnreachable(record, order);
       this.o.log.error({ orderId: order.id, kind: record.message.kind, status: e.status, attempts: record.attempts + 1 }, 'outbox message dead-lettered');
       return 'final';
     }
@@ -253,6 +252,14 @@ export class OutboxDispatcher {
     await this.o.store.reschedule(record, new Date(next), summary);
     this.o.log.info({ orderId: order.id, kind: record.message.kind, status: e.status, delayMs: delay }, 'outbox delivery will be retried');
     return next;
+  }
+
+  /** Names the recipient of a personal message or card on the order card as not reached. */
+  private async markUnreachable(record: OutboxRecord, order: Order): Promise<void> {
+    const recipient = 'recipientId' in record.message ? record.message.recipientId : undefined;
+    if (!recipient) return;
+    await mutateOrder(this.o.orders, order.id, (o) => (o.unreachable.includes(recipient) ? undefined
+      : { order: { ...o, unreachable: [...o.unreachable, recipient] }, outbox: [{ kind: 'adminCard', orderId: o.id }] }));
   }
 
   private now(): number { return (this.o.now ?? Date.now)(); }

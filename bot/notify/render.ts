@@ -3,7 +3,8 @@ import type { UserStore } from '../store/userStore';
 import type { Order } from '../domain/order';
 import type { OutboxRecord } from '../domain/outbox';
 import { availableVerbs } from '../domain/adminVerbs';
-import { langFromLocale, translator, formatDate, type Lang, type MessageKey } from '../i18n';
+import { langFromLocale, translator, formatDate, formatIsoText, type Lang, type MessageKey } from '../i18n';
+import { lineName } from '../domain/order';
 import { adminOrderCard } from '../../cards/adminOrder';
 import { managerApprovalCard, signatureCard } from '../../cards/requests';
 import { plainText } from '../domain/safeText';
@@ -28,8 +29,11 @@ export async function displayName(directory: Directory, userId: string | undefin
 
 /** The administrators' channel card of an order as it is now. */
 export async function renderAdminCard(deps: RenderDeps, order: Order, notice?: string) {
-  const names = await Promise.all(order.unreachable.map((id) => displayName(deps.directory, id)));
-  return adminOrderCard(translator(deps.adminLang), deps.adminLang, { order, verbs: availableVerbs(order), unreachableNames: names, notice });
+  const [names, selfNames] = await Promise.all([
+    Promise.all(order.unreachable.map((id) => displayName(deps.directory, id))),
+    Promise.all((order.selfProcessedBy ?? []).map((id) => displayName(deps.directory, id))),
+  ]);
+  return adminOrderCard(translator(deps.adminLang), deps.adminLang, { order, verbs: availableVerbs(order), unreachableNames: names, selfProcessedNames: selfNames, notice });
 }
 
 /** Turns an outbox message into what to send, in the recipient's language, from the order's current state. */
@@ -69,11 +73,13 @@ async function eventParams(deps: RenderDeps, order: Order, lang: Lang, actorId: 
     // Everything a person typed (or a directory holds) goes out as plain text: see plainText.
     actor: plainText(await displayName(deps.directory, actorId)),
     subject: plainText(`${order.subject.givenName} ${order.subject.surname}`),
-    themes: order.lines.map((l) => plainText(l.themeName)).join(', '),
-    theme: plainText(line?.themeName ?? ''),
+    themes: order.lines.map((l) => plainText(lineName(l, lang))).join(', '),
+    theme: line ? plainText(lineName(line, lang)) : '',
     from: line?.grantedFrom ? formatDate(lang, line.grantedFrom) : '',
     until: line?.grantedUntil ? formatDate(lang, line.grantedUntil) : '',
-    text: plainText(eventText(order, text, event)),
+    // A sent date, a meeting time or a due date travels as ISO text (which plainText leaves as it is): shown as
+    // the reader writes dates.
+    text: formatIsoText(lang, plainText(eventText(order, text, event))),
   };
 }
 

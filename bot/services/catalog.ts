@@ -17,7 +17,7 @@ export function searchThemes(themes: Iterable<Theme>, query: string, limit = 15)
   const hits: Theme[] = [];
   for (const theme of themes) {
     if (!theme.active) continue;
-    const hay = `${theme.name.fi} ${theme.name.sv} ${theme.name.en} ${theme.eservice} ${theme.id}`.toLowerCase();
+    const hay = `${theme.name.fi} ${theme.name.sv} ${theme.name.en} ${theme.eservice} ${theme.eserviceSv ?? ''} ${theme.eserviceEn ?? ''} ${theme.id}`.toLowerCase();
     if (words.every((w) => hay.includes(w))) hits.push(theme);
   }
   return hits.sort((a, b) => a.name.fi.localeCompare(b.name.fi, 'fi')).slice(0, limit);

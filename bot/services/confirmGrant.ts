@@ -30,12 +30,15 @@ export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<Tr
     line.grantedUntil = p.validUntil;
     line.grantedBy = p.actor.id;
     if (!order.assigneeId) { order.assigneeId = p.actor.id; order.assigneeName = p.actorName; }
+    const hadHetu = order.hetuCipher !== null;
     if (!needsHetu(order)) order.hetuCipher = null;
     const closed = closeIfDone(order);
+    // The thread says the code was destroyed only on the grant that actually destroyed it.
+    const hetuDestroyedNow = hadHetu && order.hetuCipher === null;
     const outbox: OutboxMessage[] = [
       { kind: 'registerGrant', orderId: order.id, line: p.line },
       { kind: 'adminCard', orderId: order.id },
-      { kind: 'threadReply', orderId: order.id, event: 'lineGranted', actorId: p.actor.id, text: `line:${p.line}` },
+      { kind: 'threadReply', orderId: order.id, event: hetuDestroyedNow ? 'lineGrantedHetuDestroyed' : 'lineGranted', actorId: p.actor.id, text: `line:${p.line}` },
       { kind: 'personal', orderId: order.id, recipientId: order.requesterId, event: closed ? 'completed' : 'lineGranted', text: `line:${p.line}` },
     ];
     if (order.subject.id !== order.requesterId) outbox.push({ kind: 'personal', orderId: order.id, recipientId: order.subject.id, event: 'lineGranted', text: `line:${p.line}` });

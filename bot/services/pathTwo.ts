@@ -91,11 +91,15 @@ function applyDvvOutcome(order: Order, index: number, granted: boolean, reason: 
     line.stage = 'dvvRefused';
     line.refusalReason = reason;
   }
+  // An administrator still grants by hand after DVV; the person the mandate is for hears of it too when a
+  // manager ordered it for them ("sinulle" must name the right person).
+  const forRequester = order.requesterId === order.subject.id;
   const outbox: OutboxMessage[] = [
     { kind: 'adminCard', orderId: order.id },
     { kind: 'threadReply', orderId: order.id, event: granted ? 'dvvGranted' : 'dvvRefused', text },
-    { kind: 'personal', orderId: order.id, recipientId: order.requesterId, event: granted ? 'dvvGranted' : 'dvvRefused', text },
+    { kind: 'personal', orderId: order.id, recipientId: order.requesterId, event: granted ? (forRequester ? 'dvvGrantedForYou' : 'dvvGranted') : 'dvvRefused', text },
   ];
+  if (!forRequester) outbox.push({ kind: 'personal', orderId: order.id, recipientId: order.subject.id, event: granted ? 'dvvGrantedForYou' : 'dvvRefused', text });
   if (closeIfDone(order)) outbox.push({ kind: 'personal', orderId: order.id, recipientId: order.requesterId, event: order.status === 'completed' ? 'completed' : 'rejected', text: reason });
   return outbox;
 }

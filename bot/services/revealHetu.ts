@@ -1,5 +1,5 @@
 import type { Deps } from './deps';
-import { mayOnOrder, type Actor } from '../domain/policies';
+import { isSelfProcessing, mayOnOrder, type Actor } from '../domain/policies';
 import { isOpen, type Order } from '../domain/order';
 import { isGrantable } from '../domain/adminVerbs';
 
@@ -17,8 +17,10 @@ export async function revealHetu(deps: Deps, p: { actor: Actor; orderId: string;
   const order = stored.order;
   const manager = await deps.directory.getManager(order.subject.id);
   const at = deps.now().toISOString();
-  const audit = (action: string, detail?: string) => deps.orders.appendAudit(order.id, [{ at, actorId: p.actor.id, action, from: order.status, to: order.status, ...(detail ? { detail } : {}) }]);
-  if (!mayOnOrder(p.actor, 'revealHetu', { requesterId: order.requesterId, subjectId: order.subject.id, managerId: manager?.id ?? null })) {
+  const facts = { requesterId: order.requesterId, subjectId: order.subject.id, managerId: manager?.id ?? null };
+  const self = isSelfProcessing(p.actor, facts) ? { selfProcessed: true } : {};
+  const audit = (action: string, detail?: string) => deps.orders.appendAudit(order.id, [{ at, actorId: p.actor.id, action, from: order.status, to: order.status, ...self, ...(detail ? { detail } : {}) }]);
+  if (!mayOnOrder(p.actor, 'revealHetu', facts)) {
     await audit('denied:revealHetu');
     return { kind: 'denied', order };
   }

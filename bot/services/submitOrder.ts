@@ -8,6 +8,7 @@ import { maskHetu } from '../domain/hetu';
 import { helsinkiDate } from '../domain/workdays';
 import type { ValidOrderInput, FieldError } from '../domain/orderInput';
 import type { OutboxMessage } from '../domain/outbox';
+import { eserviceIn } from '../domain/catalog';
 
 export interface SubmitOrderProps {
   /** The person submitting (the requester): themselves or a manager ordering for a direct report. */
@@ -67,7 +68,8 @@ export async function submitOrder(deps: Deps, props: SubmitOrderProps): Promise<
     const path = decidePath(theme);
     const est = estimate(path, now);
     return { themeId, themeName: theme?.name.fi ?? themeId, eservice: theme?.eservice ?? '', path, stage: initialStage(path),
-      due: est.due, earliest: est.earliest };
+      due: est.due, earliest: est.earliest,
+      ...(theme ? { names: { ...theme.name }, eservices: { fi: theme.eservice, sv: eserviceIn(theme, 'sv'), en: eserviceIn(theme, 'en') } } : {}) };
   });
   if (input.customTheme) {
     const est = estimate('missing', now);

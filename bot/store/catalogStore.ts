@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { CatalogSnapshot, MapRow, ScopeType, Theme } from '../domain/catalog';
-import { SCOPE_TYPES } from '../domain/catalog';
+import { SCOPE_TYPES, isMandateType, mandateTypeOf, themeExtras } from '../domain/catalog';
 import { isStatus, type Tables } from './tables';
 
 /** Logical table name (Tables adds the configured prefix). */
@@ -340,6 +340,8 @@ function themeProperties(t: Theme): Record<string, string | boolean> {
     id: t.id, name_fi: t.name.fi, name_sv: t.name.sv, name_en: t.name.en, eservice: t.eservice,
     description_fi: t.description.fi, description_sv: t.description.sv, description_en: t.description.en,
     suomifi_code: t.suomiFiCode, held_by_organisation: t.heldByOrganisation, active: t.active,
+    eservice_sv: t.eserviceSv ?? '', eservice_en: t.eserviceEn ?? '', mandate_type: mandateTypeOf(t),
+    specifier: t.specifier ?? '', instructions_url: t.instructionsUrl ?? '',
   };
 }
 
@@ -356,6 +358,14 @@ function themeFrom(e: Record<string, unknown>): Theme {
     suomiFiCode: text(e, 'suomifi_code'),
     heldByOrganisation: flag(e, 'held_by_organisation'),
     active: flag(e, 'active'),
+    // Versions written before these properties existed read as: same names, asiointivaltuus, no tarkenne, no link.
+    ...themeExtras({
+      eserviceSv: text(e, 'eservice_sv'),
+      eserviceEn: text(e, 'eservice_en'),
+      mandateType: isMandateType(e.mandate_type) ? e.mandate_type : 'asiointivaltuus',
+      specifier: text(e, 'specifier'),
+      instructionsUrl: text(e, 'instructions_url'),
+    }),
   };
 }
 

@@ -92,13 +92,13 @@ describe('DIRECTORY=graph: the same app against Microsoft Graph (local server sp
       assert.ok(order);
       const invited = await post({ type: 'invoke', name: 'adaptiveCard/action', id: 'g3', from: { id: '29:e', aadObjectId: PEOPLE.eija },
         conversation: { id: '19:tilaukset@thread.tacv2;messageid=1', conversationType: 'channel', tenantId: TENANT },
-        value: { action: { type: 'Action.Execute', verb: 'admin.inviteMeeting', data: { orderId: order.id, v: order.updatedAt, line: 0, submit: true, when: '2026-12-01 10:00' } } } });
+        value: { action: { type: 'Action.Execute', verb: 'admin.inviteMeeting', data: { orderId: order.id, v: order.updatedAt, line: 0, submit: true, meetingDate: '2026-12-01', meetingTime: '10:00' } } } });
       assert.equal(invited.status, 200);
       await sink.waitFor(() => graph.requests.some((r) => r.method === 'POST' && r.path.endsWith(`/users/${PEOPLE.eija}/events`)));
       const event = graph.requests.find((r) => r.method === 'POST' && r.path.endsWith('/events'))?.body as { start: { dateTime: string }; attendees: Array<{ emailAddress: { address: string } }> };
       assert.equal(event.start.dateTime, '2026-12-01T10:00:00', 'Helsinki wall-clock time');
       assert.equal(event.attendees[0].emailAddress.address, 'mikko.virtanen@porvoo.example');
-      await sink.waitFor(() => sink.allText().includes('Sinut kutsutaan palaveriin'));
+      await sink.waitFor(() => sink.allText().includes('Sinut kutsutaan tapaamiseen tilauksesta') && sink.allText().includes('1.12.2026 klo 10.00'));
     } finally {
       await app.stop();
       await sink.close();

@@ -246,6 +246,10 @@ function digestRows(tr: Translate, n: number): DigestRow[] {
 
 const glossaryTermWithAka = glossary.terms.find((t) => t.aka.length > 1) ?? glossary.terms[0];
 
+/** A theme whose guide needs every extra: another valtuustyyppi, a tarkenne and the e-service's instructions. */
+const GUIDE_THEME: Theme = { ...loadSeedCatalog().themes[0], mandateType: 'edustajanValtuutusoikeus', specifier: 'TYPO',
+  instructionsUrl: 'https://www.te-palvelut.fi/tyonantajalle/valtuuttamisohje' };
+
 const guide = (lang: Lang, extra: Partial<GuideData> = {}): GuideData =>
   ({ order: sampleOrder(), line: 0, orgName: ORG_NAME[lang], defaultFrom: TODAY, ...extra });
 
@@ -326,6 +330,12 @@ const CASES: Case[] = [
   { builder: grantGuideCard, name: 'grantGuideCard', variant: 'henkilötunnus revealed', build: (l) => grantGuideCard(translator(l), l, guide(l, { hetu: SAMPLE_HETU })), neutral: [sampleOrder(), ORG_NAME, SAMPLE_HETU] },
   { builder: grantGuideCard, name: 'grantGuideCard', variant: 'henkilötunnus destroyed, date error', build: (l) => grantGuideCard(translator(l), l,
     guide(l, { hetuGone: true, error: translator(l)('admin.invalidDates') })), neutral: [sampleOrder(), ORG_NAME] },
+  { builder: grantGuideCard, name: 'grantGuideCard', variant: 'theme with another valtuustyyppi, a tarkenne and instructions; granting to oneself',
+    build: (l) => grantGuideCard(translator(l), l, guide(l, { theme: GUIDE_THEME, selfGrant: true })), neutral: [sampleOrder(), ORG_NAME, GUIDE_THEME.specifier, GUIDE_THEME.instructionsUrl] },
+  { builder: confirmationCard, name: 'confirmationCard', variant: 'goes to the manager first', build: (l) => confirmationCard(translator(l), l, sampleOrder({ status: 'awaitingApproval' }), false),
+    neutral: [sampleOrder()] },
+  { builder: adminOrderCard, name: 'adminOrderCard', variant: 'processed by its own requester (the only administrator)', build: (l) => adminOrderCard(translator(l), l, {
+    order: everyStageOrder({ selfProcessedBy: [ADMIN.id] }), verbs: availableVerbs(everyStageOrder()), unreachableNames: [], selfProcessedNames: [ADMIN.name] }), neutral: [everyStageOrder(), ADMIN.name] },
   { builder: managerApprovalCard, name: 'managerApprovalCard', variant: 'awaiting approval', build: (l) => must(managerApprovalCard(translator(l), l, sampleOrder({ status: 'awaitingApproval' })), 'managerApprovalCard'),
     neutral: [sampleOrder()] },
   { builder: signatureCard, name: 'signatureCard', variant: 'two applications to sign', build: (l) => must(signatureCard(translator(l), everyStageOrder({
@@ -520,9 +530,21 @@ describe('orderFormCard: typed values and errors', () => {
       for (const [field, value] of Object.entries(TYPED)) {
         const input = inputs.find((i) => i.id === field);
         assert.ok(input, `no input "${field}"`);
+        if (field === 'hetu') continue;
         assert.equal(input.value, value, `input "${field}" lost the typed value`);
         assert.ok(json.includes(JSON.stringify(value).slice(1, -1)), `card JSON lacks the typed ${field}`);
       }
+    });
+
+    it(`${lang}: never sends the typed henkilötunnus back (the re-sent card stays in the transcript); asks to type it again`, () => {
+      const tr = translator(lang);
+      const form = orderFormCard(tr, largestOrderForm(tr, lang));
+      const hetuInput = cardInputs(form).find((i) => i.id === 'hetu');
+      assert.equal(hetuInput?.value, '');
+      assert.ok(!JSON.stringify(form).includes(TYPED.hetu), 'the typed code is somewhere in the card');
+      assert.ok(cardTexts(form).includes(tr('order.hetuRetype')));
+      const clean = orderFormCard(tr, { ...largestOrderForm(tr, lang), values: {}, errors: {} });
+      assert.ok(!cardTexts(clean).includes(tr('order.hetuRetype')), 'no retype note on a fresh form');
     });
 
     it(`${lang}: shows the error message of every field, and the errors title`, () => {
@@ -712,4 +734,84 @@ describe('Personal request cards are built only when there is something to decid
     const prepared = order.lines.map((l, i) => ({ l, i })).filter(({ l }) => l.stage === 'applicationPrepared');
     assert.deepEqual(cardActions(built).map((a) => a.data.line), prepared.map(({ i }) => i));
   });
+});
+
+describe('the grant guide follows suomi.fi\'s own steps for an organisation, per theme from the catalog', () => {
+  const SUOMI_FI_LABELS: Record<Lang, { role: string; give: string; asiointi: string; edustajan: string }> = {
+    fi: { role: 'Yrityksen valtuudet', give: 'Anna valtuuksia', asiointi: 'Asiointivaltuus', edustajan: 'Edustajan valtuutusoikeus' },
+    sv: { role: 'Företagets fullmakter', give: 'Ge fullmakter', asiointi: 'Ärendefullmakt', edustajan: 'Representantens fullmaktsrätt' },
+    en: { role: 'Company\'s mandates', give: 'Grant mandates', asiointi: 'Mandate for transactions', edustajan: 'Representative\'s right to grant a mandate' },
+  };
+  const stepTexts = (c: AdaptiveCard) => cardTexts(c).filter((x) => /^\d+\. /.test(x));
+  for (const lang of LANGS) {
+    const tr = translator(lang);
+    const labels = SUOMI_FI_LABELS[lang];
+    it(`${lang}: role → organisation → "${labels.give}" → valtuustyyppi → person → theme → validity → confirm, in that order`, () => {
+      const steps = stepTexts(grantGuideCard(tr, lang, guide(lang)));
+      const at = (needle: string) => steps.findIndex((x) => x.includes(needle));
+      const order = [at(labels.role), at(labels.give), at(labels.asiointi), at(`${sampleOrder().subject.givenName} ${sampleOrder().subject.surname}`),
+        at(sampleOrder().lines[0].names?.[lang] || sampleOrder().lines[0].themeName), at(formatDate(lang, TODAY)), at(tr('verb.confirmGrant'))];
+      assert.ok(order.every((i) => i >= 0), `a step is missing: ${JSON.stringify(order)}\n${steps.join('\n')}`);
+      assert.deepEqual([...order].sort((a, b) => a - b), order, steps.join('\n'));
+      assert.ok(steps[at(labels.role)].includes(ORG_NAME[lang]), 'the organisation is chosen with the role');
+      assert.ok(!steps.some((x) => x.includes(tr('guide.specifier', { specifier: '' }).split(':')[0])), 'no tarkenne step for a theme without one');
+    });
+    it(`${lang}: a theme's own valtuustyyppi, tarkenne (before validity) and instructions link come from the catalog`, () => {
+      const c = grantGuideCard(tr, lang, guide(lang, { theme: GUIDE_THEME }));
+      const steps = stepTexts(c);
+      assert.ok(steps.some((x) => x.includes(labels.edustajan)), steps.join('\n'));
+      assert.ok(!steps.some((x) => x.includes(`**${labels.asiointi}**`)));
+      const tarkenne = steps.findIndex((x) => x.includes('TYPO'));
+      const validity = steps.findIndex((x) => x.includes(formatDate(lang, TODAY)));
+      assert.ok(tarkenne > 0 && tarkenne < validity, steps.join('\n'));
+      assert.ok(cardTexts(c).some((x) => x.includes(GUIDE_THEME.instructionsUrl as string)));
+    });
+    it(`${lang}: granting to oneself is said on the guide`, () => {
+      assert.ok(cardTexts(grantGuideCard(tr, lang, guide(lang, { selfGrant: true }))).includes(tr('guide.selfGrant')));
+      assert.ok(!cardTexts(grantGuideCard(tr, lang, guide(lang))).includes(tr('guide.selfGrant')));
+    });
+  }
+});
+
+describe('cards say what actually happens', () => {
+  for (const lang of LANGS) {
+    const tr = translator(lang);
+    it(`${lang}: the confirmation says the order goes to the manager first when it awaits approval`, () => {
+      assert.ok(cardTexts(confirmationCard(tr, lang, sampleOrder({ status: 'awaitingApproval' }), false)).includes(tr('confirm.introApproval')));
+      assert.ok(!cardTexts(confirmationCard(tr, lang, sampleOrder({ status: 'awaitingApproval' }), false)).includes(tr('confirm.intro')));
+      assert.ok(cardTexts(confirmationCard(tr, lang, sampleOrder(), false)).includes(tr('confirm.intro')));
+    });
+    it(`${lang}: the admin card is "new" only while untouched; an open order nobody holds waits for an administrator`, () => {
+      const fresh = cardTexts(adminOrderCard(tr, lang, { order: sampleOrder(), verbs: availableVerbs(sampleOrder()), unreachableNames: [] }));
+      assert.ok(fresh.includes(tr('admin.newOrder', { number: sampleOrder().number })));
+      assert.ok(fresh.includes(tr('admin.statusUnclaimed')));
+      const done = sampleOrder({ status: 'completed', assigneeId: ADMIN.id, assigneeName: ADMIN.name });
+      const doneTexts = cardTexts(adminOrderCard(tr, lang, { order: done, verbs: availableVerbs(done), unreachableNames: [] }));
+      assert.ok(doneTexts.includes(tr('admin.orderTitle', { number: done.number })));
+      assert.ok(!doneTexts.includes(tr('admin.newOrder', { number: done.number })));
+      assert.ok(doneTexts.includes(tr('status.completed')));
+    });
+    it(`${lang}: the requester's details say the code is destroyed once it is, instead of showing it masked`, () => {
+      const kept = cardTexts(myOrderDetailsCard(tr, lang, detailsOrder(), []));
+      const gone = cardTexts(myOrderDetailsCard(tr, lang, { ...detailsOrder(), hetuCipher: null }, []));
+      assert.ok(kept.includes(detailsOrder().hetuMasked));
+      assert.ok(!gone.includes(detailsOrder().hetuMasked));
+      assert.ok(gone.includes(tr('confirm.hetuDestroyed')));
+    });
+    it(`${lang}: history lines show times as people write them, the DVV decision by name and a grant's dates`, () => {
+      const order = everyStageOrder();
+      const granted = order.lines.findIndex((l) => l.stage === 'granted');
+      const history: AuditEvent[] = [
+        { at: '2026-03-17T08:05:00.000Z', actorId: ADMIN.id, action: 'dvvDecision', from: 'line4:sentToDvv', to: 'dvvRefused', reason: 'Ei perusteita.' },
+        { at: '2026-03-18T12:30:00.000Z', actorId: ADMIN.id, action: 'confirmGrant', from: `line${granted}:toGrant`, to: `line${granted}:granted` },
+      ];
+      const texts = cardTexts(myOrderDetailsCard(tr, lang, order, history));
+      const line = order.lines[granted];
+      assert.ok(texts.some((x) => x.startsWith(tr('format.dateTime', { date: formatDate(lang, '2026-03-17'), time: lang === 'en' ? '10:05' : '10.05' }))), texts.join('\n'));
+      assert.ok(texts.some((x) => x.includes(tr('history.dvvRefused'))));
+      assert.ok(!texts.some((x) => x.includes(tr('history.dvvDecision'))));
+      assert.ok(texts.some((x) => x.includes(`(${formatDate(lang, line.grantedFrom as string)} – ${formatDate(lang, line.grantedUntil as string)})`) && x.includes(tr('history.confirmGrant'))), texts.join('\n'));
+      assert.ok(!texts.some((x) => /\d{4}-\d{2}-\d{2}|T\d{2}:\d{2}/.test(x)), 'raw ISO text in a history line');
+    });
+  }
 });

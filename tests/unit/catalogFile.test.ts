@@ -8,6 +8,8 @@ import {
   type CatalogFileError, type ParseResult,
 } from '../../bot/catalog/fileFormat';
 import { loadSeedCatalog } from '../../bot/catalog/seed';
+import { parseCsv } from '../../bot/catalog/csv';
+import { eserviceIn, mandateTypeOf } from '../../bot/domain/catalog';
 import type { CatalogSnapshot } from '../../bot/domain/catalog';
 
 const THEME_HEADER = 'id,name_fi,name_sv,name_en,eservice,description_fi,description_sv,description_en,suomifi_code,held_by_organisation,active';
@@ -208,14 +210,71 @@ describe('catalog files (.xlsx / .csv)', () => {
     it('writes held_by_organisation and active as yes/no', async () => {
       const file = path.join(dir, 'flags.csv');
       await writeCatalogFile(trickySnapshot(), file);
-      const lines = fs.readFileSync(csvPaths(file).themes, 'utf8').split('\r\n');
-      assert.match(lines[2], /,no,yes$/);
-      assert.match(lines[3], /,yes,no$/);
+      const records = parseCsv(fs.readFileSync(csvPaths(file).themes, 'utf8')).map((r) => r.cells);
+      const header = records[0];
+      const cells = records[2];
+      // Cells are read by header position: the later optional columns (eservice_sv … instructions_url) follow.
+      assert.equal(cells.length, header.length, cells.join('|'));
+      assert.deepEqual([cells[header.indexOf('held_by_organisation')], cells[header.indexOf('active')]], ['no', 'yes']);
+      assert.equal(cells[header.indexOf('mandate_type')], 'asiointivaltuus');
+      const third = records[3];
+      assert.deepEqual([third[header.indexOf('held_by_organisation')], third[header.indexOf('active')]], ['yes', 'no']);
+    });
+
+    it('writes and reads back the per-theme extras (valtuustyyppi, tarkenne, instructions link, sv/en e-service names)', async () => {
+      const snapshot = trickySnapshot();
+      snapshot.themes[0] = { ...snapshot.themes[0], eserviceSv: 'Inkomstregistret', eserviceEn: 'Incomes Register',
+        mandateType: 'edustajanValtuutusoikeus', specifier: 'TYPO', instructionsUrl: 'https://www.te-palvelut.fi/valtuuttamisohje' };
+      for (const name of ['extras.csv', 'extras.xlsx']) {
+        const file = path.join(dir, name);
+        await writeCatalogFile(snapshot, file);
+        const back = await readCatalogFile(file);
+        assert.ok(back.ok, JSON.stringify(!back.ok && back.errors));
+        assert.deepEqual(back.snapshot.themes[0], snapshot.themes[0], name);
+      }
+    });
+
+    it('imports a workbook without the extra columns (exported before they existed) as asiointivaltuus without tarkenne', async () => {
+      const errorsOrSnapshot = await readCatalogFile(csvCatalog([THEME_HEADER, GOOD_THEME], [MAP_HEADER, GOOD_MAP]));
+      assert.ok(errorsOrSnapshot.ok);
+      const theme = errorsOrSnapshot.snapshot.themes[0];
+      assert.equal(theme.mandateType, undefined);
+      assert.equal(theme.specifier, undefined);
+    });
+
+    it('refuses an unknown valtuustyyppi and a non-https instructions link, with row numbers', async () => {
+      const header = `${THEME_HEADER},mandate_type,instructions_url`;
+      const errors = errorsOf(await readCatalogFile(csvCatalog(
+        [header, `${GOOD_THEME},Edustajan valtuutusoikeus,https://example.fi/ohje`, `toinen,Toinen,Annan,Other,X,,,,,no,yes,superfullmakt,`,
+          `kolmas,Kolmas,Tredje,Third,X,,,,,no,yes,,javascript:alert(1)`],
+        [MAP_HEADER, GOOD_MAP])));
+      assert.deepEqual(brief(errors), [['unknownMandateType', 3, 'mandate_type'], ['badUrl', 4, 'instructions_url']]);
     });
   });
 
   describe('seed', () => {
     const seed = loadSeedCatalog();
+
+    it('shows every theme text in the reader\'s language: no English fragments in fi/sv, no brackets in e-service names, Swedish e-service names', () => {
+      const ENGLISH = /\b(and|e\.g\.|possible|employer|used by|only|not|returns)\b/;
+      for (const t of seed.themes) {
+        const sv = eserviceIn(t, 'sv');
+        for (const [what, value] of [['name.fi', t.name.fi], ['name.sv', t.name.sv], ['eservice fi', t.eservice], ['eservice sv', sv]] as const) {
+          assert.ok(!ENGLISH.test(value), `${t.id} ${what} has English in it: ${value}`);
+        }
+        for (const value of [t.eservice, sv, eserviceIn(t, 'en')]) assert.ok(!/[()]/.test(value), `${t.id}: brackets in the e-service name "${value}" nest on cards`);
+        assert.ok(t.description.sv.includes(sv), `${t.id}: the Swedish description names the Swedish e-service`);
+      }
+      assert.ok(seed.themes.filter((t) => eserviceIn(t, 'sv') !== t.eservice).length > 40, 'Swedish e-service names are given');
+    });
+
+    it('carries the per-theme extras the grant guide needs (valtuustyyppi, tarkenne, instructions)', () => {
+      const byId = new Map(seed.themes.map((t) => [t.id, t]));
+      assert.equal(byId.get('lupa-ja-valvonta-kokonaisuuksien-viranomaiskasittely')?.mandateType, 'edustajanValtuutusoikeus');
+      assert.equal(byId.get('tyollisyyden-ympariston-elinkeinotoiminnan-ja-liikenteen-val')?.specifier, 'TYPO');
+      assert.match(byId.get('tyollisyyden-ympariston-elinkeinotoiminnan-ja-liikenteen-val')?.instructionsUrl ?? '', /^https:\/\//);
+      assert.equal(mandateTypeOf(byId.get('veroasioiden-hoito')), 'asiointivaltuus');
+    });
 
     it('loads the 44 themes with names in fi, sv and en', () => {
       assert.equal(seed.themes.length, 44);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { t } from '../../bot/i18n';
 import {
   ageOn,
   hetuCheckChar,
@@ -202,4 +203,16 @@ describe('hetu', () => {
       assert.equal(redactHetus(text), text);
     });
   });
+});
+
+describe('the example henkilötunnus in the help text', () => {
+  for (const lang of ['fi', 'sv', 'en'] as const) {
+    it(`${lang}: passes the bot's own check (production rules), so the format help does not contradict itself`, () => {
+      const message = t(lang, 'err.hetu.format');
+      const example = /\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b/.exec(message)?.[0];
+      assert.ok(example, `no example code in: ${message}`);
+      const result = validateHetu(example, { today: new Date('2026-11-29T12:00:00Z'), acceptTestCodes: false });
+      assert.equal(result.ok, true, `${example}: ${JSON.stringify(result)}`);
+    });
+  }
 });

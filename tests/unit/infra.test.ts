@@ -392,6 +392,7 @@ function configVariables(): string[] {
 const LOCAL_ONLY: Record<string, string> = {
   AZURE_TABLES_CONNECTION_STRING: 'account keys; production signs in with the managed identity (AZURE_TABLES_ACCOUNT_URL)',
   AZURITE_PORT: 'embedded Azurite, local only',
+  LOCAL_DATA_DIR: 'where the embedded Azurite keeps its data, local only',
   DIRECTORY_FILE: 'the sample organisation file, local only',
   HETU_KEYS: 'inline keys; production reads them from Key Vault',
   ACCEPT_TEST_HETUS: 'only ever true in local mode',

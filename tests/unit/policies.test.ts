@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { mayOnOrder, may, ORDER_ACTIONS, type Actor, type OrderAction } from '../../bot/domain/policies';
+import { mayOnOrder, may, isSelfProcessing, ORDER_ACTIONS, type Actor, type OrderAction } from '../../bot/domain/policies';
 
 /** Every role × every verb. Roles are relative to one order: requester R (for themselves), manager M of R, admins A. */
 const order = { requesterId: 'R', subjectId: 'R', managerId: 'M' };
 const roles: Record<string, Actor> = {
   requester: { id: 'R', isAdministrator: false, isSignatory: false },
   requesterWhoIsAdmin: { id: 'R', isAdministrator: true, isSignatory: true },
+  /** The only administrator (or ALLOW_SELF_PROCESSING): may process their own order, nothing else changes. */
+  requesterWhoIsSelfProcessingAdmin: { id: 'R', isAdministrator: true, isSignatory: true, maySelfProcess: true },
+  /** The flag alone gives nothing to someone who is not an administrator. */
+  requesterFlaggedButNotAdmin: { id: 'R', isAdministrator: false, isSignatory: false, maySelfProcess: true },
   manager: { id: 'M', isAdministrator: false, isSignatory: false },
   administrator: { id: 'A', isAdministrator: true, isSignatory: false },
   signatory: { id: 'S', isAdministrator: false, isSignatory: true },
@@ -16,6 +20,9 @@ const ADMIN_VERBS: OrderAction[] = ['claim', 'release', 'ask', 'reject', 'grantG
 const expected: Record<string, OrderAction[]> = {
   requester: ['view', 'cancel', 'answer'],
   requesterWhoIsAdmin: ['view', 'cancel', 'answer'],
+  // Signing one's own application and approving as one's own manager stay refused: those are other people's checks.
+  requesterWhoIsSelfProcessingAdmin: ['view', 'cancel', 'answer', ...ADMIN_VERBS],
+  requesterFlaggedButNotAdmin: ['view', 'cancel', 'answer'],
   manager: ['view', 'approve', 'decline'],
   administrator: ['view', ...ADMIN_VERBS],
   signatory: ['sign'],
@@ -37,6 +44,12 @@ describe('policies: who may do what on an order', () => {
     assert.equal(mayOnOrder(roles.administrator, 'claim', forReport), false);
     assert.equal(mayOnOrder(roles.administrator, 'revealHetu', forReport), false);
     assert.equal(mayOnOrder(roles.administrator, 'cancel', forReport), true, 'the subject may still cancel');
+  });
+
+  it('self-processing is marked: isSelfProcessing names the requester and the subject, nobody else', () => {
+    assert.equal(isSelfProcessing(roles.requesterWhoIsSelfProcessingAdmin, order), true);
+    assert.equal(isSelfProcessing(roles.administrator, order), false);
+    assert.equal(isSelfProcessing(roles.administrator, { requesterId: 'M', subjectId: 'A', managerId: 'M' }), true);
   });
 
   it('a manager cannot approve an order they made themselves for a report', () => {
