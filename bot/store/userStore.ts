@@ -58,7 +58,9 @@ export class TableUserStore implements UserStore {
     const slim = slimReference(ref);
     if (current?.conversation && JSON.stringify(current.conversation) === JSON.stringify(slim)) return;
     await this.table.upsertEntity({ partitionKey: 'user', rowKey: userId, conversation: JSON.stringify(slim) }, 'Merge');
-    this.remember(userId, { ...(current ?? { userId }), conversation: slim });
+    // Runs beside the turn (not awaited): a language chosen meanwhile is in the cache now and must not be undone.
+    const latest = this.cache.get(userId)?.record ?? current;
+    this.remember(userId, { ...(latest ?? { userId }), conversation: slim });
   }
 
   private async peek(userId: string): Promise<UserRecord | undefined> {
