@@ -85,7 +85,9 @@ function applyDvvOutcome(order: Order, index: number, granted: boolean, reason: 
   if (granted) {
     const est = estimate('existing', now);
     line.stage = 'toGrant';
-    line.due = est.due;
+    // The date promised to the requester stays (a due date never jumps back on the cards); it moves forward only
+    // when DVV decided so late that the grant's own target, 3 working days from the decision, is later.
+    if (est.due > line.due) line.due = est.due;
     line.earliest = est.earliest;
   } else {
     line.stage = 'dvvRefused';

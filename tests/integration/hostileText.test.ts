@@ -58,9 +58,9 @@ describe('hostile text on the real server (issue 9: links, bidi, loose henkilöt
       const mark = bot.sink.requests.length;
       const reason = `Katso ${LINK} ${RLO}exe.pdf`;
       const cancelled = await bot.execute(PEOPLE.mikko, 'myOrderCancel', { orderId: order.id, reason });
-      assert.match(cardText(cancelled), /peruttu|perui/i);
-      await bot.sink.waitFor(() => sentStrings(bot, mark).some((t) => t.startsWith('Tilaaja perui tilauksen')));
-      const reply = sentStrings(bot, mark).find((t) => t.startsWith('Tilaaja perui tilauksen')) as string;
+      assert.match(cardText(cancelled), /peruutettu|peruutti/i);
+      await bot.sink.waitFor(() => sentStrings(bot, mark).some((t) => t.startsWith('Tilaaja peruutti tilauksen')));
+      const reply = sentStrings(bot, mark).find((t) => t.startsWith('Tilaaja peruutti tilauksen')) as string;
       assertNoLink(reply, 'thread reply');
       assert.ok(reply.includes('\\[ohje tästä\\]\\(https\\://evil\\.example/phish\\)'), `the characters stay visible: ${reply}`);
       assert.ok(reply.includes('exe\\.pdf'));
@@ -103,7 +103,7 @@ describe('hostile text on the real server (issue 9: links, bidi, loose henkilöt
       const asked = (await bot.app.deps.orders.get(order.id))?.order;
       await bot.execute(PEOPLE.mikko, 'myOrderAnswer', { orderId: order.id, v: asked?.updatedAt, answer: `On, ${variants[2]} ja ${variants[0]}` });
       await bot.execute(PEOPLE.mikko, 'myOrderCancel', { orderId: order.id, reason: `Väärä tunnus ${variants[3]}` });
-      await bot.sink.waitFor(() => sentStrings(bot, mark).some((t) => t.startsWith('Tilaaja perui tilauksen')));
+      await bot.sink.waitFor(() => sentStrings(bot, mark).some((t) => t.startsWith('Tilaaja peruutti tilauksen')));
       const trail = await bot.app.deps.orders.auditTrail(order.id);
       assert.ok(trail.some((e) => (e.reason ?? '').includes('[HETU]')), 'the reasons were stored redacted');
 

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startTestBot, submitAs, PEOPLE, cardText, validOrder, type TestBot } from '../helpers/botHarness';
 import type { Order } from '../../bot/domain/order';
 
@@ -22,8 +25,11 @@ describe('say it right: notices to the right people, self-processing, pending ta
       await step(PEOPLE.eija, 'admin.markPrepared', order.id, { line: 0 });
       await step(PEOPLE.kaarina, 'signatory.sign', order.id, { line: 0 });
       await step(PEOPLE.eija, 'admin.markSent', order.id, { line: 0, submit: true, sentOn: '2026-11-27' });
+      const promised = (await reload(order.id)).lines[0].due;
       await step(PEOPLE.eija, 'admin.dvvGranted', order.id, { line: 0 });
       assert.equal((await reload(order.id)).lines[0].stage, 'toGrant');
+      // DVV decided early: the date promised to the requester stays, it does not jump back to 3 working days from today.
+      assert.equal((await reload(order.id)).lines[0].due, promised);
       // The manager (requester) is told who gets it and that a person still grants it; the employee is told "to you".
       await bot.sink.waitFor(() => bot.sink.allText().includes(`antaa valtuuden henkilölle Mikko Virtanen Suomi.fi:ssä`));
       await bot.sink.waitFor(() => bot.sink.allText().includes(`(tilaus ${order.number}). Seuraavaksi valtuuksien hallinnoija antaa valtuuden sinulle Suomi.fi:ssä`));
@@ -71,6 +77,30 @@ describe('say it right: notices to the right people, self-processing, pending ta
       const other = await submitAs(bot, PEOPLE.mikko, validOrder({ themes: 'veroilmoittaminen' }));
       await bot.execute(PEOPLE.eija, 'admin.claim', { orderId: other.id, v: other.updatedAt });
       assert.ok((await bot.app.deps.orders.auditTrail(other.id)).every((e) => e.selfProcessed !== true));
+    });
+  });
+
+  describe('an administrators\' group of one (no setting)', () => {
+    let bot: TestBot;
+    let dir: string;
+    before(async () => {
+      // The sample organisation with Eija as the only administrator: nobody else could process her order.
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vb-one-admin-'));
+      const org = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../data/sample-org.json'), 'utf8'));
+      org.groups.mandateAdministrators = [PEOPLE.eija];
+      fs.writeFileSync(path.join(dir, 'org.json'), JSON.stringify(org));
+      bot = await startTestBot({ DIRECTORY_FILE: path.join(dir, 'org.json') });
+    });
+    after(async () => { await bot?.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+    it('the only administrator may process their own order, audit-marked', async () => {
+      const own = await submitAs(bot, PEOPLE.eija, validOrder({ givenName: 'Eija', surname: 'Mäkelä', requesterMail: 'eija@porvoo.example', themes: 'veroilmoittaminen' }));
+      const card = await bot.execute(PEOPLE.eija, 'admin.claim', { orderId: own.id, v: own.updatedAt });
+      const after = (await bot.app.deps.orders.get(own.id))?.order as Order;
+      assert.equal(after.assigneeId, PEOPLE.eija);
+      assert.deepEqual(after.selfProcessedBy, [PEOPLE.eija]);
+      assert.match(cardText(card), /käsittelee omaa tilaustaan/);
+      assert.ok((await bot.app.deps.orders.auditTrail(own.id)).some((e) => e.action === 'claim' && e.selfProcessed === true));
     });
   });
 
