@@ -2,8 +2,11 @@ import type { HandlerDeps, Turn } from './turn';
 import type { AdaptiveCard } from '../../cards/card';
 import { glossaryListCard, glossaryTermCard, glossarySuggestionsCard } from '../../cards/glossary';
 
-/** A question form ("mikä on …", "vad är …", "what is …") that deserves an answer even when the word is unknown. */
-const QUESTION = /^\s*(mikä|mika|mitkä|mitä|mita|vad|what|define|selitä|förklara)\b/i;
+/**
+ * A question form ("mikä on …", "vad är …", "what is …") that deserves an answer even when the word is unknown.
+ * The word ends where no letter or digit follows (`\b` knows only ASCII letters: it never matched after "ä").
+ */
+const QUESTION = /^\s*(mikä|mika|mitkä|mitä|mita|vad|what|define|selitä|förklara)(?![\p{L}\p{N}])/iu;
 
 /**
  * Free text: a glossary question or a bare term gets the definition in the user's language; a question about

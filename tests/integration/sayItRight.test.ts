@@ -50,6 +50,12 @@ describe('say it right: notices to the right people, self-processing, pending ta
       await bot.sink.waitFor(() => bot.sink.allText().includes('\\"Palkkatietojen katselu\\" (1.12.2026 – 30.6.2027). Henkilötunnus hävitettiin'));
     });
 
+    it('a Finnish glossary question about an unknown word gets the closest terms ("mikä on …" ends in ä)', async () => {
+      const mark = bot.sink.sent().length;
+      await bot.message(PEOPLE.mikko, 'mikä on kvanttivaltuus?');
+      await bot.sink.waitFor(() => bot.sink.sent().slice(mark).some((r) => JSON.stringify(r.body).includes('En löytänyt sanastosta termiä')));
+    });
+
     it('with two administrators nobody processes their own order', async () => {
       const own = await submitAs(bot, PEOPLE.eija, validOrder({ givenName: 'Eija', surname: 'Mäkelä', requesterMail: 'eija@porvoo.example', themes: 'veroilmoittaminen' }));
       const answer = await step(PEOPLE.eija, 'admin.claim', own.id);
