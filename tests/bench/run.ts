@@ -25,6 +25,7 @@ import { t } from '../../bot/i18n';
 import type { Lang } from '../../bot/i18n';
 import type { MapRow, Theme } from '../../bot/domain/catalog';
 import { startSink, type Sink, type SinkActivity } from './sink';
+import { LOCAL_CLIENT_TENANT_ID } from '../../bot/config';
 
 // ---------------------------------------------------------------------------------------------------------
 // Settings
@@ -196,7 +197,7 @@ function messageActivity(spec: RoundSpec, id: string, text: string, aadObjectId:
   return JSON.stringify({
     type: 'message', id, text, channelId: 'msteams', serviceUrl: spec.serviceUrl,
     from: { id: 'u1', aadObjectId }, recipient: { id: 'b1' },
-    conversation: { id: spec.conversationId, conversationType: 'personal', tenantId: 't1' }, locale: 'fi-FI',
+    conversation: { id: spec.conversationId, conversationType: 'personal', tenantId: LOCAL_CLIENT_TENANT_ID }, locale: 'fi-FI',
   });
 }
 
@@ -206,7 +207,7 @@ function orderInvoke(spec: RoundSpec, id: string, user: OrderUser, themeId: stri
   return JSON.stringify({
     type: 'invoke', name: 'adaptiveCard/action', id, channelId: 'msteams', serviceUrl: spec.serviceUrl,
     from: { id: `u-${user.id.slice(0, 8)}`, aadObjectId: user.id }, recipient: { id: 'b1' },
-    conversation: { id: spec.conversationId, conversationType: 'personal', tenantId: 't1' }, locale: 'fi-FI',
+    conversation: { id: spec.conversationId, conversationType: 'personal', tenantId: LOCAL_CLIENT_TENANT_ID }, locale: 'fi-FI',
     value: { action: { type: 'Action.Execute', verb: 'orderSubmit', data: {
       token,
       givenName: user.givenName, surname: user.surname, hetu: HETU, department: user.department, themes: themeId,

@@ -69,7 +69,8 @@ describe('end to end in the Agents Playground (Chromium + real bot + Azurite)', 
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && teams) {
+    // A failed step always leaves its screenshot; E2E_SCREENSHOTS=all keeps one of every step (to look at the cards).
+    if (this.currentTest && (this.currentTest.state === 'failed' || process.env.E2E_SCREENSHOTS === 'all') && teams) {
       await teams.screenshot(path.join(SCREENS, `${this.currentTest.title.replace(/[^\w]+/g, '_').slice(0, 80)}.png`)).catch(() => undefined);
     }
   });
