@@ -2,7 +2,6 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { HandlerDeps, Turn } from './handlers/turn';
 import { resolveTurnSafely, sendCard, errorCard, noticeCard, referenceOf, isOutage, unavailableCard } from './handlers/turn';
-import { textTooLong, answerTooLong } from './handlers/turnGuard';
 import { recognise } from './handlers/intents';
 import { showMenu, changeLanguage, showHelp, showInstructions, showTasks } from './handlers/menu';
 import { onInstallationUpdate, onMembersAdded, onMembersRemoved, isUninstall } from './handlers/install';
@@ -39,8 +38,6 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
       return false;
     }
     rememberPersonalConversation(deps, ctx);
-    // Over-long text never reaches intent or glossary matching.
-    if (textTooLong(ctx)) { await answerTooLong(deps, ctx); return false; }
     return true;
   });
 
@@ -100,6 +97,7 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
         case 'showOrder': await sendCard(ctx, await showOrderByNumber(deps, turn, intent.number)); return;
         case 'catalogAdmin': await sendCard(ctx, await toggleHeldCard(deps, turn)); return;
         case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
+        // Over-long text (MAX_CHAT_TEXT) never reaches intent or glossary matching.
         case 'tooLong': await sendCard(ctx, noticeCard(turn.tr('common.messageTooLong', { max: intent.max }), 'Attention')); return;
         case 'help': if (inChannel) await sendCard(ctx, showChannelHelp(turn)); else await showHelp(deps, turn); return;
         case 'instructions': await sendCard(ctx, await showInstructions(deps, turn)); return;

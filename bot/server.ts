@@ -4,6 +4,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { BodyError, readJsonObject } from './http/body';
 import { checkActivityShape } from './http/activityShape';
+import { t } from './i18n';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -160,7 +161,8 @@ function writeAdapterAnswer(o: ServerOptions, res: ServerResponse, activity: Rec
   return reply(res, c.status, undefined);
 }
 
-const UNSUPPORTED_TEXT = 'Tätä toimintoa ei tueta. / Den här funktionen stöds inte. / This action is not supported.';
+/** No turn, so no known language: all three, like the tenant refusal. */
+const UNSUPPORTED_TEXT = (['fi', 'sv', 'en'] as const).map((lang) => t(lang, 'common.unsupported')).join(' / ');
 
 /** A Response for the adapter that records status and body instead of writing them. */
 function captureResponse(c: Captured, res: ServerResponse) {

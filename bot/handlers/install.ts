@@ -4,7 +4,7 @@
  */
 import type { Activity, TurnContext } from 'botbuilder';
 import type { HandlerDeps } from './turn';
-import { resolveTurnSafely, sendCard } from './turn';
+import { resolveTurnSafely, sendCard, unavailableCard } from './turn';
 import { showMenu } from './menu';
 import { setupChecks } from '../domain/setupCheck';
 import { setupCard } from '../../cards/setup';
@@ -80,6 +80,7 @@ function firstWelcome(conversationId: string, now: number): boolean {
 async function welcome(deps: HandlerDeps, ctx: TurnContext): Promise<void> {
   if (!firstWelcome(ctx.activity.conversation?.id ?? '', Date.now())) return;
   const turn = await resolveTurnSafely(deps, ctx);
+  if (turn.unavailable) { await sendCard(ctx, unavailableCard(turn)); return; }
   if (!turn.user) { await ctx.sendActivity(turn.tr('common.unknownUser')); return; }
   await showMenu(deps, turn);
 }

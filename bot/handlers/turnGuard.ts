@@ -2,27 +2,6 @@ import { ActivityTypes, CardFactory, INVOKE_RESPONSE_KEY, MessageFactory, type T
 import type { HandlerDeps, Turn } from './turn';
 import { errorCard, isOutage, noticeCard, resolveTurnSafely, unavailableCard } from './turn';
 import { CARD_CONTENT_TYPE, type AdaptiveCard } from '../../cards/card';
-import { MAX_CHAT_TEXT } from './intents';
-
-/**
- * Longest chat message the bot reads (the same cap as intent recognition, MAX_CHAT_TEXT): a question to the
- * glossary is a sentence or two; Teams itself caps a message at about 28 KB. Text past it never reaches intent or
- * glossary matching.
- */
-export const MAX_TEXT_CHARS = MAX_CHAT_TEXT;
-
-/** True when a message's text is over the cap (then answer with answerTooLong and run nothing else). */
-export function textTooLong(ctx: TurnContext): boolean {
-  const a = ctx.activity;
-  return a.type === ActivityTypes.Message && typeof a.text === 'string' && a.text.length > MAX_TEXT_CHARS;
-}
-
-/** "Your message is too long (at most N characters)" in the user's language. */
-export async function answerTooLong(deps: HandlerDeps, ctx: TurnContext): Promise<void> {
-  const turn = await resolveTurnSafely(deps, ctx);
-  turn.log.info({ chars: ctx.activity.text?.length }, 'message over the text cap refused');
-  await ctx.sendActivity({ attachments: [CardFactory.adaptiveCard(noticeCard(turn.tr('common.messageTooLong', { max: MAX_TEXT_CHARS }), 'Attention'))] });
-}
 
 /**
  * Wraps the app's turn so that every turn ends with an answer: a route's error becomes the polite error (or

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Template } from 'adaptivecards-templating';
+import { plainText } from '../domain/safeText';
 import type { AdaptiveCard } from '../../cards/card';
 import { LANGS, type Lang } from '../i18n/lang';
 import { projectRoot } from '../config';
@@ -98,9 +99,9 @@ export function formatProblem(p: TemplateProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.message}`;
 }
 
-/** Binds a template; the data's strings are escaped for Adaptive Card markdown (a name is text, not formatting). */
+/** Binds a template; the data's strings are shown as plain text (a name is text, not formatting or a link). */
 function bind(template: unknown, data: TemplateData): unknown {
-  const safe = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/([\\*_~`[\]])/g, '\\$1') : v]));
+  const safe = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? plainText(v) : v]));
   return (template instanceof Template ? template : new Template(template)).expand({ $root: safe });
 }
 

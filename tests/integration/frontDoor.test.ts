@@ -5,7 +5,7 @@ import { rawPost, INTERNAL_TEXT, type RawAnswer } from '../helpers/rawHttp';
 import { startAzurite, type AzuriteHandle } from '../../infra/local/azurite';
 import { freePort } from '../../infra/local/ports';
 import { BODY_LIMITS } from '../../bot/http/body';
-import { MAX_TEXT_CHARS } from '../../bot/handlers/turnGuard';
+import { MAX_CHAT_TEXT as MAX_TEXT_CHARS } from '../../bot/handlers/intents';
 import { TURN_SETUP_TIMEOUT_MS } from '../../bot/handlers/turn';
 import { generateKeySpec } from '../../bot/security/hetuCipher';
 
