@@ -1,7 +1,8 @@
 import { card, heading, text, facts, container, execute, submit, plain, type AdaptiveCard, type Element } from './card';
 import { formatDate, formatInstant, formatIsoText, type Translate, type Lang, type MessageKey } from '../bot/i18n';
 import type { Order } from '../bot/domain/order';
-import { isOpen, lineEservice, lineName, orderDue } from '../bot/domain/order';
+import { lineEservice, lineName, orderDue } from '../bot/domain/order';
+import { isOpen } from '../bot/domain/lifecycle';
 import type { AuditEvent } from '../bot/domain/audit';
 
 export interface MyOrderRow { order: Order; overdue: boolean }

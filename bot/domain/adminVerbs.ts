@@ -3,7 +3,7 @@
  * Order-level verbs act on the whole order; line verbs act on one theme line.
  */
 import type { Order } from './order';
-import { isOpen } from './order';
+import { isOpen } from './lifecycle';
 
 export type OrderVerb = 'claim' | 'release' | 'ask' | 'reject';
 export type LineVerb = 'grantGuide' | 'inviteMeeting' | 'markPrepared' | 'markSent' | 'dvvGranted' | 'dvvRefused';

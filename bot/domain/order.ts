@@ -5,6 +5,7 @@
 import type { IsoDate, } from './workdays';
 import type { ServicePath } from './paths';
 import type { Lang, LocalizedText } from '../i18n/lang';
+import { isLineDone } from './lifecycle';
 
 export type OrderStatus =
   | 'awaitingApproval' // manager approval is on and the manager has not decided
@@ -94,9 +95,6 @@ export function lineEservice(line: Pick<OrderLine, 'eservice' | 'eservices'>, la
   return line.eservices?.[lang] || line.eservice;
 }
 
-export const OPEN_STATUSES: readonly OrderStatus[] = ['awaitingApproval', 'open', 'waitingForInfo'];
-export const isOpen = (o: Pick<Order, 'status'>): boolean => OPEN_STATUSES.includes(o.status);
-
 /** The order number: prefix, year and a zero-padded sequence (sequence numbers are unique, gaps are possible). */
 export function formatOrderNumber(year: number, sequence: number): string {
   return `VB-${year}-${String(sequence).padStart(5, '0')}`;
@@ -114,30 +112,7 @@ export function initialStage(path: ServicePath): LineStage {
 
 /** The latest due date over the order's open lines (what the admin card shows). */
 export function orderDue(order: Pick<Order, 'lines'>): IsoDate {
-  const open = order.lines.filter((l) => l.stage !== 'granted' && l.stage !== 'dvvRefused' && l.stage !== 'closed');
+  const open = order.lines.filter((l) => !isLineDone(l));
   const lines = open.length ? open : order.lines;
   return lines.map((l) => l.due).sort().at(-1) ?? '';
-}
-
-/** Completed when no line is still in progress. */
-export function allLinesDone(order: Pick<Order, 'lines'>): boolean {
-  return order.lines.every((l) => l.stage === 'granted' || l.stage === 'dvvRefused' || l.stage === 'closed');
-}
-
-/**
- * After a line changes: when no line is in progress any more the order closes — completed if anything was
- * granted, otherwise rejected (every theme refused) — and the henkilötunnus, no longer needed, is destroyed.
- * Returns true when the order closed now.
- */
-export function closeIfDone(order: Order, reason?: string): boolean {
-  if (!isOpen(order) || !allLinesDone(order)) return false;
-  order.status = order.lines.some((l) => l.stage === 'granted') ? 'completed' : 'rejected';
-  order.hetuCipher = null;
-  if (reason) order.closedReason = reason;
-  return true;
-}
-
-/** Whether any line may still need the henkilötunnus (to be granted now or after DVV). */
-export function needsHetu(order: Pick<Order, 'lines'>): boolean {
-  return order.lines.some((l) => !['granted', 'dvvRefused', 'closed'].includes(l.stage));
 }

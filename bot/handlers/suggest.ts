@@ -6,7 +6,7 @@ import { openOrderForm } from './order';
 import type { DirectoryUser } from '../../graph/directory';
 import { SCOPE_TYPES, type ScopeType } from '../domain/catalog';
 import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../domain/paths';
-import { OPEN_STATUSES } from '../domain/order';
+import { OPEN_STATUSES } from '../domain/lifecycle';
 import { helsinkiDate } from '../domain/workdays';
 import { formatDate } from '../i18n';
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { HandlerDeps } from '../handlers/turn';
-import { isOpen, orderDue } from '../domain/order';
+import { orderDue } from '../domain/order';
+import { isOpen } from '../domain/lifecycle';
 import { isOverdue } from '../domain/paths';
 import { helsinkiDate, isWorkingDay } from '../domain/workdays';
 import { mutateOrder } from '../services/mutate';

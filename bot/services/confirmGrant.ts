@@ -1,7 +1,8 @@
 import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
 import type { Actor } from '../domain/policies';
-import { closeIfDone, needsHetu, type Order } from '../domain/order';
+import { type Order } from '../domain/order';
+import { closeIfDone, needsHetu } from '../domain/lifecycle';
 import type { OutboxMessage } from '../domain/outbox';
 
 export interface ConfirmGrantProps {

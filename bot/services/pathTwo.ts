@@ -8,7 +8,7 @@ import { runTransition, type TransitionResult } from './transition';
 import { mutateOrder } from './mutate';
 import type { Actor } from '../domain/policies';
 import type { Order, LineStage } from '../domain/order';
-import { closeIfDone } from '../domain/order';
+import { closeIfDone } from '../domain/lifecycle';
 import { estimate } from '../domain/paths';
 import type { OutboxMessage } from '../domain/outbox';
 

@@ -1,7 +1,7 @@
 import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
 import type { Actor } from '../domain/policies';
-import { isOpen } from '../domain/order';
+import { isOpen } from '../domain/lifecycle';
 
 export interface RejectProps { actor: Actor; orderId: string; reason: string; shownVersion?: string }
 

@@ -1,6 +1,7 @@
 import type { Deps } from './deps';
 import { isSelfProcessing, mayOnOrder, type Actor } from '../domain/policies';
-import { isOpen, type Order } from '../domain/order';
+import { type Order } from '../domain/order';
+import { isOpen } from '../domain/lifecycle';
 import { isGrantable } from '../domain/adminVerbs';
 
 export type RevealResult =
