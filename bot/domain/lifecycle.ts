@@ -106,13 +106,6 @@ export function allows(action: LifecycleAction, from: OrderStatus | LineStage, t
   return tableOf(from).some((r) => r.action === action && r.from === from && r.to === to);
 }
 
-/** The rows leaving a status or a stage (optionally only one step's). */
-export function transitionsFrom(from: OrderStatus, action?: LifecycleAction): readonly Transition<OrderStatus>[];
-export function transitionsFrom(from: LineStage, action?: LifecycleAction): readonly Transition<LineStage>[];
-export function transitionsFrom(from: OrderStatus | LineStage, action?: LifecycleAction): readonly Transition<OrderStatus | LineStage>[] {
-  return tableOf(from).filter((r) => r.from === from && (action === undefined || r.action === action));
-}
-
 function tableOf(state: OrderStatus | LineStage): readonly Transition<OrderStatus | LineStage>[] {
   return state in STATUS_SET ? ORDER_TRANSITIONS : LINE_TRANSITIONS;
 }
