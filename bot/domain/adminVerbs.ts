@@ -3,7 +3,7 @@
  * Order-level verbs act on the whole order; line verbs act on one theme line.
  */
 import type { Order } from './order';
-import { isOpen } from './lifecycle';
+import { allows, isWorkable } from './lifecycle';
 
 export type OrderVerb = 'claim' | 'release' | 'ask' | 'reject';
 export type LineVerb = 'grantGuide' | 'inviteMeeting' | 'markPrepared' | 'markSent' | 'dvvGranted' | 'dvvRefused';
@@ -14,9 +14,9 @@ export interface AvailableVerbs {
 }
 
 export function availableVerbs(order: Order): AvailableVerbs {
-  if (!isOpen(order) || order.status === 'awaitingApproval') return { order: [], lines: [] };
+  if (!isWorkable(order)) return { order: [], lines: [] };
   const orderVerbs: OrderVerb[] = [order.assigneeId ? 'release' : 'claim'];
-  if (order.status === 'open') orderVerbs.push('ask');
+  if (allows('ask', order.status, 'waitingForInfo')) orderVerbs.push('ask');
   orderVerbs.push('reject');
   const lines = order.lines.map((line, index) => {
     const verbs: LineVerb[] = [];

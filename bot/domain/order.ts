@@ -1,6 +1,7 @@
 /**
- * The order (tilaus) and its lifecycle. Pure: no I/O. An order asks for one or more mandate themes for one
- * employee; each line follows its own service path (existing theme → grant; missing → DVV application first).
+ * The order (tilaus). Pure: no I/O. An order asks for one or more mandate themes for one employee; each line
+ * follows its own service path (existing theme → grant; missing → DVV application first). Which step moves a
+ * status or a stage where, and how an order closes, is the lifecycle's transition table (lifecycle.ts).
  */
 import type { IsoDate, } from './workdays';
 import type { ServicePath } from './paths';
@@ -16,7 +17,7 @@ export type OrderStatus =
   | 'declined'         // the manager declined it
   | 'cancelled';       // the requester cancelled it
 
-/** Where one line stands. Path 1: toGrant → granted. Path 2: review → prepared → signed → sentToDvv → toGrant → granted. */
+/** Where one line stands. Path 1 starts at toGrant, path 2 at review (initialStage); the moves are in lifecycle.ts. */
 export type LineStage =
   | 'review' | 'applicationPrepared' | 'signed' | 'sentToDvv'
   | 'toGrant' | 'granted' | 'dvvRefused' | 'closed';

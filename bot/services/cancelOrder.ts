@@ -1,7 +1,7 @@
 import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
 import type { Actor } from '../domain/policies';
-import { isOpen } from '../domain/lifecycle';
+import { allows, close } from '../domain/lifecycle';
 
 export interface CancelOrderProps {
   /** The requester or the person the order is for. */
@@ -14,12 +14,9 @@ export interface CancelOrderProps {
 /** Cancels an open order: lines close, the henkilötunnus is destroyed, administrators and the manager hear of it. */
 export function cancelOrder(deps: Deps, props: CancelOrderProps): Promise<TransitionResult> {
   return runTransition(deps, { actor: props.actor, orderId: props.orderId, action: 'cancel' }, (order) => {
-    if (!isOpen(order)) return { invalid: 'notOpen' };
+    if (!allows('cancel', order.status, 'cancelled')) return { invalid: 'notOpen' };
     const from = order.status;
-    order.status = 'cancelled';
-    order.closedReason = props.reason;
-    order.hetuCipher = null;
-    order.lines = order.lines.map((l) => (l.stage === 'granted' || l.stage === 'dvvRefused' ? l : { ...l, stage: 'closed' }));
+    close(order, 'cancelled', props.reason);
     return {
       change: order,
       audit: { from, to: 'cancelled', reason: props.reason },

@@ -1,6 +1,7 @@
 import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
 import type { Actor } from '../domain/policies';
+import { allows } from '../domain/lifecycle';
 
 export interface ClaimProps {
   actor: Actor;
@@ -13,7 +14,7 @@ export interface ClaimProps {
 /** An administrator takes the order; everyone sees who holds it. Two at once: the ETag lets exactly one win. */
 export function claimOrder(deps: Deps, p: ClaimProps): Promise<TransitionResult> {
   return runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'claim', shownVersion: p.shownVersion }, (order) => {
-    if (order.assigneeId || (order.status !== 'open' && order.status !== 'waitingForInfo')) return { invalid: 'notClaimable' };
+    if (order.assigneeId || !allows('claim', order.status, order.status)) return { invalid: 'notClaimable' };
     order.assigneeId = p.actor.id;
     order.assigneeName = p.actorName;
     const notifyRequester = order.requesterId !== p.actor.id;

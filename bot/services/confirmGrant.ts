@@ -2,7 +2,7 @@ import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
 import type { Actor } from '../domain/policies';
 import { type Order } from '../domain/order';
-import { closeIfDone, needsHetu } from '../domain/lifecycle';
+import { closeIfDone, lineFor, needsHetu } from '../domain/lifecycle';
 import type { OutboxMessage } from '../domain/outbox';
 
 export interface ConfirmGrantProps {
@@ -23,8 +23,8 @@ export interface ConfirmGrantProps {
  */
 export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<TransitionResult> {
   const result = await runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'confirmGrant', shownVersion: p.shownVersion }, (order) => {
-    const line = order.lines[p.line];
-    if (!line || line.stage !== 'toGrant' || (order.status !== 'open' && order.status !== 'waitingForInfo')) return { invalid: 'notGrantable' };
+    const line = lineFor(order, p.line, 'confirmGrant', 'granted');
+    if (!line) return { invalid: 'notGrantable' };
     if (order.assigneeId && order.assigneeId !== p.actor.id) return { invalid: 'heldByOther' };
     line.stage = 'granted';
     line.grantedFrom = p.validFrom;

@@ -7,21 +7,16 @@ import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
 import { mutateOrder } from './mutate';
 import type { Actor } from '../domain/policies';
-import type { Order, LineStage } from '../domain/order';
-import { closeIfDone } from '../domain/lifecycle';
+import type { Order } from '../domain/order';
+import { assertAllowedChange, closeIfDone, isWaitingForDvv, isWorkable, lineFor } from '../domain/lifecycle';
 import { estimate } from '../domain/paths';
 import type { OutboxMessage } from '../domain/outbox';
 
 interface LineProps { actor: Actor; orderId: string; line: number; shownVersion?: string }
 
-function lineAt(order: Order, index: number, stage: LineStage) {
-  const line = order.lines[index];
-  return line && line.stage === stage && (order.status === 'open' || order.status === 'waitingForInfo') ? line : undefined;
-}
-
 export function inviteToMeeting(deps: Deps, p: LineProps & { when: string }): Promise<TransitionResult> {
   return runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'inviteMeeting', shownVersion: p.shownVersion }, (order) => {
-    if (!lineAt(order, p.line, 'review')) return { invalid: 'notInReview' };
+    if (!lineFor(order, p.line, 'inviteMeeting', 'review')) return { invalid: 'notInReview' };
     return {
       change: order,
       audit: { from: 'review', to: 'review', reason: p.when, detail: 'meeting' },
@@ -36,7 +31,7 @@ export function inviteToMeeting(deps: Deps, p: LineProps & { when: string }): Pr
 export async function markPrepared(deps: Deps, p: LineProps): Promise<TransitionResult> {
   const signatories = await deps.directory.listMembers('signatories');
   return runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'markPrepared', shownVersion: p.shownVersion }, (order) => {
-    const line = lineAt(order, p.line, 'review');
+    const line = lineFor(order, p.line, 'markPrepared', 'applicationPrepared');
     if (!line) return { invalid: 'notInReview' };
     line.stage = 'applicationPrepared';
     return {
@@ -54,7 +49,7 @@ export async function markPrepared(deps: Deps, p: LineProps): Promise<Transition
 
 export function signApplication(deps: Deps, p: LineProps): Promise<TransitionResult> {
   return runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'sign', shownVersion: p.shownVersion }, (order) => {
-    const line = lineAt(order, p.line, 'applicationPrepared');
+    const line = lineFor(order, p.line, 'sign', 'signed');
     if (!line) return { invalid: 'notPrepared' };
     line.stage = 'signed';
     return {
@@ -67,7 +62,7 @@ export function signApplication(deps: Deps, p: LineProps): Promise<TransitionRes
 
 export function markSentToDvv(deps: Deps, p: LineProps & { sentOn: string }): Promise<TransitionResult> {
   return runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'markSent', shownVersion: p.shownVersion }, (order) => {
-    const line = lineAt(order, p.line, 'signed');
+    const line = lineFor(order, p.line, 'markSent', 'sentToDvv');
     if (!line) return { invalid: 'notSigned' };
     line.stage = 'sentToDvv';
     return {
@@ -106,13 +101,11 @@ function applyDvvOutcome(order: Order, index: number, granted: boolean, reason: 
   return outbox;
 }
 
-const WAITING: readonly LineStage[] = ['review', 'applicationPrepared', 'signed', 'sentToDvv'];
-
 export interface DvvDecisionProps extends LineProps { granted: boolean; reason: string }
 
 export async function recordDvvDecision(deps: Deps, p: DvvDecisionProps): Promise<TransitionResult & { cascaded?: number }> {
   const result = await runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'dvvDecision', shownVersion: p.shownVersion }, (order, now) => {
-    if (!lineAt(order, p.line, 'sentToDvv')) return { invalid: 'notSent' };
+    if (!lineFor(order, p.line, 'dvvDecision', p.granted ? 'toGrant' : 'dvvRefused')) return { invalid: 'notSent' };
     const from = order.status;
     const outbox = applyDvvOutcome(order, p.line, p.granted, p.reason, now);
     return { change: order, audit: { from: `line${p.line}:sentToDvv`, to: p.granted ? 'dvvGranted' : 'dvvRefused', reason: p.reason || undefined, detail: `${from}` }, outbox };
@@ -125,10 +118,12 @@ export async function recordDvvDecision(deps: Deps, p: DvvDecisionProps): Promis
   for (const waiting of await deps.orders.listWaitingForTheme(themeId)) {
     if (waiting.id === result.order.id) continue;
     const done = await mutateOrder(deps.orders, waiting.id, (order) => {
-      const indexes = order.lines.map((l, i) => (l.themeId === themeId && WAITING.includes(l.stage) ? i : -1)).filter((i) => i >= 0);
-      if (!indexes.length || (order.status !== 'open' && order.status !== 'waitingForInfo')) return undefined;
+      const indexes = order.lines.map((l, i) => (l.themeId === themeId && isWaitingForDvv(l) ? i : -1)).filter((i) => i >= 0);
+      if (!indexes.length || !isWorkable(order)) return undefined;
       const now = deps.now();
+      const before = { status: order.status, lines: order.lines.map((l) => ({ stage: l.stage })) };
       const outbox = indexes.flatMap((i) => applyDvvOutcome(order, i, p.granted, p.reason, now));
+      assertAllowedChange('dvvCascade', before, order);
       order.updatedAt = now.toISOString();
       return { order, outbox, audit: [{ at: now.toISOString(), actorId: p.actor.id, action: p.granted ? 'dvvGrantedCascade' : 'dvvRefusedCascade',
         from: 'waiting', to: p.granted ? 'toGrant' : 'dvvRefused', detail: themeId }] };

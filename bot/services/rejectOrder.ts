@@ -1,19 +1,16 @@
 import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
 import type { Actor } from '../domain/policies';
-import { isOpen } from '../domain/lifecycle';
+import { allows, close } from '../domain/lifecycle';
 
 export interface RejectProps { actor: Actor; orderId: string; reason: string; shownVersion?: string }
 
 /** Rejects the order with a reason that is sent to the requester; the henkilötunnus is destroyed. */
 export function rejectOrder(deps: Deps, p: RejectProps): Promise<TransitionResult> {
   return runTransition(deps, { actor: p.actor, orderId: p.orderId, action: 'reject', shownVersion: p.shownVersion }, (order) => {
-    if (!isOpen(order)) return { invalid: 'notOpen' };
+    if (!allows('reject', order.status, 'rejected')) return { invalid: 'notOpen' };
     const from = order.status;
-    order.status = 'rejected';
-    order.closedReason = p.reason;
-    order.hetuCipher = null;
-    order.lines = order.lines.map((l) => (l.stage === 'granted' ? l : { ...l, stage: 'closed' }));
+    close(order, 'rejected', p.reason);
     return {
       change: order,
       audit: { from, to: 'rejected', reason: p.reason },

@@ -3,13 +3,15 @@ import type { Deps } from './deps';
 import type { DirectoryUser } from '../../graph/directory';
 import type { Order, OrderLine } from '../domain/order';
 import { formatOrderNumber, initialStage } from '../domain/order';
-import { isOpen } from '../domain/lifecycle';
+import { initialStatus, isLineDone, isOpen } from '../domain/lifecycle';
 import { decidePath, estimate } from '../domain/paths';
 import { maskHetu } from '../domain/hetu';
 import { helsinkiDate } from '../domain/workdays';
 import type { ValidOrderInput, FieldError } from '../domain/orderInput';
 import type { OutboxMessage } from '../domain/outbox';
-import { eserviceIn } from '../domain/catalog';
+import { eserviceIn, type Theme } from '../domain/catalog';
+import type { OrderSummary } from '../store/orderStore';
+import type { Grant } from '../store/grantStore';
 
 export interface SubmitOrderProps {
   /** The person submitting (the requester): themselves or a manager ordering for a direct report. */
@@ -49,21 +51,51 @@ export async function submitOrder(deps: Deps, props: SubmitOrderProps): Promise<
 
   const now = deps.now();
   const today = helsinkiDate(now);
+  const duplicate = await findDuplicates(deps, { id, themeIds: input.themeIds, themes, summaries, grants, today });
+  if (duplicate) return duplicate;
+
+  const sequence = await deps.orders.nextSequence(Number(today.slice(0, 4)));
+  const needsApproval = deps.config.managerApproval && subject.managerId !== null && subject.managerId !== requester.id;
+  const order = newOrder(deps, props, { id, number: formatOrderNumber(Number(today.slice(0, 4)), sequence), lines: buildLines(input, themes, now),
+    status: initialStatus(needsApproval), now });
+  return write(deps, order, notifications(order, requester, subject, needsApproval));
+}
+
+interface DuplicateCheck {
+  /** The new order's own id (its index row is not a duplicate). */
+  id: string;
+  themeIds: string[];
+  themes: ReadonlyMap<string, Theme>;
+  /** Index rows of the subject's orders. */
+  summaries: OrderSummary[];
+  /** Mandates the subject holds. */
+  grants: Grant[];
+  today: string;
+}
+
+/**
+ * Refuses a theme the subject already has on an open order (the order's line still in progress) or already
+ * holds as a valid mandate; each refusal names the clashing order or the mandate's end date.
+ */
+async function findDuplicates(deps: Deps, c: DuplicateCheck): Promise<Extract<SubmitOrderResult, { kind: 'duplicate' }> | undefined> {
   // Index rows say which orders hold which themes open; only those few are read to confirm (rows are written
   // just before their order's transaction, so a row may speak of an order that never committed).
-  const candidates = summaries.filter((s) => s.orderId !== id && s.openThemeIds.some((t) => input.themeIds.includes(t)));
+  const candidates = c.summaries.filter((s) => s.orderId !== c.id && s.openThemeIds.some((t) => c.themeIds.includes(t)));
   const subjectOrders = (await Promise.all(candidates.map((s) => deps.orders.get(s.orderId)))).filter((x) => x !== undefined).map((x) => x.order);
   const duplicates: FieldError[] = [];
   const clashing: Order[] = [];
-  for (const themeId of input.themeIds) {
-    const name = themes.get(themeId)?.name.fi ?? themeId;
-    const open = subjectOrders.find((o) => isOpen(o) && o.lines.some((l) => l.themeId === themeId && !['granted', 'dvvRefused', 'closed'].includes(l.stage)));
+  for (const themeId of c.themeIds) {
+    const name = c.themes.get(themeId)?.name.fi ?? themeId;
+    const open = subjectOrders.find((o) => isOpen(o) && o.lines.some((l) => l.themeId === themeId && !isLineDone(l)));
     if (open) { duplicates.push({ key: 'err.duplicateOpen', params: { theme: name, number: open.number } }); clashing.push(open); continue; }
-    const held = grants.find((g) => g.themeId === themeId && g.validUntil >= today);
+    const held = c.grants.find((g) => g.themeId === themeId && g.validUntil >= c.today);
     if (held) duplicates.push({ key: 'err.duplicateHeld', params: { theme: name, until: held.validUntil } });
   }
-  if (duplicates.length) return { kind: 'duplicate', errors: duplicates, existing: clashing };
+  return duplicates.length ? { kind: 'duplicate', errors: duplicates, existing: clashing } : undefined;
+}
 
+/** One line per catalog theme (its path decided by whether the organisation holds it) plus the described theme. */
+function buildLines(input: ValidOrderInput, themes: ReadonlyMap<string, Theme>, now: Date): OrderLine[] {
   const lines: OrderLine[] = input.themeIds.map((themeId) => {
     const theme = themes.get(themeId);
     const path = decidePath(theme);
@@ -77,33 +109,40 @@ export async function submitOrder(deps: Deps, props: SubmitOrderProps): Promise<
     lines.push({ themeId: null, themeName: input.customTheme.name, eservice: input.customTheme.eservice, path: 'missing',
       stage: initialStage('missing'), due: est.due, earliest: est.earliest });
   }
+  return lines;
+}
 
-  const sequence = await deps.orders.nextSequence(Number(today.slice(0, 4)));
-  const managerId = subject.managerId;
-  const needsApproval = deps.config.managerApproval && managerId !== null && managerId !== requester.id;
-  const order: Order = {
-    id,
-    number: formatOrderNumber(Number(today.slice(0, 4)), sequence),
+/** The new order as the form and the directory describe it; the henkilötunnus is stored only encrypted. */
+function newOrder(deps: Pick<Deps, 'cipher'>, { requester, subject, input }: SubmitOrderProps,
+  o: Pick<Order, 'id' | 'number' | 'lines' | 'status'> & { now: Date }): Order {
+  return {
+    id: o.id,
+    number: o.number,
     requesterId: requester.id,
     requesterMail: input.requesterMail,
     subject: { id: subject.id, givenName: input.givenName, surname: input.surname, department: input.department,
       serviceArea: subject.serviceArea, jobTitle: subject.jobTitle, mail: subject.mail },
-    managerId,
+    managerId: subject.managerId,
     justification: input.justification,
     validUntil: input.validUntil,
-    lines,
-    status: needsApproval ? 'awaitingApproval' : 'open',
+    lines: o.lines,
+    status: o.status,
     assigneeId: null,
     assigneeName: null,
     question: null,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    hetuCipher: deps.cipher.encrypt(input.hetu, id),
+    createdAt: o.now.toISOString(),
+    updatedAt: o.now.toISOString(),
+    hetuCipher: deps.cipher.encrypt(input.hetu, o.id),
     hetuMasked: maskHetu(input.hetu),
     closedReason: null,
     adminCard: null,
     unreachable: [],
   };
+}
+
+/** Who hears of a new order: the manager's approval card, or the administrators' card and a notice to the manager; the subject when someone else ordered for them. */
+function notifications(order: Order, requester: DirectoryUser, subject: DirectoryUser, needsApproval: boolean): OutboxMessage[] {
+  const { id, managerId } = order;
   const outbox: OutboxMessage[] = [];
   if (needsApproval && managerId) {
     outbox.push({ kind: 'actionCard', orderId: id, recipientId: managerId, card: 'managerApproval' });
@@ -112,12 +151,16 @@ export async function submitOrder(deps: Deps, props: SubmitOrderProps): Promise<
     if (managerId && managerId !== requester.id) outbox.push({ kind: 'personal', orderId: id, recipientId: managerId, event: 'submitted' });
   }
   if (subject.id !== requester.id) outbox.push({ kind: 'personal', orderId: id, recipientId: subject.id, event: 'submittedForReport' });
+  return outbox;
+}
 
-  const audit = [{ at: now.toISOString(), actorId: requester.id, action: 'submit', from: 'new', to: order.status,
-    detail: lines.map((l) => l.themeId ?? 'custom').join(',') }];
+/** Writes the order with its audit event and notifications in one transaction; a twin already written (a replay in flight) wins. */
+async function write(deps: Deps, order: Order, outbox: OutboxMessage[]): Promise<SubmitOrderResult> {
+  const audit = [{ at: order.createdAt, actorId: order.requesterId, action: 'submit', from: 'new', to: order.status,
+    detail: order.lines.map((l) => l.themeId ?? 'custom').join(',') }];
   const outcome = await deps.orders.create(order, audit, outbox);
   if (outcome === 'exists') {
-    const twin = await deps.orders.get(id);
+    const twin = await deps.orders.get(order.id);
     if (twin) return { kind: 'replayed', order: twin.order };
   }
   deps.kick();

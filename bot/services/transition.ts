@@ -3,6 +3,7 @@ import type { Order } from '../domain/order';
 import type { AuditEvent } from '../domain/audit';
 import type { OutboxMessage } from '../domain/outbox';
 import { isSelfProcessing, mayOnOrder, type Actor, type OrderAction } from '../domain/policies';
+import { assertAllowedChange } from '../domain/lifecycle';
 import { ConcurrencyError } from '../store/orderStore';
 
 export interface TransitionProps {
@@ -27,7 +28,8 @@ export type TransitionResult =
 
 /**
  * The one way a person changes an order: load, check the policy for this actor (group membership and the
- * manager come from the directory), refuse stale cards, apply with the ETag, audit and outbox in one commit.
+ * manager come from the directory), refuse stale cards, check the decided change against the lifecycle's
+ * transition table, apply with the ETag, audit and outbox in one commit.
  * A refusal is audit-logged too. Two administrators at once: exactly one wins, the other gets 'stale'.
  */
 export async function runTransition(deps: Deps, props: TransitionProps, decide: (order: Order, now: Date) => Decision): Promise<TransitionResult> {
@@ -48,6 +50,8 @@ export async function runTransition(deps: Deps, props: TransitionProps, decide: 
     }
     const decision = decide(structuredClone(order), now);
     if ('invalid' in decision) return { kind: 'invalid', order, reason: decision.invalid };
+    // A decided change the transition table does not allow is a bug in the use case: it throws before any write.
+    assertAllowedChange(props.action, order, decision.change);
     const next: Order = { ...decision.change, updatedAt: now.toISOString() };
     const audit: AuditEvent = { at: now.toISOString(), actorId: props.actor.id, action: props.action, ...decision.audit };
     // Allowed self-processing (one administrator, or by setting) is never silent: audit-marked and shown on the card.

@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Order } from '../domain/order';
-import { isOpen } from '../domain/lifecycle';
+import { OPEN_STATUSES, isLineDone, isOpen, isWaitingForDvv } from '../domain/lifecycle';
 import type { AuditEvent } from '../domain/audit';
 import type { OutboxMessage } from '../domain/outbox';
 import { Tables, isStatus } from './tables';
@@ -56,10 +56,9 @@ export interface OrderStore {
 /** A pointer entity: in `people` (per person) or in `orderIndex` (by number and year, by waiting theme). */
 interface IndexRow { table: 'people' | 'index'; partitionKey: string; rowKey: string; fields?: Record<string, unknown> }
 
-const LINE_DONE = ['granted', 'dvvRefused', 'closed'];
 /** The summary fields every index row of an order carries (refreshed on each change). */
 function summaryFields(order: Order): Record<string, string> {
-  const open = isOpen(order) ? order.lines.filter((l) => l.themeId && !LINE_DONE.includes(l.stage)).map((l) => l.themeId as string) : [];
+  const open = isOpen(order) ? order.lines.filter((l) => l.themeId && !isLineDone(l)).map((l) => l.themeId as string) : [];
   return { number: order.number, status: order.status, openThemes: open.join(','), createdAt: order.createdAt };
 }
 
@@ -81,7 +80,7 @@ export function indexRowsFor(order: Order): IndexRow[] {
   ];
   if (!self) rows.push({ table: 'people', partitionKey: order.requesterId, rowKey: personOrderKey(order.id), fields: { asSubject: false, asRequester: true } });
   for (const line of order.lines) {
-    if (line.themeId && ['review', 'applicationPrepared', 'signed', 'sentToDvv'].includes(line.stage) && isOpen(order)) {
+    if (line.themeId && isWaitingForDvv(line) && isOpen(order)) {
       rows.push({ table: 'index', partitionKey: indexPartition.theme(safeKey(line.themeId)), rowKey: order.id });
     }
   }
@@ -172,8 +171,9 @@ export class TableOrderStore implements OrderStore {
   async listOpen(): Promise<Order[]> {
     const year = new Date().getUTCFullYear();
     const ids: string[] = [];
+    const openStatus = OPEN_STATUSES.map((s) => odata`status eq ${s}`).join(' or ');
     for (const y of [year - 2, year - 1, year]) {
-      const filter = odata`PartitionKey eq ${indexPartition.number(y)} and (status eq ${'open'} or status eq ${'waitingForInfo'} or status eq ${'awaitingApproval'})`;
+      const filter = `${odata`PartitionKey eq ${indexPartition.number(y)}`} and (${openStatus})`;
       for await (const e of this.index.listEntities<{ orderId: string }>({ queryOptions: { filter, select: ['orderId'] } })) ids.push(e.orderId);
     }
     return (await this.loadAll(ids)).filter(isOpen);
