@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { OrderStore } from '../store/orderStore';
 import type { Tables } from '../store/tables';
 import { ORDER_ROW } from '../store/entities';
-import { mutateOrder } from './mutate';
+import { mutateOrder } from '../store/mutateOrder';
 
 export interface HetuRetentionOptions {
   orders: OrderStore;

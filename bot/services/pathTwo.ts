@@ -5,7 +5,7 @@
  */
 import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
-import { mutateOrder } from './mutate';
+import { mutateOrder } from '../store/mutateOrder';
 import type { Actor } from '../domain/policies';
 import type { Order, LineStage } from '../domain/order';
 import { closeIfDone } from '../domain/lifecycle';
