@@ -28,7 +28,7 @@ import { StoreCatalogReader } from './services/catalogReader';
 import { createApp, safeError } from './app';
 import { BotServer } from './server';
 import { guardTurn } from './handlers/turnGuard';
-import { OutboxStore } from './notify/outboxStore';
+import { OutboxStore } from './store/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
 import { RateLimiter } from './notify/rateLimiter';
 import { TableSendBudget } from './notify/sendBudget';
@@ -177,7 +177,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const jobs = options.jobs === false ? [] : [
     new SlaWatch({ deps, log, postDigest: config.adminChannel.channelId
       ? async (card) => { await messenger.postToChannel(config.adminChannel.channelId as string, { card }); } : undefined }),
-    new HetuRetention({ orders, tables, retentionDays: config.hetuRetentionDays, now: deps.now, log }),
+    new HetuRetention({ orders, retentionDays: config.hetuRetentionDays, now: deps.now, log }),
   ];
   jobs.forEach((j) => j.start());
   metrics.start();

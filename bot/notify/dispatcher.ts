@@ -4,7 +4,7 @@ import type { OrderStore } from '../store/orderStore';
 import type { Order } from '../domain/order';
 import type { OutboxRecord } from '../domain/outbox';
 import { mutateOrder } from '../store/mutateOrder';
-import { OutboxStore, type PendingPartition } from './outboxStore';
+import { OutboxStore, type PendingPartition } from '../store/outboxStore';
 import { DeliveryError, toDeliveryError, type Messenger, type OutgoingMessage } from './messenger';
 import { RateLimiter } from './rateLimiter';
 
