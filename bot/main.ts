@@ -86,15 +86,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const now = options.now ?? (() => new Date());
   const metrics = new Metrics(log);
   const tables = await openTables(config, tableAccess(config, options, credential), options.tablesCa, metrics);
+  const directory = createDirectory(config, credential);
+  const meetings = createMeetings(config, credential);
+  const cipher = new HetuCipher(await loadKeyring(config.hetuKeys, credential));
   const stores = await createStores(config, tables, now, options.telemetry, log);
   const { orders, grants, users, catalogStore } = stores;
-  const directory = createDirectory(config, credential);
+  const cardTemplates = loadCardTemplates(config, log);
   const teams = connectTeams(config, options, log);
 
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
-    config, directory, orders, grants, users, catalog: stores.catalog, cipher: new HetuCipher(await loadKeyring(config.hetuKeys, credential)),
-    log, catalogStore, cardTemplates: loadCardTemplates(config, log), installs: stores.installs,
+    config, directory, orders, grants, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
     catalogAdmin: {
       setHeldByOrganisation: async (themeId, held) => {
         const current = await catalogStore.load();
@@ -103,7 +105,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       },
     },
     glossary: loadSeedGlossary(),
-    meetings: createMeetings(config, credential),
+    meetings,
     now,
     kick: () => dispatcher?.kick(),
   };
