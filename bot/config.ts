@@ -101,6 +101,65 @@ export function loadDotEnv(file = path.join(process.cwd(), '.env')): void {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const settings = readerOf(env);
+  const { get, int, bool, guid, problems } = settings;
+  const root = projectRoot();
+  const appId = get('MICROSOFT_APP_ID');
+  const mode: Mode = appId ? 'production' : 'local';
+  const tenantId = get('MICROSOFT_APP_TENANT_ID');
+  guid('MICROSOFT_APP_ID', appId);
+  guid('MICROSOFT_APP_TENANT_ID', tenantId);
+  const bot = botAuth(settings, appId, tenantId);
+  const storage = storageConfig(settings, mode, root);
+  const directory = directoryConfig(settings, mode, tenantId, root);
+  const groups = groupIds(settings, directory);
+  const channel = adminChannel(settings, mode);
+  const hetuKeys = hetuKeySource(settings, mode);
+  const host = listenHost(settings, mode);
+  const logLevel = get('LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of fatal, error, warn, info, debug, trace, silent.`);
+
+  const config: Config = {
+    mode,
+    host,
+    port: int('PORT', 3978, 1, 65535),
+    bot,
+    tenantId: tenantId ?? (mode === 'local' ? LOCAL_CLIENT_TENANT_ID : undefined),
+    storage,
+    directory,
+    groups,
+    adminChannel: channel,
+    hetuKeys,
+    acceptTestHetus: mode === 'local' && bool('ACCEPT_TEST_HETUS', true),
+    managerApproval: bool('MANAGER_APPROVAL', false),
+    allowSelfProcessing: bool('ALLOW_SELF_PROCESSING', false),
+    meetingInvites: meetingInvites(settings, directory),
+    trustClientLocale: bool('TRUST_CLIENT_LOCALE', mode === 'production'),
+    botServiceUrl: get('BOT_SERVICE_URL') ?? 'https://smba.trafficmanager.net/teams/',
+    adminLang: adminLang(settings, get('ADMIN_LANG')),
+    orgName: orgName(settings, mode),
+    maxValidityYears: int('MAX_VALIDITY_YEARS', 5, 1, 10),
+    hetuRetentionDays: int('HETU_RETENTION_DAYS', 90, 1, 3650),
+    logLevel,
+    appInsightsConnectionString: appInsights(settings, get('APPLICATIONINSIGHTS_CONNECTION_STRING')),
+    dataDir: path.join(root, 'data'),
+    cardTemplatesDir: cardTemplatesDir(settings, get('CARD_TEMPLATES_DIR')),
+  };
+  if (get('BOT_SERVICE_URL') && !/^https?:\/\/\S+$/.test(get('BOT_SERVICE_URL') ?? '')) problems.push('BOT_SERVICE_URL must be a URL.');
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** Reads one environment's settings, collecting every problem, so a start reports them all at once. */
+interface SettingsReader {
+  problems: string[];
+  get(name: string): string | undefined;
+  int(name: string, fallback: number, min: number, max: number): number;
+  bool(name: string, fallback: boolean): boolean;
+  guid(name: string, value: string | undefined): void;
+}
+
+function readerOf(env: NodeJS.ProcessEnv): SettingsReader {
   const problems: string[] = [];
   const get = (name: string): string | undefined => {
     const v = env[name];
@@ -127,75 +186,79 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const guid = (name: string, value: string | undefined): void => {
     if (value !== undefined && !GUID.test(value)) problems.push(`${name} must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) as shown in the Azure portal.`);
   };
+  return { problems, get, int, bool, guid };
+}
 
-  const root = projectRoot();
-  const appId = get('MICROSOFT_APP_ID');
-  const mode: Mode = appId ? 'production' : 'local';
-  const tenantId = get('MICROSOFT_APP_TENANT_ID');
-  guid('MICROSOFT_APP_ID', appId);
-  guid('MICROSOFT_APP_TENANT_ID', tenantId);
-
-  let bot: BotAuth = { kind: 'none' };
-  if (appId) {
-    if (!tenantId) problems.push('MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_ID is set (single-tenant bot): your Entra tenant id.');
-    const type = (get('MICROSOFT_APP_TYPE') ?? 'SingleTenant');
-    const password = get('MICROSOFT_APP_PASSWORD');
-    const thumbprint = get('MICROSOFT_APP_CERT_THUMBPRINT');
-    const keyFile = get('MICROSOFT_APP_CERT_KEY_FILE');
-    if (type === 'UserAssignedMSI') {
-      bot = { kind: 'managedIdentity', appId, tenantId: tenantId ?? '' };
-    } else if (type !== 'SingleTenant') {
-      problems.push(`MICROSOFT_APP_TYPE="${type}" must be SingleTenant or UserAssignedMSI (multi-tenant bots are not supported).`);
-    } else if (password) {
-      bot = { kind: 'secret', appId, tenantId: tenantId ?? '', password };
-    } else if (thumbprint && keyFile) {
-      if (!fs.existsSync(keyFile)) problems.push(`MICROSOFT_APP_CERT_KEY_FILE points to a file that does not exist: ${keyFile}`);
-      bot = { kind: 'certificate', appId, tenantId: tenantId ?? '', thumbprint, keyFile };
-    } else {
-      problems.push('MICROSOFT_APP_ID is set but there is no credential: set MICROSOFT_APP_PASSWORD (client secret), or MICROSOFT_APP_CERT_THUMBPRINT with MICROSOFT_APP_CERT_KEY_FILE, or MICROSOFT_APP_TYPE=UserAssignedMSI for a managed identity.');
-    }
+/** How the bot authenticates to the Bot Framework: none locally, else a secret, a certificate or a managed identity. */
+function botAuth({ get, problems }: SettingsReader, appId: string | undefined, tenantId: string | undefined): BotAuth {
+  if (!appId) return { kind: 'none' };
+  if (!tenantId) problems.push('MICROSOFT_APP_TENANT_ID is required when MICROSOFT_APP_ID is set (single-tenant bot): your Entra tenant id.');
+  const type = (get('MICROSOFT_APP_TYPE') ?? 'SingleTenant');
+  const password = get('MICROSOFT_APP_PASSWORD');
+  const thumbprint = get('MICROSOFT_APP_CERT_THUMBPRINT');
+  const keyFile = get('MICROSOFT_APP_CERT_KEY_FILE');
+  if (type === 'UserAssignedMSI') return { kind: 'managedIdentity', appId, tenantId: tenantId ?? '' };
+  if (type !== 'SingleTenant') {
+    problems.push(`MICROSOFT_APP_TYPE="${type}" must be SingleTenant or UserAssignedMSI (multi-tenant bots are not supported).`);
+    return { kind: 'none' };
   }
+  if (password) return { kind: 'secret', appId, tenantId: tenantId ?? '', password };
+  if (thumbprint && keyFile) {
+    if (!fs.existsSync(keyFile)) problems.push(`MICROSOFT_APP_CERT_KEY_FILE points to a file that does not exist: ${keyFile}`);
+    return { kind: 'certificate', appId, tenantId: tenantId ?? '', thumbprint, keyFile };
+  }
+  problems.push('MICROSOFT_APP_ID is set but there is no credential: set MICROSOFT_APP_PASSWORD (client secret), or MICROSOFT_APP_CERT_THUMBPRINT with MICROSOFT_APP_CERT_KEY_FILE, or MICROSOFT_APP_TYPE=UserAssignedMSI for a managed identity.');
+  return { kind: 'none' };
+}
 
+/** Table Storage: a connection string, an account URL (managed identity), or locally the embedded Azurite. */
+function storageConfig({ get, int, problems }: SettingsReader, mode: Mode, root: string): StorageConfig {
   const prefix = get('TABLE_PREFIX') ?? '';
   if (!/^[A-Za-z][A-Za-z0-9]{0,20}$|^$/.test(prefix)) problems.push(`TABLE_PREFIX="${prefix}" must start with a letter and hold only letters and digits (at most 21).`);
   const connectionString = get('AZURE_TABLES_CONNECTION_STRING');
   const accountUrl = get('AZURE_TABLES_ACCOUNT_URL');
-  let storage: StorageConfig;
   if (connectionString && accountUrl) {
     problems.push('Set either AZURE_TABLES_CONNECTION_STRING or AZURE_TABLES_ACCOUNT_URL, not both.');
-    storage = { kind: 'accountUrl', url: accountUrl, prefix };
-  } else if (connectionString) {
+    return { kind: 'accountUrl', url: accountUrl, prefix };
+  }
+  if (connectionString) {
     const problem = connectionStringProblem(connectionString);
     if (problem) problems.push(`AZURE_TABLES_CONNECTION_STRING is malformed: ${problem}. Copy it from the storage account's "Access keys" page, or use "UseDevelopmentStorage=true" for Azurite.`);
-    storage = { kind: 'connectionString', connectionString, prefix };
-  } else if (accountUrl) {
+    return { kind: 'connectionString', connectionString, prefix };
+  }
+  if (accountUrl) {
     if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(accountUrl)) problems.push(`AZURE_TABLES_ACCOUNT_URL="${accountUrl}" must be a URL such as https://<account>.table.core.windows.net`);
     else if (mode === 'production' && !accountUrl.startsWith('https://')) problems.push('AZURE_TABLES_ACCOUNT_URL must use https:// in production.');
-    storage = { kind: 'accountUrl', url: accountUrl.replace(/\/+$/, ''), prefix };
-  } else {
-    if (mode === 'production') problems.push('Production needs Table Storage: set AZURE_TABLES_ACCOUNT_URL (managed identity) or AZURE_TABLES_CONNECTION_STRING.');
-    storage = { kind: 'embedded', port: int('AZURITE_PORT', 10002, 1, 65535), location: path.join(path.resolve(root, get('LOCAL_DATA_DIR') ?? '.data'), 'azurite'), prefix };
+    return { kind: 'accountUrl', url: accountUrl.replace(/\/+$/, ''), prefix };
   }
+  if (mode === 'production') problems.push('Production needs Table Storage: set AZURE_TABLES_ACCOUNT_URL (managed identity) or AZURE_TABLES_CONNECTION_STRING.');
+  return { kind: 'embedded', port: int('AZURITE_PORT', 10002, 1, 65535), location: path.join(path.resolve(root, get('LOCAL_DATA_DIR') ?? '.data'), 'azurite'), prefix };
+}
 
+/** Where people come from: the sample organisation's file, or Microsoft Graph. */
+function directoryConfig({ get, guid, problems }: SettingsReader, mode: Mode, tenantId: string | undefined, root: string): DirectoryConfig {
   const directoryKind = get('DIRECTORY') ?? (mode === 'production' ? 'graph' : 'file');
-  let directory: DirectoryConfig;
   if (directoryKind === 'file') {
     const file = get('DIRECTORY_FILE') ?? path.join(root, 'data', 'sample-org.json');
     if (!fs.existsSync(file)) problems.push(`DIRECTORY_FILE points to a file that does not exist: ${file}`);
-    directory = { kind: 'file', path: file };
-  } else if (directoryKind === 'graph') {
+    return { kind: 'file', path: file };
+  }
+  if (directoryKind === 'graph') {
     const graphTenant = get('GRAPH_TENANT_ID') ?? tenantId;
     if (!graphTenant) problems.push('DIRECTORY=graph needs GRAPH_TENANT_ID (or MICROSOFT_APP_TENANT_ID).');
     guid('GRAPH_TENANT_ID', get('GRAPH_TENANT_ID'));
     guid('GRAPH_CLIENT_ID', get('GRAPH_CLIENT_ID'));
-    directory = { kind: 'graph', tenantId: graphTenant ?? '', clientId: get('GRAPH_CLIENT_ID'), clientSecret: get('GRAPH_CLIENT_SECRET'),
+    const directory: DirectoryConfig = { kind: 'graph', tenantId: graphTenant ?? '', clientId: get('GRAPH_CLIENT_ID'), clientSecret: get('GRAPH_CLIENT_SECRET'),
       certificatePath: get('GRAPH_CERTIFICATE_PATH'), baseUrl: get('GRAPH_BASE_URL') };
     if (get('GRAPH_CLIENT_SECRET') && !get('GRAPH_CLIENT_ID')) problems.push('GRAPH_CLIENT_SECRET is set without GRAPH_CLIENT_ID.');
-  } else {
-    problems.push(`DIRECTORY="${directoryKind}" must be "file" (sample organisation) or "graph" (Microsoft Graph).`);
-    directory = { kind: 'file', path: '' };
+    return directory;
   }
+  problems.push(`DIRECTORY="${directoryKind}" must be "file" (sample organisation) or "graph" (Microsoft Graph).`);
+  return { kind: 'file', path: '' };
+}
 
+/** The Entra groups of administrators and signatories (the sample organisation's names with the file directory). */
+function groupIds({ get, guid, problems }: SettingsReader, directory: DirectoryConfig): Config['groups'] {
   const adminGroup = get('ADMIN_GROUP_ID');
   const signatoryGroup = get('SIGNATORY_GROUP_ID');
   if (directory.kind === 'graph') {
@@ -204,89 +267,69 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     guid('ADMIN_GROUP_ID', adminGroup);
     guid('SIGNATORY_GROUP_ID', signatoryGroup);
   }
+  return { administrators: adminGroup ?? 'mandateAdministrators', signatories: signatoryGroup ?? 'signatories' };
+}
 
+function adminChannel({ get, problems }: SettingsReader, mode: Mode): Config['adminChannel'] {
   const teamId = get('ADMIN_TEAM_ID');
   const channelId = get('ADMIN_CHANNEL_ID');
   if (mode === 'production' && !channelId) problems.push('ADMIN_CHANNEL_ID is required in production: the id of the administrators\' channel (see docs/DEPLOY.md, "Find the channel id").');
+  return { teamId, channelId, name: get('ADMIN_CHANNEL_NAME') ?? 'Tilaukset' };
+}
 
+/** The henkilötunnus keys: Key Vault, inline, or locally the fixed development key. */
+function hetuKeySource({ get, problems }: SettingsReader, mode: Mode): HetuKeySource {
   const vaultUrl = get('KEY_VAULT_URL');
   const inlineKeys = get('HETU_KEYS');
-  let hetuKeys: HetuKeySource;
   if (vaultUrl) {
     if (!/^https:\/\/[^\s/]+\/?$/.test(vaultUrl)) problems.push(`KEY_VAULT_URL="${vaultUrl}" must look like https://<vault>.vault.azure.net/`);
-    hetuKeys = { kind: 'keyVault', vaultUrl, secretName: get('HETU_KEY_SECRET_NAME') ?? 'hetu-keys', activeKeyId: get('HETU_ACTIVE_KEY_ID') };
-  } else if (inlineKeys) {
-    hetuKeys = { kind: 'inline', spec: inlineKeys, activeKeyId: get('HETU_ACTIVE_KEY_ID') };
-  } else {
-    if (mode === 'production') problems.push('Production needs the henkilötunnus encryption key: set KEY_VAULT_URL (and HETU_KEY_SECRET_NAME), or HETU_KEYS.');
-    hetuKeys = { kind: 'inline', spec: LOCAL_DEV_HETU_KEYS };
+    return { kind: 'keyVault', vaultUrl, secretName: get('HETU_KEY_SECRET_NAME') ?? 'hetu-keys', activeKeyId: get('HETU_ACTIVE_KEY_ID') };
   }
+  if (inlineKeys) return { kind: 'inline', spec: inlineKeys, activeKeyId: get('HETU_ACTIVE_KEY_ID') };
+  if (mode === 'production') problems.push('Production needs the henkilötunnus encryption key: set KEY_VAULT_URL (and HETU_KEY_SECRET_NAME), or HETU_KEYS.');
+  return { kind: 'inline', spec: LOCAL_DEV_HETU_KEYS };
+}
 
+function listenHost({ get, problems }: SettingsReader, mode: Mode): string {
   const host = get('HOST') ?? '127.0.0.1';
   if (mode === 'local' && host !== '127.0.0.1' && host !== 'localhost') {
     problems.push(`HOST="${host}" is not allowed in local mode (no MICROSOFT_APP_ID): an unauthenticated bot must listen on 127.0.0.1 only.`);
   }
-  const logLevel = get('LOG_LEVEL') ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL="${logLevel}" must be one of fatal, error, warn, info, debug, trace, silent.`);
+  return host;
+}
 
-  const config: Config = {
-    mode,
-    host,
-    port: int('PORT', 3978, 1, 65535),
-    bot,
-    tenantId: tenantId ?? (mode === 'local' ? LOCAL_CLIENT_TENANT_ID : undefined),
-    storage,
-    directory,
-    groups: { administrators: adminGroup ?? 'mandateAdministrators', signatories: signatoryGroup ?? 'signatories' },
-    adminChannel: { teamId, channelId, name: get('ADMIN_CHANNEL_NAME') ?? 'Tilaukset' },
-    hetuKeys,
-    acceptTestHetus: mode === 'local' && bool('ACCEPT_TEST_HETUS', true),
-    managerApproval: bool('MANAGER_APPROVAL', false),
-    allowSelfProcessing: bool('ALLOW_SELF_PROCESSING', false),
-    meetingInvites: meetingInvites(),
-    trustClientLocale: bool('TRUST_CLIENT_LOCALE', mode === 'production'),
-    botServiceUrl: get('BOT_SERVICE_URL') ?? 'https://smba.trafficmanager.net/teams/',
-    adminLang: adminLang(get('ADMIN_LANG')),
-    orgName: orgName(),
-    maxValidityYears: int('MAX_VALIDITY_YEARS', 5, 1, 10),
-    hetuRetentionDays: int('HETU_RETENTION_DAYS', 90, 1, 3650),
-    logLevel,
-    appInsightsConnectionString: appInsights(get('APPLICATIONINSIGHTS_CONNECTION_STRING')),
-    dataDir: path.join(root, 'data'),
-    cardTemplatesDir: cardTemplatesDir(get('CARD_TEMPLATES_DIR')),
-  };
-  function appInsights(value: string | undefined): string | undefined {
-    const problem = value === undefined ? undefined : appInsightsProblem(value);
-    if (problem) problems.push(`APPLICATIONINSIGHTS_CONNECTION_STRING is not valid (${problem}): copy the connection string from the Application Insights resource's overview page.`);
-    return value;
-  }
-  function cardTemplatesDir(raw: string | undefined): string | undefined {
-    if (raw === undefined) return undefined;
-    const dir = path.resolve(raw);
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) problems.push(`CARD_TEMPLATES_DIR points to a folder that does not exist: ${dir} (it holds welcome.fi.json, help.sv.json, … — see README "The organisation's own words").`);
-    return dir;
-  }
-  function meetingInvites(): boolean {
-    const on = bool('MEETING_INVITES', false);
-    if (on && directory.kind !== 'graph') problems.push('MEETING_INVITES=true needs DIRECTORY=graph (meetings are created through Microsoft Graph, permission Calendars.ReadWrite).');
-    return on;
-  }
-  function orgName(): Config['orgName'] {
-    const fi = get('ORG_NAME_FI') ?? (mode === 'local' ? 'Porvoon kaupunki' : undefined);
-    if (!fi) problems.push('ORG_NAME_FI is required in production: the organisation\'s name as it appears in Suomi.fi (e.g. "Porvoon kaupunki").');
-    const sv = get('ORG_NAME_SV') ?? (mode === 'local' ? 'Borgå stad' : fi);
-    const en = get('ORG_NAME_EN') ?? (mode === 'local' ? 'City of Porvoo' : fi);
-    return { fi: fi ?? '', sv: sv ?? '', en: en ?? '' };
-  }
-  function adminLang(raw: string | undefined): 'fi' | 'sv' | 'en' {
-    if (raw === undefined) return 'fi';
-    if (raw === 'fi' || raw === 'sv' || raw === 'en') return raw;
-    problems.push(`ADMIN_LANG="${raw}" must be fi, sv or en.`);
-    return 'fi';
-  }
-  if (get('BOT_SERVICE_URL') && !/^https?:\/\/\S+$/.test(get('BOT_SERVICE_URL') ?? '')) problems.push('BOT_SERVICE_URL must be a URL.');
-  if (problems.length) throw new ConfigError(problems);
-  return config;
+function appInsights({ problems }: SettingsReader, value: string | undefined): string | undefined {
+  const problem = value === undefined ? undefined : appInsightsProblem(value);
+  if (problem) problems.push(`APPLICATIONINSIGHTS_CONNECTION_STRING is not valid (${problem}): copy the connection string from the Application Insights resource's overview page.`);
+  return value;
+}
+
+function cardTemplatesDir({ problems }: SettingsReader, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const dir = path.resolve(raw);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) problems.push(`CARD_TEMPLATES_DIR points to a folder that does not exist: ${dir} (it holds welcome.fi.json, help.sv.json, … — see README "The organisation's own words").`);
+  return dir;
+}
+
+function meetingInvites({ bool, problems }: SettingsReader, directory: DirectoryConfig): boolean {
+  const on = bool('MEETING_INVITES', false);
+  if (on && directory.kind !== 'graph') problems.push('MEETING_INVITES=true needs DIRECTORY=graph (meetings are created through Microsoft Graph, permission Calendars.ReadWrite).');
+  return on;
+}
+
+function orgName({ get, problems }: SettingsReader, mode: Mode): Config['orgName'] {
+  const fi = get('ORG_NAME_FI') ?? (mode === 'local' ? 'Porvoon kaupunki' : undefined);
+  if (!fi) problems.push('ORG_NAME_FI is required in production: the organisation\'s name as it appears in Suomi.fi (e.g. "Porvoon kaupunki").');
+  const sv = get('ORG_NAME_SV') ?? (mode === 'local' ? 'Borgå stad' : fi);
+  const en = get('ORG_NAME_EN') ?? (mode === 'local' ? 'City of Porvoo' : fi);
+  return { fi: fi ?? '', sv: sv ?? '', en: en ?? '' };
+}
+
+function adminLang({ problems }: SettingsReader, raw: string | undefined): 'fi' | 'sv' | 'en' {
+  if (raw === undefined) return 'fi';
+  if (raw === 'fi' || raw === 'sv' || raw === 'en') return raw;
+  problems.push(`ADMIN_LANG="${raw}" must be fi, sv or en.`);
+  return 'fi';
 }
 
 /** Why a Table Storage connection string cannot work, or undefined when it looks right. */

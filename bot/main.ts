@@ -1,6 +1,7 @@
 /**
- * Composition root: config → storage → directory → keys → stores → app → dispatcher → server.
- * Used by the process entry (index.ts), the local launcher and the tests, so all run the same program.
+ * Production composition root: config → storage → directory → keys → stores → app → dispatcher → server.
+ * Used by the process entry (index.ts), the local launcher (through infra/local/localApp.ts, which adds the
+ * embedded Azurite) and the tests, so all run the same program. Nothing here comes from infra/local.
  */
 import fs from 'node:fs';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type TurnContext } from 'botbuilder';
@@ -28,7 +29,7 @@ import { StoreCatalogReader } from './services/catalogReader';
 import { createApp, safeError } from './app';
 import { BotServer } from './server';
 import { guardTurn } from './handlers/turnGuard';
-import { OutboxStore } from './notify/outboxStore';
+import { OutboxStore } from './store/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
 import { RateLimiter } from './notify/rateLimiter';
 import { TableSendBudget } from './notify/sendBudget';
@@ -39,8 +40,6 @@ import { SlaWatch } from './notify/slaWatch';
 import { HetuRetention } from './services/hetuRetention';
 import { registerGrant } from './services/confirmGrant';
 import type { HandlerDeps } from './handlers/turn';
-import { startAzurite, stopLeftoverAzurite, type AzuriteHandle } from '../infra/local/azurite';
-import { isPortFree } from '../infra/local/ports';
 import { instrumentOrderStore, instrumentOutboxStore, readOutboxBacklog, type TelemetrySink } from './telemetry';
 
 export interface StartOptions {
@@ -57,6 +56,17 @@ export interface StartOptions {
   jobs?: boolean;
   /** Business metrics to Azure Monitor (bot/otel.ts), when APPLICATIONINSIGHTS_CONNECTION_STRING is set. */
   telemetry?: TelemetrySink;
+  /**
+   * Storage started by whoever composes this app: the local launcher's embedded Azurite (infra/local/localApp.ts).
+   * Needed when no storage is configured (config.storage.kind 'embedded'); its composer closes it if the start fails.
+   */
+  storage?: ProvidedStorage;
+}
+
+/** Table Storage brought up outside this root, and how it closes: last in stop(), after the outbox. */
+export interface ProvidedStorage {
+  access: TableAccess;
+  close(): Promise<void>;
 }
 
 export interface RunningApp {
@@ -73,58 +83,20 @@ export interface RunningApp {
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const log = options.log ?? createLogger(config.logLevel);
   const credential = options.credential ?? lazyDefaultCredential();
-  let azurite: AzuriteHandle | undefined;
-  let access: TableAccess;
-  if (config.storage.kind === 'embedded') {
-    // An Azurite left running on our data by an earlier start (its launcher was killed) is closed first: it saves.
-    const leftover = await stopLeftoverAzurite(config.storage.location);
-    if (leftover) log.warn({ pid: leftover }, 'stopped an embedded Azurite left running by an earlier start (its data was saved)');
-    if (!(await isPortFree(config.storage.port))) {
-      throw new Error(`Port ${config.storage.port} is taken, so the embedded Azurite cannot start. Stop what uses it, or set AZURITE_PORT to a free port (or AZURE_TABLES_CONNECTION_STRING to use a running Azurite).`);
-    }
-    azurite = await startAzurite({ port: config.storage.port, location: config.storage.location, logFile: `${config.storage.location}/azurite.log` });
-    access = { kind: 'connectionString', connectionString: azurite.connectionString };
-    log.info({ port: azurite.port, location: config.storage.location }, 'embedded Azurite started (data on disk)');
-  } else if (config.storage.kind === 'connectionString') {
-    access = { kind: 'connectionString', connectionString: config.storage.connectionString };
-  } else {
-    access = { kind: 'accountUrl', url: config.storage.url, credential };
-  }
+  const now = options.now ?? (() => new Date());
   const metrics = new Metrics(log);
-  const tables = new Tables(access, config.storage.prefix, options.tablesCa ? { ca: options.tablesCa } : undefined, metrics.policy('tables'));
-  try {
-    await tables.ensure(TABLES);
-  } catch (err) {
-    await azurite?.stop();
-    throw new Error(`Table Storage did not answer (${describeStorage(config)}): ${(err as Error).message.split('\n')[0]}. Check the connection setting and that the storage is reachable.`);
-  }
-
+  const tables = await openTables(config, tableAccess(config, options, credential), options.tablesCa, metrics);
   const directory = createDirectory(config, credential);
-  const meetings = config.meetingInvites && config.directory.kind === 'graph'
-    ? new GraphMeetingScheduler({ credential: graphCredentialFor(config, credential), baseUrl: config.directory.baseUrl }) : undefined;
+  const meetings = createMeetings(config, credential);
   const cipher = new HetuCipher(await loadKeyring(config.hetuKeys, credential));
-  const telemetry = options.telemetry;
-  const orders = telemetry ? instrumentOrderStore(new TableOrderStore(tables), telemetry) : new TableOrderStore(tables);
-  const grants = new TableGrantStore(tables);
-  const users = new TableUserStore(tables);
-  const catalogStore = new CatalogStore(tables, { cacheMs: 10_000 });
-  if (await catalogStore.seedIfEmpty(loadSeedCatalog())) log.info('catalog seeded from data/');
-  const catalog = new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined));
-
+  const stores = await createStores(config, tables, now, options.telemetry, log);
+  const { orders, grants, users, catalogStore } = stores;
   const cardTemplates = loadCardTemplates(config, log);
-
-  const adapter = createAdapter(config);
-  adapter.onTurnError = async (_ctx, err) => { log.error({ err: safeError(err) }, 'unhandled turn error'); };
-  let serviceUrl = config.botServiceUrl;
-  let seenTenant = config.tenantId ?? '';
-  const currentServiceUrl = () => serviceUrl;
-  const appId = config.bot.kind === 'none' ? '' : config.bot.appId;
-  const messenger = options.messenger?.(adapter, currentServiceUrl)
-    ?? new BotConnectorMessenger({ adapter, appId, tenantId: () => seenTenant, serviceUrl: currentServiceUrl });
+  const teams = connectTeams(config, options, log);
 
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
-    config, directory, orders, grants, users, catalog, cipher, log, catalogStore, cardTemplates, installs: new InstallStore(tables),
+    config, directory, orders, grants, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
     catalogAdmin: {
       setHeldByOrganisation: async (themeId, held) => {
         const current = await catalogStore.load();
@@ -134,32 +106,125 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     },
     glossary: loadSeedGlossary(),
     meetings,
-    now: options.now ?? (() => new Date()),
+    now,
     kick: () => dispatcher?.kick(),
   };
-  dispatcher = new OutboxDispatcher({
-    store: telemetry ? instrumentOutboxStore(new OutboxStore(tables), telemetry) : new OutboxStore(tables), orders, messenger, log,
-    render: createRenderer({ directory, users, adminLang: config.adminLang }),
-    adminChannelId: () => config.adminChannel.channelId,
-    personalReference: async (userId) => ({ userId, reference: (await users.get(userId))?.conversation }),
-    registerGrant: (order, line) => registerGrant({ grants, now: deps.now }, order, line),
-    pollMs: options.dispatcherPollMs,
-    // Teams' 30/s per app holds for all instances together: the budget is shared through Table Storage.
-    limiter: new RateLimiter(7, 30, undefined, undefined, new TableSendBudget(tables)),
-  });
+  dispatcher = createDispatcher(deps, tables, teams.messenger, options);
   const app = createApp(deps);
   const runApp = guardTurn(deps, (ctx) => app.run(ctx));
-  const server = new BotServer({
+  const server = createServer(teams, tables, metrics, log, runApp);
+  await server.listen(config.port, config.host);
+  dispatcher.start();
+  if (options.telemetry) {
+    const outbox = new OutboxStore(tables, { now });
+    options.telemetry.observeOutbox(() => readOutboxBacklog(outbox, now().getTime()));
+  }
+  const jobs = options.jobs === false ? [] : backgroundJobs(deps, teams.messenger, log);
+  jobs.forEach((j) => j.start());
+  metrics.start();
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
+  log.info({ url, mode: config.mode, directory: config.directory.kind, storage: config.storage.kind }, 'Valtuusbotti listening');
+  return {
+    config, port: server.port, url, deps, dispatcher, tables, adapter: teams.adapter,
+    stop: orderedStop({ server, jobs, metrics, dispatcher, storage: options.storage, log }),
+  };
+}
+
+/** How this root reaches Table Storage: the configured connection, or the storage its composer started. */
+function tableAccess(config: Config, options: StartOptions, credential: TokenCredential): TableAccess {
+  if (options.storage) return options.storage.access;
+  switch (config.storage.kind) {
+    case 'connectionString': return { kind: 'connectionString', connectionString: config.storage.connectionString };
+    case 'accountUrl': return { kind: 'accountUrl', url: config.storage.url, credential };
+    case 'embedded':
+      throw new Error('No Table Storage is configured, and the embedded Azurite is started by the local launcher only: run "npm start", or set AZURE_TABLES_CONNECTION_STRING (UseDevelopmentStorage=true for an Azurite of your own) or AZURE_TABLES_ACCOUNT_URL.');
+  }
+}
+
+async function openTables(config: Config, access: TableAccess, ca: string | Buffer | undefined, metrics: Metrics): Promise<Tables> {
+  const tables = new Tables(access, config.storage.prefix, ca ? { ca } : undefined, metrics.policy('tables'));
+  try {
+    await tables.ensure(TABLES);
+  } catch (err) {
+    throw new Error(`Table Storage did not answer (${describeStorage(config)}): ${(err as Error).message.split('\n')[0]}. Check the connection setting and that the storage is reachable.`);
+  }
+  return tables;
+}
+
+/** The stores on one clock (tests move it), the order store instrumented when telemetry is on; the catalog seeded if empty. */
+async function createStores(config: Config, tables: Tables, now: () => Date, telemetry: TelemetrySink | undefined, log: Logger) {
+  const orderStore = new TableOrderStore(tables, { now });
+  const users = new TableUserStore(tables);
+  const catalogStore = new CatalogStore(tables, { cacheMs: 10_000 });
+  if (await catalogStore.seedIfEmpty(loadSeedCatalog())) log.info('catalog seeded from data/');
+  return {
+    orders: telemetry ? instrumentOrderStore(orderStore, telemetry) : orderStore,
+    grants: new TableGrantStore(tables),
+    users,
+    catalogStore,
+    catalog: new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined)),
+    installs: new InstallStore(tables),
+  };
+}
+
+function createMeetings(config: Config, credential: TokenCredential): GraphMeetingScheduler | undefined {
+  return config.meetingInvites && config.directory.kind === 'graph'
+    ? new GraphMeetingScheduler({ credential: graphCredentialFor(config, credential), baseUrl: config.directory.baseUrl }) : undefined;
+}
+
+interface TeamsConnection {
+  adapter: CloudAdapter;
+  messenger: Messenger;
+  /** Learns the connector URL and (locally) the tenant from an authenticated activity of our own tenant. */
+  learnFrom(ctx: TurnContext): void;
+}
+
+function connectTeams(config: Config, options: StartOptions, log: Logger): TeamsConnection {
+  const adapter = createAdapter(config);
+  adapter.onTurnError = async (_ctx, err) => { log.error({ err: safeError(err) }, 'unhandled turn error'); };
+  let serviceUrl = config.botServiceUrl;
+  let seenTenant = config.tenantId ?? '';
+  const currentServiceUrl = () => serviceUrl;
+  const appId = config.bot.kind === 'none' ? '' : config.bot.appId;
+  const messenger = options.messenger?.(adapter, currentServiceUrl)
+    ?? new BotConnectorMessenger({ adapter, appId, tenantId: () => seenTenant, serviceUrl: currentServiceUrl });
+  return {
     adapter,
-    log,
-    run: async (ctx: TurnContext) => {
+    messenger,
+    learnFrom: (ctx) => {
       const tenant = ctx.activity.conversation?.tenantId;
       if (!config.tenantId || tenant === config.tenantId) {
-        // The connector URL and (locally) the tenant are learnt from authenticated activities of our own tenant.
         if (ctx.activity.serviceUrl) serviceUrl = ctx.activity.serviceUrl;
         if (!config.tenantId && tenant) seenTenant = tenant;
       }
-      await runApp(ctx);
+    },
+  };
+}
+
+/** The outbox's delivery loop, on the app's clock (so a message written at a moved time is due at that time). */
+function createDispatcher(deps: HandlerDeps, tables: Tables, messenger: Messenger, options: StartOptions): OutboxDispatcher {
+  const { config, orders, users, directory, grants, log, now } = deps;
+  const store = new OutboxStore(tables, { now });
+  return new OutboxDispatcher({
+    store: options.telemetry ? instrumentOutboxStore(store, options.telemetry) : store, orders, messenger, log,
+    render: createRenderer({ directory, users, adminLang: config.adminLang }),
+    adminChannelId: () => config.adminChannel.channelId,
+    personalReference: async (userId) => ({ userId, reference: (await users.get(userId))?.conversation }),
+    registerGrant: (order, line) => registerGrant({ grants, now }, order, line),
+    pollMs: options.dispatcherPollMs,
+    now: () => now().getTime(),
+    // Teams' 30/s per app holds for all instances together: the budget is shared through Table Storage.
+    limiter: new RateLimiter(7, 30, undefined, undefined, new TableSendBudget(tables)),
+  });
+}
+
+function createServer(teams: TeamsConnection, tables: Tables, metrics: Metrics, log: Logger, run: (ctx: TurnContext) => Promise<void>): BotServer {
+  return new BotServer({
+    adapter: teams.adapter,
+    log,
+    run: async (ctx: TurnContext) => {
+      teams.learnFrom(ctx);
+      await run(ctx);
     },
     // A point read in one of our own tables: allowed by "Storage Table Data Contributor" (service properties are
     // not), and a 404 proves storage answered.
@@ -168,43 +233,39 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     },
     onRequest: (ms, status) => metrics.record('request', 'messages', ms, status >= 500),
   });
-  await server.listen(config.port, config.host);
-  dispatcher.start();
-  if (telemetry) {
-    const outbox = new OutboxStore(tables);
-    telemetry.observeOutbox(() => readOutboxBacklog(outbox, Date.now()));
-  }
-  const jobs = options.jobs === false ? [] : [
-    new SlaWatch({ deps, log, postDigest: config.adminChannel.channelId
-      ? async (card) => { await messenger.postToChannel(config.adminChannel.channelId as string, { card }); } : undefined }),
-    new HetuRetention({ orders, tables, retentionDays: config.hetuRetentionDays, now: deps.now, log }),
+}
+
+function backgroundJobs(deps: HandlerDeps, messenger: Messenger, log: Logger): Array<{ start(): void; stop(): void }> {
+  const { config, orders, now } = deps;
+  const channelId = config.adminChannel.channelId;
+  return [
+    new SlaWatch({ deps, log, postDigest: channelId
+      ? async (card) => { await messenger.postToChannel(channelId, { card }); } : undefined }),
+    new HetuRetention({ orders, retentionDays: config.hetuRetentionDays, now, log }),
   ];
-  jobs.forEach((j) => j.start());
-  metrics.start();
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
-  log.info({ url, mode: config.mode, directory: config.directory.kind, storage: config.storage.kind }, 'Valtuusbotti listening');
+}
+
+/**
+ * The order matters: turns drain first (they write orders and outbox rows), then the outbox round finishes
+ * and hands its lease back (so the next start delivers at once), and only then the storage closes (the
+ * embedded Azurite saves to disk as it closes). Each step is bounded, so a hung connector cannot keep the
+ * storage from closing.
+ */
+function orderedStop(parts: { server: BotServer; jobs: Array<{ stop(): void }>; metrics: Metrics; dispatcher: OutboxDispatcher;
+  storage?: ProvidedStorage; log: Logger }): () => Promise<void> {
+  const { server, jobs, metrics, dispatcher, storage, log } = parts;
   let stopping: Promise<void> | undefined;
-  return {
-    config, port: server.port, url, deps, dispatcher, tables, adapter,
-    // The order matters: turns drain first (they write orders and outbox rows), then the outbox round finishes
-    // and hands its lease back (so the next start delivers at once), and only then the storage closes (the
-    // embedded Azurite saves to disk as it closes). Each step is bounded, so a hung connector cannot keep the
-    // storage from closing.
-    stop: () => {
-      stopping ??= (async () => {
-        await server.drain();
-        log.info('stop: in-flight turns drained');
-        jobs.forEach((j) => j.stop());
-        metrics.stop();
-        if (!(await bounded(dispatcher?.stop(), 15_000))) log.warn('stop: the outbox round did not finish in 15 s; its lease expires by itself');
-        else log.info('stop: outbox stopped, lease released');
-        if (azurite) {
-          await azurite.stop();
-          log.info('stop: embedded Azurite closed, data saved');
-        }
-      })();
-      return stopping;
-    },
+  return () => {
+    stopping ??= (async () => {
+      await server.drain();
+      log.info('stop: in-flight turns drained');
+      jobs.forEach((j) => j.stop());
+      metrics.stop();
+      if (!(await bounded(dispatcher.stop(), 15_000))) log.warn('stop: the outbox round did not finish in 15 s; its lease expires by itself');
+      else log.info('stop: outbox stopped, lease released');
+      await storage?.close();
+    })();
+    return stopping;
   };
 }
 

@@ -5,7 +5,8 @@
  * are used unwrapped. Only counts, durations and non-personal labels (path, message kind, status) are recorded.
  */
 import type { OrderStore } from './store/orderStore';
-import type { OutboxStore } from './notify/outboxStore';
+import type { OutboxStore } from './store/outboxStore';
+import { outboxRowWrittenAt } from './store/outboxRows';
 import type { Order } from './domain/order';
 import type { ServicePath } from './domain/paths';
 
@@ -78,8 +79,7 @@ export async function readOutboxBacklog(store: OutboxStore, now: number, maxPart
   for (const p of partitions) {
     for (const r of await store.pendingMessages(p.orderId)) {
       messages++;
-      // The row key carries the time the message was written: outbox|<ISO time>|<seq>.
-      const at = Date.parse(r.rowKey.split('|')[1] ?? '');
+      const at = outboxRowWrittenAt(r.rowKey);
       if (Number.isFinite(at)) oldest = Math.min(oldest, at);
     }
   }

@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { OrderStore } from '../store/orderStore';
 import type { Order } from '../domain/order';
 import type { OutboxRecord } from '../domain/outbox';
-import { mutateOrder } from '../services/mutate';
-import { OutboxStore, type PendingPartition } from './outboxStore';
+import { mutateOrder } from '../store/mutateOrder';
+import { OutboxStore, type PendingPartition } from '../store/outboxStore';
 import { DeliveryError, toDeliveryError, type Messenger, type OutgoingMessage } from './messenger';
 import { RateLimiter } from './rateLimiter';
 

@@ -4,7 +4,7 @@ import { orderDue } from '../domain/order';
 import { isOpen } from '../domain/lifecycle';
 import { isOverdue } from '../domain/paths';
 import { helsinkiDate, isWorkingDay } from '../domain/workdays';
-import { mutateOrder } from '../services/mutate';
+import { mutateOrder } from '../store/mutateOrder';
 import { buildDigest } from '../handlers/admin';
 import { isStatus } from '../store/tables';
 

@@ -1,13 +1,10 @@
-import { odata } from '@azure/data-tables';
 import type { Logger } from 'pino';
 import type { OrderStore } from '../store/orderStore';
-import type { Tables } from '../store/tables';
-import { ORDER_ROW } from '../store/entities';
-import { mutateOrder } from './mutate';
+import { mutateOrder } from '../store/mutateOrder';
+import { isOpenStatus } from '../domain/lifecycle';
 
 export interface HetuRetentionOptions {
   orders: OrderStore;
-  tables: Tables;
   retentionDays: number;
   now: () => Date;
   log: Logger;
@@ -35,13 +32,8 @@ export class HetuRetention {
   /** Destroys every henkilötunnus past the age (or on a closed order); returns how many were destroyed. */
   async runOnce(): Promise<number> {
     const cutoff = new Date(this.o.now().getTime() - this.o.retentionDays * 86_400_000).toISOString();
-    const table = this.o.tables.client('orders');
-    const filter = odata`RowKey eq ${ORDER_ROW} and hetuCipher ne ${''}`;
-    const candidates: string[] = [];
-    for await (const e of table.listEntities<{ createdAt: string; status: string }>({ queryOptions: { filter, select: ['PartitionKey', 'createdAt', 'status'] } })) {
-      const closed = !['awaitingApproval', 'open', 'waitingForInfo'].includes(e.status);
-      if (e.createdAt < cutoff || closed) candidates.push(e.partitionKey as string);
-    }
+    const candidates = (await this.o.orders.hetuHolders())
+      .filter((h) => h.createdAt < cutoff || !isOpenStatus(h.status)).map((h) => h.orderId);
     let purged = 0;
     for (const id of candidates) {
       const at = this.o.now().toISOString();

@@ -5,7 +5,7 @@
  */
 import type { Deps } from './deps';
 import { runTransition, type TransitionResult } from './transition';
-import { mutateOrder } from './mutate';
+import { mutateOrder } from '../store/mutateOrder';
 import type { Actor } from '../domain/policies';
 import type { Order } from '../domain/order';
 import { assertAllowedChange, closeIfDone, isWaitingForDvv, isWorkable, lineFor } from '../domain/lifecycle';

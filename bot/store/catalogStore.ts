@@ -132,7 +132,7 @@ export class CatalogStore {
       throw err;
     }
     try {
-      const entity = { partitionKey: META, rowKey: POINTER, version, updatedAt: new Date().toISOString() };
+      const entity = { partitionKey: META, rowKey: POINTER, version, updatedAt: new Date(this.now()).toISOString() };
       if (pointer) await client.updateEntity(entity, 'Replace', { etag: pointer.etag });
       else await client.createEntity(entity);
     } catch (err) {

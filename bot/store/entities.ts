@@ -2,11 +2,10 @@
 export const TABLES = ['orders', 'orderIndex', 'people', 'users', 'counters', 'outboxIndex', 'catalog'] as const;
 
 /** orders: PartitionKey = order id; the order, its audit events and its outbox messages share the partition,
- * so a state change, its audit event and its notifications commit in one transaction. */
+ * so a state change, its audit event and its notifications commit in one transaction. The outbox rows (and the
+ * outboxIndex pointers) are laid out in outboxRows.ts. */
 export const ORDER_ROW = 'order';
 export const auditRowKey = (at: string, seq: number): string => `audit|${at}|${String(seq).padStart(3, '0')}`;
-export const OUTBOX_PREFIX = 'outbox|';
-export const outboxRowKey = (at: string, seq: number): string => `${OUTBOX_PREFIX}${at}|${String(seq).padStart(3, '0')}`;
 
 /**
  * people: PartitionKey = a person's object id. Everything the bot answers about one person in one query:

@@ -5,7 +5,8 @@ import type { AuditEvent } from '../domain/audit';
 import type { OutboxMessage } from '../domain/outbox';
 import { Tables, isStatus } from './tables';
 import { grantFromEntity, type Grant } from './grantStore';
-import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, auditRowKey, indexPartition, outboxRowKey, personOrderKey, safeKey, prefixEnd } from './entities';
+import { newOutboxRow, pendingPointer } from './outboxRows';
+import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, auditRowKey, indexPartition, personOrderKey, safeKey, prefixEnd } from './entities';
 
 /** Entity schema version of the order row; older rows keep loading through decodeOrder. */
 const ORDER_SCHEMA = 1;
@@ -45,6 +46,11 @@ export interface OrderStore {
   listWaitingForTheme(themeId: string): Promise<Order[]>;
   findByNumber(number: string): Promise<Order | undefined>;
   auditTrail(orderId: string): Promise<AuditEvent[]>;
+  /**
+   * Every order that still stores a henkilötunnus, with its age and status (a scan of the order rows, for the
+   * daily retention job; normally few: the code goes at grant or close).
+   */
+  hetuHolders(): Promise<HetuHolder[]>;
   /** Creates a once-per-key marker (throws a 409 RestError when another instance already took it). */
   claimDailyMarker(key: string): Promise<void>;
   /** Appends audit events that change no state (a refused attempt, a henkilötunnus reveal). */
@@ -52,6 +58,9 @@ export interface OrderStore {
   /** Allocates the next order number sequence for the year (unique; gaps possible after failed submits). */
   nextSequence(year: number): Promise<number>;
 }
+
+/** An order still holding a henkilötunnus, as the retention job needs it. */
+export interface HetuHolder { orderId: string; createdAt: string; status: string }
 
 /** A pointer entity: in `people` (per person) or in `orderIndex` (by number and year, by waiting theme). */
 interface IndexRow { table: 'people' | 'index'; partitionKey: string; rowKey: string; fields?: Record<string, unknown> }
@@ -98,9 +107,12 @@ export class TableOrderStore implements OrderStore {
 
   /** How many order numbers one reservation takes (1 = strictly consecutive numbers, slower under load). */
   private readonly numberBlock: number;
+  /** The app's clock (tests move it): the years listOpen reads, the outbox rows' and markers' times. */
+  private readonly now: () => Date;
 
-  constructor(tables: Tables, options: { numberBlock?: number } = {}) {
+  constructor(tables: Tables, options: { numberBlock?: number; now?: () => Date } = {}) {
     this.numberBlock = options.numberBlock ?? 10;
+    this.now = options.now ?? (() => new Date());
     this.orders = tables.client('orders');
     this.index = tables.client('orderIndex');
     this.people = tables.client('people');
@@ -169,7 +181,7 @@ export class TableOrderStore implements OrderStore {
 
   /** Open orders of this and the two previous years: one partition query per year, filtered on the status. */
   async listOpen(): Promise<Order[]> {
-    const year = new Date().getUTCFullYear();
+    const year = this.now().getUTCFullYear();
     const ids: string[] = [];
     const openStatus = OPEN_STATUSES.map((s) => odata`status eq ${s}`).join(' or ');
     for (const y of [year - 2, year - 1, year]) {
@@ -229,8 +241,17 @@ export class TableOrderStore implements OrderStore {
     return events;
   }
 
+  async hetuHolders(): Promise<HetuHolder[]> {
+    const out: HetuHolder[] = [];
+    const filter = odata`RowKey eq ${ORDER_ROW} and hetuCipher ne ${''}`;
+    for await (const e of this.orders.listEntities<{ createdAt: string; status: string }>({ queryOptions: { filter, select: ['PartitionKey', 'createdAt', 'status'] } })) {
+      out.push({ orderId: e.partitionKey as string, createdAt: e.createdAt, status: e.status });
+    }
+    return out;
+  }
+
   async claimDailyMarker(key: string): Promise<void> {
-    await this.counters.createEntity({ partitionKey: 'marker', rowKey: safeKey(key), at: new Date().toISOString() });
+    await this.counters.createEntity({ partitionKey: 'marker', rowKey: safeKey(key), at: this.now().toISOString() });
   }
 
   async appendAudit(orderId: string, audit: AuditEvent[]): Promise<void> {
@@ -304,21 +325,18 @@ export class TableOrderStore implements OrderStore {
 
   /** Marks the order's partition as having outbox messages to deliver (before and after the commit; see notify/dispatcher). */
   private async touchOutboxIndex(orderId: string): Promise<void> {
-    await this.outboxIndex.upsertEntity({ partitionKey: 'pending', rowKey: orderId, touchedAt: new Date().toISOString() }, 'Merge');
+    await this.outboxIndex.upsertEntity(pendingPointer(orderId, this.now()), 'Merge');
   }
 
   private appendActions(orderId: string, audit: AuditEvent[], outbox: OutboxMessage[]): TransactionAction[] {
-    const now = new Date().toISOString();
+    const now = this.now().toISOString();
     const rand = Math.floor(Math.random() * 1000);
     return [
       ...audit.map((a, i): TransactionAction => ['create', {
         partitionKey: orderId, rowKey: auditRowKey(a.at, rand + i), kind: 'audit', at: a.at, actorId: a.actorId,
         action: a.action, data: JSON.stringify(a),
       }]),
-      ...outbox.map((m, i): TransactionAction => ['create', {
-        partitionKey: orderId, rowKey: outboxRowKey(now, rand + i), kind: 'outbox', status: 'pending', attempts: 0,
-        notBefore: now, message: JSON.stringify(m),
-      }]),
+      ...outbox.map((m, i): TransactionAction => ['create', newOutboxRow(orderId, m, now, rand + i)]),
     ];
   }
 }

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { ConfigError, loadConfig, loadDotEnv, projectRoot } from '../../bot/config';
-import { startApp, type RunningApp } from '../../bot/main';
+import type { RunningApp } from '../../bot/main';
+import { startLocalApp } from './localApp';
 import { createLogger } from '../../bot/log';
 import { isPortFree } from './ports';
 import { stopLeftoverAzurite } from './azurite';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const parent = process.ppid;
   setInterval(() => { if (process.ppid !== parent) stop('parent-exit'); }, 1000).unref();
 
-  const app: RunningApp = await startApp(config, { log });
+  const app: RunningApp = await startLocalApp(config, { log });
   stack.app = app;
   if (stopping) return;
   const configPath = path.join(dataRoot, 'playground', 'm365agentsplayground.yml');
@@ -111,8 +112,8 @@ async function main(): Promise<void> {
 
 /**
  * Stop order: the bot drains its in-flight turns, the outbox finishes its round and releases its lease, the
- * embedded Azurite closes (saving to disk) — all in app.stop() — and the playground goes last, because the
- * bot's replies during the drain go to its connector.
+ * embedded Azurite closes (saving to disk) — all in app.stop(), which closes the Azurite localApp.ts handed it —
+ * and the playground goes last, because the bot's replies during the drain go to its connector.
  */
 async function stopStack(stack: { app?: RunningApp; playground?: PlaygroundHandle }): Promise<void> {
   await stack.app?.stop();

@@ -81,7 +81,7 @@ describe('tenant, manager approval, SLA watch, retention and audit export', func
     it('the retention job destroys any henkilötunnus left past the configured age', async () => {
       now = new Date('2026-12-01T09:00:00Z');
       const order = await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', themes: 'veroasioiden-hoito' }));
-      const retention = new HetuRetention({ orders: bot.app.deps.orders, tables: bot.app.tables, retentionDays: 90, now: () => now, log: createLogger('silent') });
+      const retention = new HetuRetention({ orders: bot.app.deps.orders, retentionDays: 90, now: () => now, log: createLogger('silent') });
       await retention.runOnce();
       assert.ok((await bot.app.deps.orders.get(order.id))?.order.hetuCipher, 'young orders keep it');
       now = new Date('2027-03-15T09:00:00Z');

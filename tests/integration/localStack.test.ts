@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { loadConfig, projectRoot } from '../../bot/config';
-import { startApp, type RunningApp } from '../../bot/main';
+import type { RunningApp } from '../../bot/main';
+import { startLocalApp } from '../../infra/local/localApp';
 import { createLogger } from '../../bot/log';
 import { azuriteConnectionString, startAzurite } from '../../infra/local/azurite';
 import { freePort, isPortFree } from '../../infra/local/ports';
@@ -96,7 +97,7 @@ async function allFree(ports: Stack['ports']): Promise<boolean> {
 function localApp(dir: string, azuritePort: number, sink: ConnectorSink, port: number): Promise<RunningApp> {
   const config = loadConfig({ LOCAL_DATA_DIR: dir, AZURITE_PORT: String(azuritePort), PORT: String(port), ADMIN_CHANNEL_ID: ADMIN_CHANNEL,
     BOT_SERVICE_URL: sink.url, LOG_LEVEL: 'silent' });
-  return startApp(config, { log: createLogger('silent'), jobs: false, dispatcherPollMs: 200 });
+  return startLocalApp(config, { log: createLogger('silent'), jobs: false, dispatcherPollMs: 200 });
 }
 
 async function submitOrder(botPort: number, sink: ConnectorSink): Promise<string> {

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { Tables } from '../../bot/store/tables';
 import { TABLES } from '../../bot/store/entities';
 import { TableOrderStore } from '../../bot/store/orderStore';
+import { OutboxStore } from '../../bot/store/outboxStore';
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
+import { sampleOrder } from '../helpers/cardCheck';
+import { PEOPLE, startTestBot, submitAs, validOrder } from '../helpers/botHarness';
 
 describe('order numbers (Azurite)', () => {
   it('are unique across concurrent submits and several instances, reserved in blocks', async () => {
@@ -15,5 +18,45 @@ describe('order numbers (Azurite)', () => {
     assert.equal(new Set(taken).size, 40, `duplicates in ${taken.join(',')}`);
     assert.ok(Math.max(...taken) <= 50, 'at most one partly used block per instance');
     assert.equal(await new TableOrderStore(tables, { numberBlock: 1 }).nextSequence(2027), 1, 'each year starts from 1');
+  });
+});
+
+describe('the stores run on the clock they are given (Azurite)', () => {
+  it('listOpen reads the years of the injected clock, and a new outbox row is due at its time', async () => {
+    const { connectionString } = await testAzurite();
+    const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('clock'));
+    await tables.ensure(TABLES);
+    const moved = new Date('2031-05-04T10:00:00.000Z');
+    const store = new TableOrderStore(tables, { now: () => moved });
+    const order = sampleOrder({ id: 'ord-clock-2031', number: 'VB-2031-00001', createdAt: moved.toISOString(), updatedAt: moved.toISOString() });
+    assert.equal(await store.create(order, [], [{ kind: 'adminCard', orderId: order.id }]), 'created');
+
+    assert.deepEqual((await store.listOpen()).map((o) => o.id), [order.id], 'the years around 2031 are read');
+    assert.deepEqual(await new TableOrderStore(tables).listOpen(), [], 'the real clock reads other years');
+    const [row] = await new OutboxStore(tables).pendingMessages(order.id);
+    assert.equal(row?.notBefore, moved.toISOString(), 'the outbox row is due at the injected time');
+
+    const later = new Date('2031-05-04T11:00:00.000Z');
+    await store.claimDailyMarker('clock-test');
+    const marker = await tables.client('counters').getEntity<{ at: string }>('marker', 'clock-test');
+    assert.equal(marker.at, moved.toISOString(), 'the marker carries the injected time');
+    await new TableOrderStore(tables, { now: () => later }).update({ ...order, updatedAt: later.toISOString() },
+      (await store.get(order.id))?.etag ?? '', [], [{ kind: 'adminCard', orderId: order.id }], order);
+    const rows = await new OutboxStore(tables).pendingMessages(order.id);
+    assert.deepEqual(rows.map((r) => r.notBefore), [moved.toISOString(), later.toISOString()]);
+  });
+
+  it('an app started with a moved clock hands it to its stores and its outbox', async () => {
+    const moved = new Date('2031-05-04T10:00:00.000Z');
+    const bot = await startTestBot({}, { now: () => moved });
+    try {
+      const order = await submitAs(bot, PEOPLE.mikko, validOrder({ validUntil: '2032-01-31' }));
+      assert.match(order.number, /^VB-2031-/);
+      assert.ok((await bot.app.deps.orders.listOpen()).some((o) => o.id === order.id), 'the open orders of 2031 are listed');
+      // Its notifications were written at 2031 and are delivered: the dispatcher runs on the same clock.
+      await bot.sink.waitFor(() => bot.sink.created().some((r) => JSON.stringify(r.body).includes(order.number)));
+    } finally {
+      await bot.stop();
+    }
   });
 });

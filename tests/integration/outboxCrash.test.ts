@@ -4,7 +4,7 @@ import { loadConfig } from '../../bot/config';
 import { startApp, type RunningApp } from '../../bot/main';
 import { createLogger } from '../../bot/log';
 import { OutboxDispatcher } from '../../bot/notify/dispatcher';
-import { OutboxStore } from '../../bot/notify/outboxStore';
+import { OutboxStore } from '../../bot/store/outboxStore';
 import { BotConnectorMessenger, type ChannelPost, type Messenger, type OutgoingMessage } from '../../bot/notify/messenger';
 import { createRenderer } from '../../bot/notify/render';
 import { RateLimiter } from '../../bot/notify/rateLimiter';

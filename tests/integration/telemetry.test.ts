@@ -14,7 +14,7 @@ import { ADMIN_CHANNEL, PEOPLE, TENANT, cardText, validOrder } from '../helpers/
 import { Tables } from '../../bot/store/tables';
 import { TABLES } from '../../bot/store/entities';
 import { TableOrderStore } from '../../bot/store/orderStore';
-import { OutboxStore } from '../../bot/notify/outboxStore';
+import { OutboxStore } from '../../bot/store/outboxStore';
 import { readOutboxBacklog } from '../../bot/telemetry';
 import { sampleOrder } from '../helpers/cardCheck';
 

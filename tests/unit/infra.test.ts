@@ -5,7 +5,6 @@ import { Writable } from 'node:stream';
 import { projectRoot } from '../../manifest/build';
 import { createLogger } from '../../bot/log';
 import { HetuRetention } from '../../bot/services/hetuRetention';
-import type { Tables } from '../../bot/store/tables';
 import type { OrderStore } from '../../bot/store/orderStore';
 
 /*
@@ -869,8 +868,8 @@ describe('Azure ARM template (infra/azure/main.json)', () => {
     const lines: string[] = [];
     const stream = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
     // Storage failing is the fault injected here; the job, its timer and the logger are the real ones.
-    const tables = { client: () => { throw new Error('storage unreachable'); } } as unknown as Tables;
-    const job = new HetuRetention({ orders: {} as OrderStore, tables, retentionDays: 90, now: () => new Date(), log: createLogger('info', stream), intervalMs: 20 });
+    const orders = { hetuHolders: async () => { throw new Error('storage unreachable'); } } as unknown as OrderStore;
+    const job = new HetuRetention({ orders, retentionDays: 90, now: () => new Date(), log: createLogger('info', stream), intervalMs: 20 });
     job.start();
     const deadline = Date.now() + 5000;
     while (!lines.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

@@ -1,5 +1,5 @@
-import type { OrderStore, StoredOrder } from '../store/orderStore';
-import { ConcurrencyError } from '../store/orderStore';
+import type { OrderStore, StoredOrder } from './orderStore';
+import { ConcurrencyError } from './orderStore';
 import type { Order } from '../domain/order';
 import type { AuditEvent } from '../domain/audit';
 import type { OutboxMessage } from '../domain/outbox';

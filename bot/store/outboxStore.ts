@@ -1,8 +1,8 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { Tables } from '../store/tables';
-import { isStatus } from '../store/tables';
-import { OUTBOX_PREFIX, prefixEnd } from '../store/entities';
-import type { OutboxMessage, OutboxRecord } from '../domain/outbox';
+import type { Tables } from './tables';
+import { isStatus } from './tables';
+import { PENDING_PARTITION, decodeOutboxRow, outboxPatch, pendingOutboxRows, pendingPointer, type OutboxRow } from './outboxRows';
+import type { OutboxRecord } from '../domain/outbox';
 
 export interface PendingPartition { orderId: string; etag: string; leaseUntil: number; leaseOwner: string }
 
@@ -13,15 +13,17 @@ export interface PendingPartition { orderId: string; etag: string; leaseUntil: n
 export class OutboxStore {
   private readonly orders: TableClient;
   private readonly index: TableClient;
+  private readonly now: () => Date;
 
-  constructor(tables: Tables) {
+  constructor(tables: Tables, options: { now?: () => Date } = {}) {
     this.orders = tables.client('orders');
     this.index = tables.client('outboxIndex');
+    this.now = options.now ?? (() => new Date());
   }
 
   async pendingPartitions(): Promise<PendingPartition[]> {
     const out: PendingPartition[] = [];
-    for await (const e of this.index.listEntities<{ leaseUntil?: number; leaseOwner?: string }>({ queryOptions: { filter: odata`PartitionKey eq ${'pending'}` } })) {
+    for await (const e of this.index.listEntities<{ leaseUntil?: number; leaseOwner?: string }>({ queryOptions: { filter: odata`PartitionKey eq ${PENDING_PARTITION}` } })) {
       out.push({ orderId: e.rowKey as string, etag: String(e.etag), leaseUntil: Number(e.leaseUntil ?? 0), leaseOwner: String(e.leaseOwner ?? '') });
     }
     return out;
@@ -32,7 +34,7 @@ export class OutboxStore {
     if (p.leaseUntil > now && p.leaseOwner !== owner) return undefined;
     try {
       const leaseUntil = now + ms;
-      const r = await this.index.updateEntity({ partitionKey: 'pending', rowKey: p.orderId, leaseUntil, leaseOwner: owner }, 'Merge', { etag: p.etag });
+      const r = await this.index.updateEntity({ partitionKey: PENDING_PARTITION, rowKey: p.orderId, leaseUntil, leaseOwner: owner }, 'Merge', { etag: p.etag });
       return { ...p, etag: String(r.etag), leaseUntil, leaseOwner: owner };
     } catch (err) {
       if (isStatus(err, 412) || isStatus(err, 404)) return undefined;
@@ -42,13 +44,8 @@ export class OutboxStore {
 
   async pendingMessages(orderId: string): Promise<OutboxRecord[]> {
     const out: OutboxRecord[] = [];
-    const filter = odata`PartitionKey eq ${orderId} and RowKey ge ${OUTBOX_PREFIX} and RowKey lt ${prefixEnd(OUTBOX_PREFIX)}`;
-    for await (const e of this.orders.listEntities<{ message: string; attempts: number; notBefore: string; status: OutboxRecord['status']; lastError?: string;
-      postingSince?: string; postedConversationId?: string; postedActivityId?: string }>({ queryOptions: { filter } })) {
-      if (e.status !== 'pending') continue;
-      out.push({ rowKey: e.rowKey as string, orderId, message: JSON.parse(e.message) as OutboxMessage, attempts: Number(e.attempts),
-        notBefore: e.notBefore, status: e.status, lastError: e.lastError, postingSince: e.postingSince,
-        posted: e.postedConversationId ? { conversationId: e.postedConversationId, activityId: e.postedActivityId ?? '' } : undefined });
+    for await (const e of this.orders.listEntities<OutboxRow>({ queryOptions: { filter: pendingOutboxRows(orderId) } })) {
+      out.push(decodeOutboxRow(orderId, e));
     }
     return out.sort((a, b) => a.rowKey.localeCompare(b.rowKey));
   }
@@ -59,24 +56,21 @@ export class OutboxStore {
 
   /** Marks a non-idempotent channel post as started (written before the post). */
   async markPosting(record: OutboxRecord, at: Date): Promise<void> {
-    await this.orders.updateEntity({ partitionKey: record.orderId, rowKey: record.rowKey, postingSince: at.toISOString() }, 'Merge');
+    await this.orders.updateEntity(outboxPatch.posting(record, at), 'Merge');
   }
 
   /** Saves where a channel post landed: one write, no read, the first thing after the post. */
   async recordPost(record: OutboxRecord, post: { conversationId: string; activityId: string }): Promise<void> {
-    await this.orders.updateEntity({ partitionKey: record.orderId, rowKey: record.rowKey,
-      postedConversationId: post.conversationId, postedActivityId: post.activityId }, 'Merge');
+    await this.orders.updateEntity(outboxPatch.posted(record, post), 'Merge');
   }
 
   async reschedule(record: OutboxRecord, notBefore: Date, lastError: string): Promise<void> {
-    await this.orders.updateEntity({ partitionKey: record.orderId, rowKey: record.rowKey, attempts: record.attempts + 1,
-      notBefore: notBefore.toISOString(), lastError }, 'Merge');
+    await this.orders.updateEntity(outboxPatch.reschedule(record, notBefore, lastError), 'Merge');
   }
 
   /** Dead-letter: kept in the partition with status failed, for operators; never retried. */
   async failed(record: OutboxRecord, lastError: string): Promise<void> {
-    await this.orders.updateEntity({ partitionKey: record.orderId, rowKey: record.rowKey, attempts: record.attempts + 1,
-      status: 'failed', lastError }, 'Merge');
+    await this.orders.updateEntity(outboxPatch.failed(record, lastError), 'Merge');
   }
 
   /**
@@ -85,18 +79,18 @@ export class OutboxStore {
    */
   async release(p: PendingPartition, remaining: number, nextAttempt: number): Promise<void> {
     if (remaining > 0) {
-      await this.index.updateEntity({ partitionKey: 'pending', rowKey: p.orderId, leaseUntil: nextAttempt, leaseOwner: '' }, 'Merge', { etag: p.etag })
+      await this.index.updateEntity({ partitionKey: PENDING_PARTITION, rowKey: p.orderId, leaseUntil: nextAttempt, leaseOwner: '' }, 'Merge', { etag: p.etag })
         .catch((err) => { if (!isStatus(err, 412) && !isStatus(err, 404)) throw err; });
       return;
     }
     try {
-      await this.index.deleteEntity('pending', p.orderId, { etag: p.etag });
+      await this.index.deleteEntity(PENDING_PARTITION, p.orderId, { etag: p.etag });
     } catch (err) {
       if (isStatus(err, 412) || isStatus(err, 404)) return;
       throw err;
     }
     if ((await this.pendingMessages(p.orderId)).length > 0) {
-      await this.index.upsertEntity({ partitionKey: 'pending', rowKey: p.orderId, touchedAt: new Date().toISOString() }, 'Merge');
+      await this.index.upsertEntity(pendingPointer(p.orderId, this.now()), 'Merge');
     }
   }
 }
