@@ -34,7 +34,7 @@ import { RateLimiter } from './notify/rateLimiter';
 import { TableSendBudget } from './notify/sendBudget';
 import { CardTemplates, defaultTemplatesDir, formatProblem, sampleData } from './templates/cardTemplates';
 import { BotConnectorMessenger, type Messenger } from './notify/messenger';
-import { createRenderer } from './notify/render';
+import { createRenderer } from './presenters/notifications';
 import { SlaWatch } from './notify/slaWatch';
 import { HetuRetention } from './services/hetuRetention';
 import { registerGrant } from './services/confirmGrant';

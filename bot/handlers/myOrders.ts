@@ -1,12 +1,9 @@
 import type { HandlerDeps, Turn } from './turn';
 import { actorOf, noticeCard } from './turn';
 import type { AdaptiveCard } from '../../cards/card';
-import { myOrdersCard, myOrderDetailsCard } from '../../cards/myOrders';
-import { orderDue, type Order } from '../domain/order';
-import { isOpen } from '../domain/lifecycle';
-import { isOverdue } from '../domain/paths';
-import { helsinkiDate } from '../domain/workdays';
-import { mayOnOrder } from '../domain/policies';
+import type { Order } from '../domain/order';
+import { listOrdersForPerson, viewOrder } from '../services/orderQueries';
+import { myOrdersView, orderDetailsView } from '../presenters/requesterViews';
 import { cancelOrder } from '../services/cancelOrder';
 import { answerQuestion } from '../services/answerQuestion';
 import type { TransitionResult } from '../services/transition';
@@ -14,23 +11,19 @@ import type { MessageKey } from '../i18n';
 import { redactHetus } from '../domain/hetu';
 
 export async function showMyOrders(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {
-  const today = helsinkiDate(deps.now());
-  const orders = await deps.orders.listForPerson(turn.userId);
-  return myOrdersCard(turn.tr, turn.lang, orders.map((order) => ({ order, overdue: isOpen(order) && isOverdue(orderDue(order), today) })));
+  return myOrdersView(turn.tr, turn.lang, await listOrdersForPerson(deps, turn.userId), deps.now());
 }
 
 export async function showOrderDetails(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>, notice?: string): Promise<AdaptiveCard> {
   const orderId = typeof data.orderId === 'string' ? data.orderId : '';
-  const stored = orderId ? await deps.orders.get(orderId) : undefined;
-  if (!stored) return noticeCard(turn.tr('common.expiredCard'));
-  const manager = await deps.directory.getManager(stored.order.subject.id);
-  const actor = await actorOf(deps, turn.userId);
-  if (!mayOnOrder(actor, 'view', { requesterId: stored.order.requesterId, subjectId: stored.order.subject.id, managerId: manager?.id ?? null })) {
-    turn.log.warn({ orderId }, 'order view refused');
-    return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+  const result = await viewOrder(deps, { actor: await actorOf(deps, turn.userId), orderId });
+  switch (result.kind) {
+    case 'notFound': return noticeCard(turn.tr('common.expiredCard'));
+    case 'denied':
+      turn.log.warn({ orderId }, 'order view refused');
+      return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+    case 'shown': return orderDetailsView(turn.tr, turn.lang, result.order, result.history, notice);
   }
-  const history = await deps.orders.auditTrail(orderId);
-  return myOrderDetailsCard(turn.tr, turn.lang, stored.order, history.filter((h) => !h.action.startsWith('denied') && h.action !== 'revealHetu' && h.action !== 'overdueReminder'), notice);
 }
 
 export async function cancelMyOrder(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard> {

@@ -9,6 +9,7 @@ import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../domain/paths';
 import { OPEN_STATUSES } from '../domain/lifecycle';
 import { helsinkiDate } from '../domain/workdays';
 import { formatDate } from '../i18n';
+import { personView } from '../services/orderQueries';
 
 type Data = Record<string, unknown>;
 
@@ -23,7 +24,7 @@ async function personFor(deps: HandlerDeps, turn: Turn, requestedId: unknown): P
 /** "Mitä valtuuksia tarvitsen?": the map's suggestions with each theme's status for this person. */
 export async function showSuggestions(deps: HandlerDeps, turn: Turn, data: Data, notice?: string): Promise<AdaptiveCard> {
   const { person, reports } = await personFor(deps, turn, data.reportId ?? data.forUserId);
-  const [map, themes, { grants, orders }] = await Promise.all([deps.catalog.mandateMap(), deps.catalog.themes(), deps.orders.personView(person.id)]);
+  const [map, themes, { grants, orders }] = await Promise.all([deps.catalog.mandateMap(), deps.catalog.themes(), personView(deps, person.id)]);
   const today = helsinkiDate(deps.now());
   const items: SuggestionView[] = [];
   for (const s of map.suggest(person)) {
