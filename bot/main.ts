@@ -16,7 +16,8 @@ import { TableOrderStore } from './store/orderStore';
 import { TableGrantStore } from './store/grantStore';
 import { TableUserStore } from './store/userStore';
 import { InstallStore } from './store/installStore';
-import { CatalogStore } from './store/catalogStore';
+import { CatalogStore, CatalogConflictError } from './store/catalogStore';
+import { setHeldFlag } from './services/heldFlag';
 import { HetuCipher, parseKeyring } from './security/hetuCipher';
 import { FileDirectory } from '../graph/fileDirectory';
 import { GraphDirectory } from '../graph/graphDirectory';
@@ -126,10 +127,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const deps: HandlerDeps = {
     config, directory, orders, grants, users, catalog, cipher, log, catalogStore, cardTemplates, installs: new InstallStore(tables),
     catalogAdmin: {
+      // DVV granted a theme: set on the current version; a lost race stays an error here, as the store reported it.
       setHeldByOrganisation: async (themeId, held) => {
-        const current = await catalogStore.load();
-        await catalogStore.setHeldByOrganisation(themeId, held, current.version);
-        catalogStore.invalidate();
+        if ((await setHeldFlag(catalogStore, themeId, held)) === 'stale') throw new CatalogConflictError(undefined, undefined);
       },
     },
     glossary: loadSeedGlossary(),
