@@ -19,9 +19,9 @@ import { scheduleReviewMeeting } from '../services/reviewMeeting';
 import { runInBackground } from '../services/backgroundWork';
 import { showTasks, changeLanguage, showInstructions } from './menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm, parseOrderForm } from './order';
-import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder } from './myOrders';
-import { showGlossaryList, showGlossaryTerm } from './glossary';
-import { showSuggestions, orderSuggested, browseMap } from './suggest';
+import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder, parseOrderRef, parseCancel, parseAnswer } from './myOrders';
+import { showGlossaryList, showGlossaryTerm, parseTerm } from './glossary';
+import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrderSuggested, parseBrowse } from './suggest';
 import { parseHeldView, parseToggle, showHeldView, toggleHeldFlag } from './catalogHeld';
 import { adminAnswer, checkGrantDates, decisionAnswer, formVerb, meetingInputs, multiline, required, sentDateInput, showGrantGuide, showHetu,
   validDate, validMeetingTime, viewOrderCard } from './adminOrder';
@@ -95,17 +95,17 @@ export const VERB_ROUTES: VerbRegistry = {
   orderSubmit: form(parseOrderForm, submitOrderForm),
 
   // Suggestions and the mandate map (the person shown is checked against the directory by the handler).
-  orderSuggested: form((data) => data, orderSuggested),
-  suggestFor: form((data) => data, showSuggestions),
-  browseMap: form((data) => data, browseMap),
+  orderSuggested: form(parseOrderSuggested, orderSuggested),
+  suggestFor: form(parseSuggestFor, (deps, turn, input) => showSuggestions(deps, turn, input)),
+  browseMap: form(parseBrowse, browseMap),
 
   // The requester's own orders.
-  myOrderDetails: form((data) => data, showOrderDetails, 'view'),
-  myOrderCancel: form((data) => data, cancelMyOrder, 'cancel'),
-  myOrderAnswer: form((data) => data, answerMyOrder, 'answer'),
+  myOrderDetails: form(parseOrderRef, (deps, turn, input) => showOrderDetails(deps, turn, input), 'view'),
+  myOrderCancel: form(parseCancel, cancelMyOrder, 'cancel'),
+  myOrderAnswer: form(parseAnswer, answerMyOrder, 'answer'),
 
   // Glossary.
-  glossaryTerm: form((data) => data, showGlossaryTerm),
+  glossaryTerm: form(parseTerm, showGlossaryTerm),
   glossaryList: form(noInput, (deps, turn) => showGlossaryList(deps, turn)),
 
   // The catalog's held flags (administrators).
