@@ -112,7 +112,7 @@ export const VERB_ROUTES: VerbRegistry = {
   'catalog.held': gated('toggleHeld', parseHeldView, (deps, turn, input) => showHeldView(deps, turn, input)),
   'catalog.toggleHeld': gated('toggleHeld', parseToggle, toggleHeldFlag),
 
-  // The administrators' order card.
+  // The administrators' order card. Seeing it is the channel's rule (adminOrder.maySeeAdminCard), not a policy action.
   'admin.view': orderVerb(undefined, parseOrderVerb, viewOrderCard),
   'admin.claim': orderVerb('claim', parseOrderVerb, async (deps, turn, input, actor) =>
     adminAnswer(deps, turn, await claimOrder(deps, { ...common(input, actor), actorName: actorName(turn) }), actor)),
