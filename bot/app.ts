@@ -3,13 +3,16 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import type { HandlerDeps, Turn } from './handlers/turn';
 import { resolveTurnSafely, sendCard, errorCard, noticeCard, referenceOf, isOutage, unavailableCard } from './handlers/turn';
 import { recognise } from './handlers/intents';
-import { showMenu, changeLanguage, showHelp, showInstructions, showTasks } from './handlers/menu';
+import { showMenu, changeLanguage, showHelp, showInstructions } from './handlers/menu';
 import { onInstallationUpdate, onMembersAdded, onMembersRemoved, isUninstall } from './handlers/install';
-import { openOrderForm, searchInOrderForm, submitOrderForm } from './handlers/order';
-import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder } from './handlers/myOrders';
+import { openOrderForm } from './handlers/order';
+import { showMyOrders } from './handlers/myOrders';
 import { answerText, showGlossaryList } from './handlers/glossary';
-import { showSuggestions, orderSuggested, browseMap } from './handlers/suggest';
-import { adminVerbHandlers, showOrderByNumber, showOpenOrders, showChannelHelp, toggleHeldCard, toggleHeld } from './handlers/admin';
+import { showSuggestions } from './handlers/suggest';
+import { showOrderByNumber, showOpenOrders, showChannelHelp } from './handlers/adminChannel';
+import { showHeldViewIfAllowed } from './handlers/catalogHeld';
+import { routesOf } from './handlers/verbs';
+import { rememberConversation } from './services/people';
 import type { AdaptiveCard } from '../cards/card';
 import { t } from './i18n';
 import { normalizeActivityInput } from './handlers/inputBoundary';
@@ -26,91 +29,78 @@ export function createApp(deps: HandlerDeps): Application<TurnState> {
     startTypingTimer: false,
     adaptiveCards: { actionSubmitFilter: 'verb' },
   });
+  app.turn('beforeTurn', (ctx) => admitTurn(deps, ctx));
+  routeInstallation(app, deps);
+  routeVerbs(app, deps);
+  // Typed messages last: teams-ai takes the first matching route, and an Action.Submit also arrives as a message.
+  app.activity(ActivityTypes.Message, (ctx) => asMessage(deps, ctx, (turn) => answerMessage(deps, ctx, turn)));
+  return app;
+}
 
-  app.turn('beforeTurn', async (ctx) => {
-    normalizeActivityInput(ctx.activity);
-    if (!tenantAllowed(deps, ctx)) {
-      deps.log.warn({ activity: ctx.activity.type }, 'activity from another tenant refused');
-      if (ctx.activity.type === ActivityTypes.Message) await ctx.sendActivity(WRONG_TENANT);
-      if (ctx.activity.type === ActivityTypes.Invoke) {
-        await ctx.sendActivity({ type: 'invokeResponse', value: { status: 403, body: { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: 'tenant' } } } });
-      }
-      return false;
+/** Before every route: input normalised, other tenants refused, the personal conversation remembered. */
+async function admitTurn(deps: HandlerDeps, ctx: TurnContext): Promise<boolean> {
+  normalizeActivityInput(ctx.activity);
+  if (!tenantAllowed(deps, ctx)) {
+    deps.log.warn({ activity: ctx.activity.type }, 'activity from another tenant refused');
+    if (ctx.activity.type === ActivityTypes.Message) await ctx.sendActivity(WRONG_TENANT);
+    if (ctx.activity.type === ActivityTypes.Invoke) {
+      await ctx.sendActivity({ type: 'invokeResponse', value: { status: 403, body: { statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: 'tenant' } } } });
     }
-    rememberPersonalConversation(deps, ctx);
-    return true;
-  });
+    return false;
+  }
+  rememberPersonalConversation(deps, ctx);
+  return true;
+}
 
-  // Installation events (the personal reference is remembered in beforeTurn).
+/** Installation events (the personal reference is remembered in beforeTurn). */
+function routeInstallation(app: Application<TurnState>, deps: HandlerDeps): void {
   const installRoute = (fn: (d: HandlerDeps, ctx: TurnContext) => Promise<void>) => async (ctx: TurnContext) => {
     try { await fn(deps, ctx); } catch (err) { deps.log.error({ err: safeError(err) }, 'installation event failed'); }
   };
   app.conversationUpdate('membersAdded', installRoute(onMembersAdded));
   app.conversationUpdate('membersRemoved', installRoute(onMembersRemoved));
   app.activity(ActivityTypes.InstallationUpdate, installRoute(onInstallationUpdate));
+}
 
-  // Menu buttons (Action.Submit → a new message in the chat).
-  const submitRoute = (verb: string, fn: (turn: Turn, data: Data) => Promise<AdaptiveCard | void>) =>
+/**
+ * Every card verb, from the registry: menu buttons (Action.Submit → a new message in the chat) and forms and
+ * verbs (Action.Execute → the answer replaces the card for the one who clicked).
+ */
+function routeVerbs(app: Application<TurnState>, deps: HandlerDeps): void {
+  for (const [verb, route] of routesOf('submit')) {
     app.adaptiveCards.actionSubmit<Data>(verb, async (ctx, _s, data) => {
-      await asMessage(deps, ctx, async (turn) => { const c = await fn(turn, plainObject(data)); if (c) await sendCard(ctx, c); });
+      await asMessage(deps, ctx, async (turn) => { const c = await route.handle(deps, turn, plainObject(data)); if (c) await sendCard(ctx, c); });
     });
-  submitRoute('menuOrder', (turn) => openOrderForm(deps, turn));
-  submitRoute('menuMyOrders', (turn) => showMyOrders(deps, turn));
-  submitRoute('menuToSign', (turn) => showTasks(deps, turn, 'sign'));
-  submitRoute('menuToApprove', (turn) => showTasks(deps, turn, 'approve'));
-  submitRoute('menuSuggest', (turn) => showSuggestions(deps, turn, {}));
-  submitRoute('menuGlossary', (turn) => showGlossaryList(deps, turn));
-  submitRoute('menuLanguage', (turn) => changeLanguage(deps, turn, undefined));
-  submitRoute('menuInstructions', (turn) => showInstructions(deps, turn));
-  submitRoute('setLanguage', (turn, data) => changeLanguage(deps, turn, typeof data.lang === 'string' ? data.lang : undefined));
-
-  // Forms and verbs (Action.Execute → the answer replaces the card for the one who clicked).
-  const executeRoute = (verb: string, fn: (turn: Turn, data: Data) => Promise<AdaptiveCard>) =>
-    app.adaptiveCards.actionExecute<Data>(verb, async (ctx, _s, data) => asInvoke(deps, ctx, (turn) => fn(turn, plainObject(data))));
-  executeRoute('orderSearch', (turn, data) => searchInOrderForm(deps, turn, data));
-  executeRoute('orderSubmit', (turn, data) => submitOrderForm(deps, turn, data));
-  executeRoute('orderSuggested', (turn, data) => orderSuggested(deps, turn, data));
-  executeRoute('suggestFor', (turn, data) => showSuggestions(deps, turn, data));
-  executeRoute('browseMap', (turn, data) => browseMap(deps, turn, data));
-  executeRoute('myOrderDetails', (turn, data) => showOrderDetails(deps, turn, data));
-  executeRoute('myOrderCancel', (turn, data) => cancelMyOrder(deps, turn, data));
-  executeRoute('myOrderAnswer', (turn, data) => answerMyOrder(deps, turn, data));
-  executeRoute('catalog.held', (turn, data) => toggleHeldCard(deps, turn, data));
-  executeRoute('catalog.toggleHeld', (turn, data) => toggleHeld(deps, turn, data));
-  for (const [verb, handler] of Object.entries(adminVerbHandlers)) {
-    executeRoute(verb, (turn, data) => handler(deps, turn, data));
   }
+  for (const [verb, route] of routesOf('execute')) {
+    app.adaptiveCards.actionExecute<Data>(verb, async (ctx, _s, data) => asInvoke(deps, ctx, (turn) => route.handle(deps, turn, plainObject(data))));
+  }
+}
 
-  // Typed messages last: teams-ai takes the first matching route, and an Action.Submit also arrives as a message.
-  app.activity(ActivityTypes.Message, async (ctx) => {
-    await asMessage(deps, ctx, async (turn) => {
-      const text = ctx.activity.text ?? '';
-      const intent = recognise(text);
-      const inChannel = ctx.activity.conversation?.conversationType === 'channel';
-      switch (intent.kind) {
-        case 'menu': return showMenu(deps, turn);
-        case 'order': await sendCard(ctx, await openOrderForm(deps, turn)); return;
-        case 'myOrders': await sendCard(ctx, await showMyOrders(deps, turn)); return;
-        case 'suggest': await sendCard(ctx, await showSuggestions(deps, turn, {})); return;
-        case 'glossaryList': await sendCard(ctx, await showGlossaryList(deps, turn)); return;
-        case 'language': return changeLanguage(deps, turn, intent.value);
-        case 'showOrder': await sendCard(ctx, await showOrderByNumber(deps, turn, intent.number)); return;
-        case 'catalogAdmin': await sendCard(ctx, await toggleHeldCard(deps, turn)); return;
-        case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
-        // Over-long text (MAX_CHAT_TEXT) never reaches intent or glossary matching.
-        case 'tooLong': await sendCard(ctx, noticeCard(turn.tr('common.messageTooLong', { max: intent.max }), 'Attention')); return;
-        case 'help': if (inChannel) await sendCard(ctx, showChannelHelp(turn)); else await showHelp(deps, turn); return;
-        case 'instructions': await sendCard(ctx, await showInstructions(deps, turn)); return;
-        case 'text': {
-          const answer = await answerText(deps, turn, intent.text);
-          if (answer) { await sendCard(ctx, answer); return; }
-          return showMenu(deps, turn, turn.tr('common.unknownCommand'));
-        }
-      }
-    });
-  });
-
-  return app;
+/** A typed message: what it asks for (handlers/intents), else a glossary answer, else the menu. */
+async function answerMessage(deps: HandlerDeps, ctx: TurnContext, turn: Turn): Promise<void> {
+  const intent = recognise(ctx.activity.text ?? '');
+  const inChannel = ctx.activity.conversation?.conversationType === 'channel';
+  switch (intent.kind) {
+    case 'menu': return showMenu(deps, turn);
+    case 'order': await sendCard(ctx, await openOrderForm(deps, turn)); return;
+    case 'myOrders': await sendCard(ctx, await showMyOrders(deps, turn)); return;
+    case 'suggest': await sendCard(ctx, await showSuggestions(deps, turn, {})); return;
+    case 'glossaryList': await sendCard(ctx, await showGlossaryList(deps, turn)); return;
+    case 'language': return changeLanguage(deps, turn, intent.value);
+    case 'showOrder': await sendCard(ctx, await showOrderByNumber(deps, turn, intent.number)); return;
+    case 'catalogAdmin': await sendCard(ctx, await showHeldViewIfAllowed(deps, turn)); return;
+    case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
+    // Over-long text (MAX_CHAT_TEXT) never reaches intent or glossary matching.
+    case 'tooLong': await sendCard(ctx, noticeCard(turn.tr('common.messageTooLong', { max: intent.max }), 'Attention')); return;
+    case 'help': if (inChannel) await sendCard(ctx, showChannelHelp(turn)); else await showHelp(deps, turn); return;
+    case 'instructions': await sendCard(ctx, await showInstructions(deps, turn)); return;
+    case 'text': {
+      const answer = await answerText(deps, turn, intent.text);
+      if (answer) { await sendCard(ctx, answer); return; }
+      return showMenu(deps, turn, turn.tr('common.unknownCommand'));
+    }
+  }
 }
 
 async function asMessage(deps: HandlerDeps, ctx: TurnContext, fn: (turn: Turn) => Promise<void>): Promise<void> {
@@ -159,7 +149,7 @@ function rememberPersonalConversation(deps: HandlerDeps, ctx: TurnContext): void
   const a = ctx.activity;
   const userId = a.from?.aadObjectId;
   if (!userId || a.conversation?.conversationType !== 'personal' || isUninstall(a)) return;
-  deps.users.rememberConversation(userId, referenceOf(a)).catch((err: unknown) => deps.log.warn({ err: safeError(err) }, 'could not store conversation reference'));
+  rememberConversation(deps, userId, referenceOf(a)).catch((err: unknown) => deps.log.warn({ err: safeError(err) }, 'could not store conversation reference'));
 }
 
 /** Error summary for logs: name, message and status only (messages of our own errors never carry personal data). */

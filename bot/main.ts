@@ -17,7 +17,8 @@ import { TableOrderStore } from './store/orderStore';
 import { TableGrantStore } from './store/grantStore';
 import { TableUserStore } from './store/userStore';
 import { InstallStore } from './store/installStore';
-import { CatalogStore } from './store/catalogStore';
+import { CatalogStore, CatalogConflictError } from './store/catalogStore';
+import { setHeldFlag } from './services/heldFlag';
 import { HetuCipher, parseKeyring } from './security/hetuCipher';
 import { FileDirectory } from '../graph/fileDirectory';
 import { GraphDirectory } from '../graph/graphDirectory';
@@ -35,7 +36,7 @@ import { RateLimiter } from './notify/rateLimiter';
 import { TableSendBudget } from './notify/sendBudget';
 import { CardTemplates, defaultTemplatesDir, formatProblem, sampleData } from './templates/cardTemplates';
 import { BotConnectorMessenger, type Messenger } from './notify/messenger';
-import { createRenderer } from './notify/render';
+import { createRenderer } from './presenters/notifications';
 import { SlaWatch } from './notify/slaWatch';
 import { HetuRetention } from './services/hetuRetention';
 import { registerGrant } from './services/confirmGrant';
@@ -98,10 +99,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const deps: HandlerDeps = {
     config, directory, orders, grants, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
     catalogAdmin: {
+      // DVV granted a theme: set on the current version; a lost race stays an error here, as the store reported it.
       setHeldByOrganisation: async (themeId, held) => {
-        const current = await catalogStore.load();
-        await catalogStore.setHeldByOrganisation(themeId, held, current.version);
-        catalogStore.invalidate();
+        if ((await setHeldFlag(catalogStore, themeId, held)) === 'stale') throw new CatalogConflictError(undefined, undefined);
       },
     },
     glossary: loadSeedGlossary(),

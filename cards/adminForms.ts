@@ -3,16 +3,17 @@ import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i
 import { lineEservice, lineName, type Order } from '../bot/domain/order';
 import { mandateTypeOf, type Theme } from '../bot/domain/catalog';
 import { verbData } from './adminOrder';
+import { adminVerb, type VerbWithInput } from '../bot/domain/verbs';
 
 /** A one-field form shown to the clicking administrator before a verb that needs input (question, reason, date…). */
-export function verbInputCard(tr: Translate, order: Order, verb: string, input: Element, line?: number, error?: string): AdaptiveCard {
+export function verbInputCard(tr: Translate, order: Order, verb: VerbWithInput, input: Element, line?: number, error?: string): AdaptiveCard {
   return card([
     heading(`${order.number}: ${tr(`verb.${verb}` as MessageKey, { theme: line !== undefined ? plain(order.lines[line]?.themeName ?? '') : '' })}`),
     ...(line !== undefined ? [text(plain(order.lines[line]?.themeName ?? ''), { weight: 'Bolder' })] : []),
     input,
     ...(error ? [text(error, { color: 'Attention', size: 'Small' })] : []),
   ], [
-    execute(tr('verb.send'), `admin.${verb}`, { ...verbData(order, line), submit: true }, { style: 'positive' }),
+    execute(tr('verb.send'), adminVerb(verb), { ...verbData(order, line), submit: true }, { style: 'positive' }),
     // Going back or revealing needs no input: not blocked by the client's required-field check.
     execute(tr('verb.backToOrder'), 'admin.view', { orderId: order.id }, { associatedInputs: 'none' }),
   ]);

@@ -2,7 +2,8 @@ import { card, heading, text, facts, container, execute, plain, plainTitle, type
 import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i18n';
 import type { Order } from '../bot/domain/order';
 import { orderDue, initialStage, lineEservice, lineName } from '../bot/domain/order';
-import type { AvailableVerbs } from '../bot/domain/adminVerbs';
+import type { AvailableVerbs, LineVerb } from '../bot/domain/adminVerbs';
+import { adminVerb } from '../bot/domain/verbs';
 
 export interface AdminOrderView {
   order: Order;
@@ -37,7 +38,7 @@ export function adminOrderCard(tr: Translate, lang: Lang, view: AdminOrderView):
     }
     return container(items, { spacing: 'Small' });
   });
-  const actions: Action[] = view.verbs.order.map((verb) => execute(tr(`verb.${verb}` as MessageKey), `admin.${verb}`, verbData(o)));
+  const actions: Action[] = view.verbs.order.map((verb) => execute(tr(`verb.${verb}` as MessageKey), adminVerb(verb), verbData(o)));
   return card([
     ...(view.notice ? [text(view.notice, { color: 'Warning', weight: 'Bolder' })] : []),
     heading(tr(isNew(o) ? 'admin.newOrder' : 'admin.orderTitle', { number: o.number })),
@@ -67,7 +68,7 @@ function adminStatus(tr: Translate, o: Order): string {
   return o.status === 'open' && !o.assigneeId ? tr('admin.statusUnclaimed') : tr(`status.${o.status}` as MessageKey);
 }
 
-function lineAction(tr: Translate, o: Order, index: number, verb: string): Action {
+function lineAction(tr: Translate, o: Order, index: number, verb: LineVerb): Action {
   const title = verb === 'grantGuide' ? tr('verb.grantGuide', { theme: plainTitle(o.lines[index].themeName) }) : tr(`verb.${verb}` as MessageKey);
-  return execute(title, `admin.${verb}`, verbData(o, index));
+  return execute(title, adminVerb(verb), verbData(o, index));
 }

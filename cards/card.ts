@@ -3,6 +3,7 @@
  * and return a card; they hold no business rules and call no stores.
  */
 import { plainText, plainLabel } from '../bot/domain/safeText';
+import type { ExecuteVerb, SubmitVerb } from '../bot/domain/verbs';
 
 export type Element = Record<string, unknown> & { type: string };
 export type Action = Record<string, unknown> & { type: 'Action.Submit' | 'Action.Execute' | 'Action.OpenUrl' | 'Action.ShowCard' | 'Action.ToggleVisibility' };
@@ -33,10 +34,10 @@ export const facts = (items: Array<[string, string]>): Element => ({ type: 'Fact
 export const container = (items: Element[], extra: Record<string, unknown> = {}): Element => ({ type: 'Container', items, ...extra });
 
 /** Action.Submit routed by teams-ai on data.verb. Data carries ids only. */
-export const submit = (title: string, verb: string, data: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Action =>
+export const submit = (title: string, verb: SubmitVerb, data: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Action =>
   ({ type: 'Action.Submit', title, data: { verb, ...data }, ...extra });
 /** Action.Execute (Universal Actions): the invoke answer replaces the card. */
-export const execute = (title: string, verb: string, data: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Action =>
+export const execute = (title: string, verb: ExecuteVerb, data: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Action =>
   ({ type: 'Action.Execute', title, verb, data, ...extra });
 
 /** Text that people typed, made safe to show: see plainText (the one sanitiser for cards and text messages). */

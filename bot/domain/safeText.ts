@@ -77,7 +77,7 @@ const LINE_START = /^([ \t]*)([>+=-]|\d+[.)])/gm;
  * typed, shown as plain text. Henkilötunnus codes (however written) become "[HETU]", bidi controls go, every
  * markdown, HTML and autolink character is backslash-escaped (CommonMark: an escaped punctuation character
  * renders as itself), and each line break becomes a paragraph break (a single "\n" is folded away in Teams).
- * The one function for this: cards use it through cards/card.ts `plain`, text messages in bot/notify/render.
+ * The one function for this: cards use it through cards/card.ts `plain`, text messages in bot/presenters/notifications.
  */
 export function plainText(value: string): string {
   return redactHetus(normalizeInput(value))

@@ -28,7 +28,9 @@ export async function showGlossaryList(deps: HandlerDeps, turn: Turn): Promise<A
   return glossaryListCard(turn.tr, turn.lang, deps.glossary.list(turn.lang));
 }
 
-export async function showGlossaryTerm(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard> {
-  const term = deps.glossary.terms.find((t) => t.id === data.termId);
+export const parseTerm = (data: Record<string, unknown>): { termId?: string } => ({ termId: typeof data.termId === 'string' ? data.termId : undefined });
+
+export async function showGlossaryTerm(deps: HandlerDeps, turn: Turn, { termId }: { termId?: string }): Promise<AdaptiveCard> {
+  const term = termId === undefined ? undefined : deps.glossary.terms.find((t) => t.id === termId);
   return term ? glossaryTermCard(turn.tr, turn.lang, term) : glossaryListCard(turn.tr, turn.lang, deps.glossary.list(turn.lang));
 }

@@ -10,6 +10,8 @@ import { setupChecks } from '../domain/setupCheck';
 import { setupCard } from '../../cards/setup';
 import { translator } from '../i18n';
 import { referenceOf } from './turn';
+import { recordTeamInstall, forgetTeam } from '../services/installations';
+import { forgetConversation } from '../services/people';
 
 interface TeamsChannelData {
   team?: { id?: string; name?: string };
@@ -89,7 +91,7 @@ async function postSetupCard(deps: HandlerDeps, ctx: TurnContext): Promise<void>
   const a = ctx.activity;
   const { teamId, teamName, channelId } = placeOf(a);
   if (!teamId || !channelId) return;
-  const isNew = deps.installs ? await deps.installs.recordTeamInstall(teamId, channelId, referenceOf(a as Activity), deps.now().getTime()) : true;
+  const isNew = await recordTeamInstall(deps, teamId, channelId, referenceOf(a as Activity));
   if (!isNew) return;
   const tenantId = a.conversation?.tenantId ?? (a.channelData as TeamsChannelData | undefined)?.tenant?.id;
   const { adminChannel, tenantId: configuredTenant, directory } = deps.config;
@@ -102,14 +104,14 @@ async function forget(deps: HandlerDeps, ctx: TurnContext): Promise<void> {
   const a = ctx.activity;
   const { teamId } = placeOf(a);
   if (teamId) {
-    await deps.installs?.forgetTeam(teamId);
+    await forgetTeam(deps, teamId);
     const level = teamId === deps.config.adminChannel.teamId ? 'error' : 'info';
     deps.log[level]({ adminTeam: level === 'error' }, 'removed from a team; its channel reference deleted');
     return;
   }
   const userId = a.from?.aadObjectId;
   if (userId && isPersonal(a)) {
-    await deps.users.forgetConversation(userId);
+    await forgetConversation(deps, userId);
     deps.log.info('removed from a personal chat; conversation reference deleted');
   }
 }

@@ -5,6 +5,8 @@ import { menuCard, languageCard } from '../../cards/menu';
 import { isLang, langFromLocale, translator, type Lang } from '../i18n';
 import { shippedTemplates, type TemplateData, type TemplateName } from '../templates/cardTemplates';
 import type { AdaptiveCard } from '../../cards/card';
+import { pendingTasks } from '../services/orderQueries';
+import { chooseLanguage } from '../services/people';
 
 /** The welcome (greeting and menu): the organisation's welcome template above the menu buttons. */
 export async function showMenu(deps: HandlerDeps, turn: Turn, intro?: string): Promise<void> {
@@ -41,12 +43,7 @@ const MAX_TASK_CARDS = 6;
  * sent. Who may act is still decided on the server when they click; this list only finds the tasks again.
  */
 export async function showTasks(deps: HandlerDeps, turn: Turn, kind: 'sign' | 'approve'): Promise<void> {
-  const open = await deps.orders.listOpen();
-  const mine = kind === 'sign'
-    ? ((await deps.directory.isMember(turn.userId, 'signatories'))
-      ? open.filter((o) => o.requesterId !== turn.userId && o.subject.id !== turn.userId && o.lines.some((l) => l.stage === 'applicationPrepared'))
-      : [])
-    : open.filter((o) => o.status === 'awaitingApproval' && o.managerId === turn.userId && o.requesterId !== turn.userId);
+  const mine = await pendingTasks(deps, turn.userId, kind);
   const cards = mine.slice(0, MAX_TASK_CARDS)
     .map((o) => (kind === 'sign' ? signatureCard(turn.tr, o) : managerApprovalCard(turn.tr, turn.lang, o)))
     .filter((c): c is AdaptiveCard => c !== undefined);
@@ -65,7 +62,7 @@ export async function changeLanguage(deps: HandlerDeps, turn: Turn, requested: s
     await sendCard(turn.ctx, languageCard(turn.tr));
     return;
   }
-  await deps.users.setLanguage(turn.userId, lang);
+  await chooseLanguage(deps, turn.userId, lang);
   const tr = translator(lang);
   await sendCard(turn.ctx, menuCard(tr, { firstName: turn.user?.givenName ?? '', intro: tr('lang.changed'), content: orgCard(deps, turn, 'welcome', lang), ...(await taskRoles(deps, turn.userId)) }));
 }

@@ -1,59 +1,58 @@
 import type { HandlerDeps, Turn } from './turn';
 import { actorOf, noticeCard } from './turn';
 import type { AdaptiveCard } from '../../cards/card';
-import { myOrdersCard, myOrderDetailsCard } from '../../cards/myOrders';
-import { orderDue, type Order } from '../domain/order';
-import { isOpen } from '../domain/lifecycle';
-import { isOverdue } from '../domain/paths';
-import { helsinkiDate } from '../domain/workdays';
-import { mayOnOrder } from '../domain/policies';
+import type { Order } from '../domain/order';
+import { listOrdersForPerson, viewOrder } from '../services/orderQueries';
+import { myOrdersView, orderDetailsView } from '../presenters/requesterViews';
 import { cancelOrder } from '../services/cancelOrder';
 import { answerQuestion } from '../services/answerQuestion';
 import type { TransitionResult } from '../services/transition';
 import type { MessageKey } from '../i18n';
-import { redactHetus } from '../domain/hetu';
+import { freeText, type CardData } from './verbInput';
 
 export async function showMyOrders(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {
-  const today = helsinkiDate(deps.now());
-  const orders = await deps.orders.listForPerson(turn.userId);
-  return myOrdersCard(turn.tr, turn.lang, orders.map((order) => ({ order, overdue: isOpen(order) && isOverdue(orderDue(order), today) })));
+  return myOrdersView(turn.tr, turn.lang, await listOrdersForPerson(deps, turn.userId), deps.now());
 }
 
-export async function showOrderDetails(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>, notice?: string): Promise<AdaptiveCard> {
-  const orderId = typeof data.orderId === 'string' ? data.orderId : '';
-  const stored = orderId ? await deps.orders.get(orderId) : undefined;
-  if (!stored) return noticeCard(turn.tr('common.expiredCard'));
-  const manager = await deps.directory.getManager(stored.order.subject.id);
-  const actor = await actorOf(deps, turn.userId);
-  if (!mayOnOrder(actor, 'view', { requesterId: stored.order.requesterId, subjectId: stored.order.subject.id, managerId: manager?.id ?? null })) {
-    turn.log.warn({ orderId }, 'order view refused');
-    return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+/** The order a requester's card names (only a string id is looked up). */
+export interface OrderRef { orderId: string }
+export const parseOrderRef = (data: CardData): OrderRef => ({ orderId: typeof data.orderId === 'string' ? data.orderId : '' });
+
+/** Cancelling or answering: the order, the text typed (henkilötunnus redacted), and the details to show after. */
+export interface MyOrderChange { orderId: string; text: string; details: OrderRef }
+export const parseCancel = (data: CardData): MyOrderChange => ({ orderId: String(data.orderId ?? ''), text: freeText(data.reason, 500), details: parseOrderRef(data) });
+export const parseAnswer = (data: CardData): MyOrderChange => ({ orderId: String(data.orderId ?? ''), text: freeText(data.answer, 2000), details: parseOrderRef(data) });
+
+export async function showOrderDetails(deps: HandlerDeps, turn: Turn, { orderId }: OrderRef, notice?: string): Promise<AdaptiveCard> {
+  const result = await viewOrder(deps, { actor: await actorOf(deps, turn.userId), orderId });
+  switch (result.kind) {
+    case 'notFound': return noticeCard(turn.tr('common.expiredCard'));
+    case 'denied':
+      turn.log.warn({ orderId }, 'order view refused');
+      return noticeCard(turn.tr('common.notAllowed'), 'Attention');
+    case 'shown': return orderDetailsView(turn.tr, turn.lang, result.order, result.history, notice);
   }
-  const history = await deps.orders.auditTrail(orderId);
-  return myOrderDetailsCard(turn.tr, turn.lang, stored.order, history.filter((h) => !h.action.startsWith('denied') && h.action !== 'revealHetu' && h.action !== 'overdueReminder'), notice);
 }
 
-export async function cancelMyOrder(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard> {
-  const reason = typeof data.reason === 'string' ? redactHetus(data.reason.trim().slice(0, 500)) : '';
-  const result = await cancelOrder(deps, { actor: await actorOf(deps, turn.userId), orderId: String(data.orderId ?? ''), reason });
-  return afterTransition(deps, turn, data, result, (o) => turn.tr('my.cancelled', { number: o.number }));
+export async function cancelMyOrder(deps: HandlerDeps, turn: Turn, input: MyOrderChange): Promise<AdaptiveCard> {
+  const result = await cancelOrder(deps, { actor: await actorOf(deps, turn.userId), orderId: input.orderId, reason: input.text });
+  return afterTransition(deps, turn, input.details, result, (o) => turn.tr('my.cancelled', { number: o.number }));
 }
 
-export async function answerMyOrder(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>): Promise<AdaptiveCard> {
-  const answer = typeof data.answer === 'string' ? redactHetus(data.answer.trim().slice(0, 2000)) : '';
-  if (!answer) return showOrderDetails(deps, turn, data, undefined);
-  const result = await answerQuestion(deps, { actor: await actorOf(deps, turn.userId), orderId: String(data.orderId ?? ''), answer });
-  return afterTransition(deps, turn, data, result, () => turn.tr('my.answered'));
+export async function answerMyOrder(deps: HandlerDeps, turn: Turn, input: MyOrderChange): Promise<AdaptiveCard> {
+  if (!input.text) return showOrderDetails(deps, turn, input.details, undefined);
+  const result = await answerQuestion(deps, { actor: await actorOf(deps, turn.userId), orderId: input.orderId, answer: input.text });
+  return afterTransition(deps, turn, input.details, result, () => turn.tr('my.answered'));
 }
 
-async function afterTransition(deps: HandlerDeps, turn: Turn, data: Record<string, unknown>, result: TransitionResult,
+async function afterTransition(deps: HandlerDeps, turn: Turn, details: OrderRef, result: TransitionResult,
   success: (o: Order) => string): Promise<AdaptiveCard> {
   switch (result.kind) {
-    case 'done': return showOrderDetails(deps, turn, data, success(result.order));
+    case 'done': return showOrderDetails(deps, turn, details, success(result.order));
     case 'denied': return noticeCard(turn.tr('common.notAllowed'), 'Attention');
     case 'notFound': return noticeCard(turn.tr('common.expiredCard'));
     case 'invalid':
-    case 'stale': return showOrderDetails(deps, turn, data, turn.tr('my.cannotCancel', { number: result.order.number,
+    case 'stale': return showOrderDetails(deps, turn, details, turn.tr('my.cannotCancel', { number: result.order.number,
       status: turn.tr(`status.${result.order.status}` as MessageKey) }));
   }
 }

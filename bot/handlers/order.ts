@@ -15,8 +15,12 @@ import { formatIsoText } from '../i18n';
 import { addCalendarDays, helsinkiDate } from '../domain/workdays';
 import { plainText } from '../domain/safeText';
 
-/** Raw card data of the order form's actions: the token plus whatever inputs the client sent. */
-export type OrderFormSubmit = Record<string, unknown> & { token?: unknown };
+/** The order form's actions, parsed: the form's token and the known fields it sent. */
+export interface OrderFormInput { token: string; values: OrderFormValues }
+
+export function parseOrderForm(data: Record<string, unknown>): OrderFormInput {
+  return { token: tokenOf(data), values: formValues(data) };
+}
 
 /** Opens a new order form, prefilled from the directory, optionally with themes ticked (from suggestions). */
 export async function openOrderForm(deps: HandlerDeps, turn: Turn, preselected: string[] = [], forSubjectId?: string): Promise<AdaptiveCard> {
@@ -35,20 +39,17 @@ export async function openOrderForm(deps: HandlerDeps, turn: Turn, preselected: 
 }
 
 /** "Hae": runs the theme search and shows the form again with every typed value kept. */
-export async function searchInOrderForm(deps: HandlerDeps, turn: Turn, data: OrderFormSubmit): Promise<AdaptiveCard> {
-  const values = formValues(data);
+export async function searchInOrderForm(deps: HandlerDeps, turn: Turn, { token, values }: OrderFormInput): Promise<AdaptiveCard> {
   const themes = await deps.catalog.themes();
   const query = (values.themeQuery ?? '').trim();
   const hits = searchThemes(themes.values(), query);
   const note = query && hits.length === 0 ? turn.tr('order.noThemesFound', { query: plainText(query) }) : undefined;
-  return renderForm(deps, turn, tokenOf(data), values, {}, note, hits.map((t) => t.id));
+  return renderForm(deps, turn, token, values, {}, note, hits.map((t) => t.id));
 }
 
 /** "Lähetä": validates everything on the server, then submits exactly once; errors come back on the same card. */
-export async function submitOrderForm(deps: HandlerDeps, turn: Turn, data: OrderFormSubmit): Promise<AdaptiveCard> {
+export async function submitOrderForm(deps: HandlerDeps, turn: Turn, { token, values }: OrderFormInput): Promise<AdaptiveCard> {
   const me = turn.user as DirectoryUser;
-  const token = tokenOf(data);
-  const values = formValues(data);
   const reports = await deps.directory.getDirectReports(me.id);
   const themes = await deps.catalog.themes();
   const result = validateOrderInput(values, {
@@ -122,7 +123,7 @@ function sameName(a: string, b: string): boolean {
 }
 
 /** Only the known fields, only strings: the card's data is input, not truth. */
-function formValues(data: OrderFormSubmit): OrderFormValues {
+function formValues(data: Record<string, unknown>): OrderFormValues {
   const out: OrderFormValues = {};
   for (const field of [...ORDER_FIELDS, 'themeQuery'] as const) {
     const v = data[field];
@@ -132,6 +133,6 @@ function formValues(data: OrderFormSubmit): OrderFormValues {
 }
 
 /** A token the client cannot use to reach someone else's order: it is only ever combined with the sender's id. */
-function tokenOf(data: OrderFormSubmit): string {
+function tokenOf(data: Record<string, unknown>): string {
   return typeof data.token === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(data.token) ? data.token : randomUUID();
 }

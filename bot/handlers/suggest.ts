@@ -9,11 +9,26 @@ import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../domain/paths';
 import { OPEN_STATUSES } from '../domain/lifecycle';
 import { helsinkiDate } from '../domain/workdays';
 import { formatDate } from '../i18n';
+import { personView } from '../services/orderQueries';
 
-type Data = Record<string, unknown>;
+import type { CardData } from './verbInput';
+
+const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** Whose suggestions: a direct report picked on the card (or the one the view was for), else the user. */
+export interface SuggestInput { personId?: string }
+export const parseSuggestFor = (data: CardData): SuggestInput => ({ personId: stringOr(data.reportId ?? data.forUserId) });
+
+/** "Tilaa valitut": the themes ticked (comma-separated ids) for the person the view was for. */
+export interface OrderSuggestedInput extends SuggestInput { themes: string; forUserId?: string }
+export const parseOrderSuggested = (data: CardData): OrderSuggestedInput => ({ ...parseSuggestFor(data), themes: stringOr(data.themes) ?? '', forUserId: stringOr(data.forUserId) });
+
+export interface BrowseInput { scopeType: ScopeType; scope?: string }
+export const parseBrowse = (data: CardData): BrowseInput =>
+  ({ scopeType: SCOPE_TYPES.includes(data.scopeType as ScopeType) ? data.scopeType as ScopeType : 'department', scope: stringOr(data.scope) });
 
 /** The person to show: the user, or one of their direct reports (checked against the directory, not the card). */
-async function personFor(deps: HandlerDeps, turn: Turn, requestedId: unknown): Promise<{ person: DirectoryUser; reports: DirectoryUser[] }> {
+async function personFor(deps: HandlerDeps, turn: Turn, requestedId: string | undefined): Promise<{ person: DirectoryUser; reports: DirectoryUser[] }> {
   const me = turn.user as DirectoryUser;
   const reports = await deps.directory.getDirectReports(me.id);
   const person = typeof requestedId === 'string' ? reports.find((r) => r.id === requestedId) ?? me : me;
@@ -21,9 +36,9 @@ async function personFor(deps: HandlerDeps, turn: Turn, requestedId: unknown): P
 }
 
 /** "Mitä valtuuksia tarvitsen?": the map's suggestions with each theme's status for this person. */
-export async function showSuggestions(deps: HandlerDeps, turn: Turn, data: Data, notice?: string): Promise<AdaptiveCard> {
-  const { person, reports } = await personFor(deps, turn, data.reportId ?? data.forUserId);
-  const [map, themes, { grants, orders }] = await Promise.all([deps.catalog.mandateMap(), deps.catalog.themes(), deps.orders.personView(person.id)]);
+export async function showSuggestions(deps: HandlerDeps, turn: Turn, input: SuggestInput, notice?: string): Promise<AdaptiveCard> {
+  const { person, reports } = await personFor(deps, turn, input.personId);
+  const [map, themes, { grants, orders }] = await Promise.all([deps.catalog.mandateMap(), deps.catalog.themes(), personView(deps, person.id)]);
   const today = helsinkiDate(deps.now());
   const items: SuggestionView[] = [];
   for (const s of map.suggest(person)) {
@@ -58,20 +73,19 @@ export async function showSuggestions(deps: HandlerDeps, turn: Turn, data: Data,
 }
 
 /** "Tilaa valitut": opens the order form with the ticked themes, for the person the view was for. */
-export async function orderSuggested(deps: HandlerDeps, turn: Turn, data: Data): Promise<AdaptiveCard> {
+export async function orderSuggested(deps: HandlerDeps, turn: Turn, input: OrderSuggestedInput): Promise<AdaptiveCard> {
   const themes = await deps.catalog.themes();
-  const picked = (typeof data.themes === 'string' ? data.themes : '').split(',').map((s) => s.trim()).filter((id) => themes.get(id)?.active);
-  if (!picked.length) return showSuggestions(deps, turn, data, turn.tr('suggest.nothingSelected'));
-  const { person } = await personFor(deps, turn, data.forUserId);
+  const picked = input.themes.split(',').map((s) => s.trim()).filter((id) => themes.get(id)?.active);
+  if (!picked.length) return showSuggestions(deps, turn, input, turn.tr('suggest.nothingSelected'));
+  const { person } = await personFor(deps, turn, input.forUserId);
   return openOrderForm(deps, turn, picked, person.id);
 }
 
 /** Browse the map by department, service area or job title. */
-export async function browseMap(deps: HandlerDeps, turn: Turn, data: Data): Promise<AdaptiveCard> {
-  const scopeType: ScopeType = SCOPE_TYPES.includes(data.scopeType as ScopeType) ? data.scopeType as ScopeType : 'department';
+export async function browseMap(deps: HandlerDeps, turn: Turn, { scopeType, scope: requested }: BrowseInput): Promise<AdaptiveCard> {
   const [map, themes] = await Promise.all([deps.catalog.mandateMap(), deps.catalog.themes()]);
   const scopes = map.scopes(scopeType);
-  const scope = typeof data.scope === 'string' && scopes.includes(data.scope) ? data.scope : undefined;
+  const scope = requested !== undefined && scopes.includes(requested) ? requested : undefined;
   const rows = scope ? map.rowsFor(scopeType, scope).map((r) => {
     const t = themes.get(r.themeId);
     return { name: t ? (t.name[turn.lang] || t.name.fi) : r.themeId, eservice: t ? eserviceIn(t, turn.lang) : '', why: r.why[turn.lang] || r.why.fi };

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { CardFactory, MessageFactory, TurnContext, type Activity } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Deps } from '../services/deps';
+import type { AppDeps } from '../services/appDeps';
+import { userRecord } from '../services/people';
 import type { DirectoryUser } from '../../graph/directory';
 import type { Actor } from '../domain/policies';
 import type { Glossary } from '../domain/glossary';
-import type { CatalogStore } from '../store/catalogStore';
 import type { CardTemplates } from '../templates/cardTemplates';
-import type { InstallStore } from '../store/installStore';
 import { langFromLocale, translator, type Lang, type Translate } from '../i18n';
 import { card, text, type AdaptiveCard } from '../../cards/card';
 
@@ -22,15 +22,12 @@ export interface Turn {
   log: Logger;
 }
 
-export interface HandlerDeps extends Deps {
+/** What the chat's handlers are given: the use cases' dependencies plus the logger, glossary and card templates. */
+export interface HandlerDeps extends AppDeps {
   log: Logger;
   glossary: Glossary;
-  /** Administrators: held-by-organisation toggles (writes a new catalog version). */
-  catalogStore: CatalogStore;
   /** The organisation's welcome, help and instructions cards (checked at start); default: the shipped ones. */
   cardTemplates?: CardTemplates;
-  /** Team installations (channel references; one setup card per installation). */
-  installs?: InstallStore;
 }
 
 /** The actor for policy checks: group membership is asked from the directory, never taken from the card. */
@@ -81,7 +78,7 @@ export async function resolveTurnSafely(deps: HandlerDeps, ctx: TurnContext, tim
   const correlationId = randomUUID().slice(0, 8);
   const [user, record] = await Promise.allSettled([
     userId ? withTimeout(deps.directory.getUser(userId), timeoutMs) : Promise.resolve(undefined),
-    userId ? withTimeout(deps.users.get(userId), timeoutMs) : Promise.resolve(undefined),
+    userId ? withTimeout(userRecord(deps, userId), timeoutMs) : Promise.resolve(undefined),
   ]);
   const found = user.status === 'fulfilled' ? user.value : undefined;
   const lang = (record.status === 'fulfilled' ? record.value?.lang : undefined)

@@ -1,15 +1,15 @@
 import type { Logger } from 'pino';
-import type { HandlerDeps } from '../handlers/turn';
-import { orderDue } from '../domain/order';
+import type { Deps } from '../services/deps';
+import { orderDue, type Order } from '../domain/order';
 import { isOpen } from '../domain/lifecycle';
 import { isOverdue } from '../domain/paths';
 import { helsinkiDate, isWorkingDay } from '../domain/workdays';
 import { mutateOrder } from '../store/mutateOrder';
-import { buildDigest } from '../handlers/admin';
+import { buildDigest } from '../presenters/digest';
 import { isStatus } from '../store/tables';
 
 export interface SlaWatchOptions {
-  deps: HandlerDeps;
+  deps: Deps;
   log: Logger;
   /** Post the digest through this (the dispatcher's messenger); omitted = no digest. */
   postDigest?: (card: object) => Promise<void>;
@@ -64,7 +64,7 @@ export class SlaWatch {
     return { reminders, digest };
   }
 
-  private async maybeDigest(now: Date, today: string, open: Awaited<ReturnType<HandlerDeps['orders']['listOpen']>>): Promise<boolean> {
+  private async maybeDigest(now: Date, today: string, open: Order[]): Promise<boolean> {
     if (!this.o.postDigest || !isWorkingDay(today)) return false;
     const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Helsinki', hour: '2-digit', hour12: false }).format(now));
     if (hour < (this.o.digestHour ?? 8)) return false;

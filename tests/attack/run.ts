@@ -29,7 +29,7 @@ import { PEOPLE, TENANT, ADMIN_CHANNEL, cardText } from '../helpers/botHarness';
 import { Tables } from '../../bot/store/tables';
 import { TableOrderStore } from '../../bot/store/orderStore';
 import { hetuCheckChar } from '../../bot/domain/hetu';
-import { adminVerbHandlers } from '../../bot/handlers/admin';
+import { EXECUTE_VERBS } from '../../bot/domain/verbs';
 
 const COUNT = Number(process.env.ATTACK_COUNT ?? 1500);
 const SEED = Number(process.env.ATTACK_SEED ?? 9);
@@ -169,7 +169,7 @@ async function forgedActions(app: AppProc, sink: ConnectorSink, connectionString
   };
   const fullData = (t: typeof made[number], v = t.v) => ({ orderId: t.id, v, line: 0, submit: true, reason: 'forged reason text', question: 'forged question', answer: 'forged answer',
     when: '2026-12-01 10:00', sentOn: '2026-12-01', validFrom: '2026-12-01', validUntil: '2027-12-01', themeId: 'veroilmoittaminen', version: '1' });
-  const adminVerbs = Object.keys(adminVerbHandlers).filter((v) => !v.startsWith('glossary'));
+  const adminVerbs = EXECUTE_VERBS.filter((v) => /^(admin|manager|signatory)\./.test(v));
   const nonAdmins = [PEOPLE.mikko, PEOPLE.sanna, PEOPLE.aino, PEOPLE.johan, PEOPLE.kaarina];
   const target = made[0];
   // Admin, manager and signatory verbs by people outside the role (Aino is Mikko's manager but approval is off).

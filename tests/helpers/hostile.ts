@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import { adminVerbHandlers } from '../../bot/handlers/admin';
+import { ADMIN_VERBS } from '../../bot/domain/verbs';
 import { TENANT, PEOPLE } from './botHarness';
 
 /** Small deterministic PRNG (mulberry32): the same seed gives the same run. */
@@ -18,7 +18,7 @@ export function prng(seed: number): () => number {
 export const KNOWN_VERBS = [
   'menuOrder', 'menuMyOrders', 'menuSuggest', 'menuGlossary', 'menuLanguage', 'setLanguage',
   'orderSearch', 'orderSubmit', 'orderSuggested', 'suggestFor', 'browseMap', 'myOrderDetails', 'myOrderCancel', 'myOrderAnswer',
-  'catalog.held', 'catalog.toggleHeld', ...Object.keys(adminVerbHandlers),
+  'catalog.held', 'catalog.toggleHeld', ...ADMIN_VERBS, 'manager.approve', 'manager.decline', 'signatory.sign', 'glossaryTerm', 'glossaryList',
 ];
 export const HOSTILE_VERBS: unknown[] = ['dropTables', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 42, null, true, {}, [], '', ' ', 'admin.claim ', 'ADMIN.CLAIM', 'x'.repeat(5000), '\u202eexe.pdf', '../../etc/passwd'];
 export const INVOKE_NAMES = ['adaptiveCard/action', 'task/fetch', 'task/submit', 'composeExtension/query', 'composeExtension/submitAction',

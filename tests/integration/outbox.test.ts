@@ -5,7 +5,7 @@ import { createLogger } from '../../bot/log';
 import { OutboxDispatcher } from '../../bot/notify/dispatcher';
 import { OutboxStore } from '../../bot/store/outboxStore';
 import { BotConnectorMessenger } from '../../bot/notify/messenger';
-import { createRenderer } from '../../bot/notify/render';
+import { createRenderer } from '../../bot/presenters/notifications';
 import { RateLimiter } from '../../bot/notify/rateLimiter';
 import { registerGrant } from '../../bot/services/confirmGrant';
 import { freePort } from '../../infra/local/ports';

@@ -6,7 +6,7 @@ import { createLogger } from '../../bot/log';
 import { OutboxDispatcher } from '../../bot/notify/dispatcher';
 import { OutboxStore } from '../../bot/store/outboxStore';
 import { BotConnectorMessenger, type ChannelPost, type Messenger, type OutgoingMessage } from '../../bot/notify/messenger';
-import { createRenderer } from '../../bot/notify/render';
+import { createRenderer } from '../../bot/presenters/notifications';
 import { RateLimiter } from '../../bot/notify/rateLimiter';
 import { TableOrderStore } from '../../bot/store/orderStore';
 import { Tables } from '../../bot/store/tables';

@@ -24,7 +24,7 @@ import { formatOrderNumber, type LineStage, type Order, type OrderLine, type Ord
 import type { AuditEvent } from '../../bot/domain/audit';
 import type { Theme } from '../../bot/domain/catalog';
 import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../../bot/domain/paths';
-import { buildDigest } from '../../bot/handlers/admin';
+import { buildDigest } from '../../bot/presenters/digest';
 import type { HandlerDeps } from '../../bot/handlers/turn';
 import { setupCard } from '../../cards/setup';
 import { setupChecks } from '../../bot/domain/setupCheck';

@@ -1,43 +1,20 @@
-import type { Directory } from '../../graph/directory';
-import type { UserStore } from '../store/userStore';
+/**
+ * What a notification says: the outbox holds what happened (an event, an order id), and this presenter turns it
+ * into the message to send, in the recipient's language, from the order's current state.
+ */
 import type { Order } from '../domain/order';
 import type { OutboxRecord } from '../domain/outbox';
-import { availableVerbs } from '../domain/adminVerbs';
-import { langFromLocale, translator, formatDate, formatIsoText, type Lang, type MessageKey } from '../i18n';
+import { translator, formatDate, formatIsoText, type Lang, type MessageKey } from '../i18n';
 import { lineName } from '../domain/order';
-import { adminOrderCard } from '../../cards/adminOrder';
 import { managerApprovalCard, signatureCard } from '../../cards/requests';
 import { plainText } from '../domain/safeText';
-import type { Delivery, Renderer } from './dispatcher';
-
-export interface RenderDeps {
-  directory: Directory;
-  users: UserStore;
-  adminLang: Lang;
-}
-
-/** The recipient's language: their own choice, else the directory's preferred language, else Finnish. */
-export async function recipientLang(deps: RenderDeps, userId: string): Promise<Lang> {
-  const [record, user] = await Promise.all([deps.users.get(userId), deps.directory.getUser(userId)]);
-  return record?.lang ?? langFromLocale(user?.preferredLanguage) ?? 'fi';
-}
-
-export async function displayName(directory: Directory, userId: string | undefined): Promise<string> {
-  if (!userId) return '';
-  return (await directory.getUser(userId))?.displayName ?? '?';
-}
-
-/** The administrators' channel card of an order as it is now. */
-export async function renderAdminCard(deps: RenderDeps, order: Order, notice?: string) {
-  const [names, selfNames] = await Promise.all([
-    Promise.all(order.unreachable.map((id) => displayName(deps.directory, id))),
-    Promise.all((order.selfProcessedBy ?? []).map((id) => displayName(deps.directory, id))),
-  ]);
-  return adminOrderCard(translator(deps.adminLang), deps.adminLang, { order, verbs: availableVerbs(order), unreachableNames: names, selfProcessedNames: selfNames, notice });
-}
+// The dispatcher's delivery contract, as types only (what it sends where; the coordinator may move it to a shared module).
+import type { Delivery, Renderer } from '../notify/dispatcher';
+import { displayName, recipientLang, type PresenterDeps } from './people';
+import { renderAdminCard } from './adminCard';
 
 /** Turns an outbox message into what to send, in the recipient's language, from the order's current state. */
-export function createRenderer(deps: RenderDeps): Renderer {
+export function createRenderer(deps: PresenterDeps): Renderer {
   return async (record: OutboxRecord, order: Order): Promise<Delivery> => {
     const m = record.message;
     switch (m.kind) {
@@ -66,7 +43,7 @@ export function createRenderer(deps: RenderDeps): Renderer {
   };
 }
 
-async function eventParams(deps: RenderDeps, order: Order, lang: Lang, actorId: string | undefined, text: string | undefined, event: string) {
+async function eventParams(deps: PresenterDeps, order: Order, lang: Lang, actorId: string | undefined, text: string | undefined, event: string) {
   const line = lineOfEvent(order, text, event);
   return {
     number: order.number,
