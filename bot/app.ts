@@ -1,10 +1,11 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import type { HandlerDeps, Turn } from './handlers/turn';
-import { resolveTurnSafely, sendCard, errorCard, noticeCard, referenceOf, isOutage, unavailableCard } from './handlers/turn';
+import { resolveTurnSafely, sendCard, errorCard, noticeCard, isOutage, unavailableCard } from './handlers/turn';
+import { safeError } from './log';
 import { recognise } from './handlers/intents';
 import { showMenu, changeLanguage, showHelp, showInstructions } from './handlers/menu';
-import { onInstallationUpdate, onMembersAdded, onMembersRemoved, isUninstall } from './handlers/install';
+import { onInstallationUpdate, onMembersAdded, onMembersRemoved, rememberPersonalConversation } from './handlers/install';
 import { openOrderForm } from './handlers/order';
 import { showMyOrders } from './handlers/myOrders';
 import { answerText, showGlossaryList } from './handlers/glossary';
@@ -12,7 +13,6 @@ import { showSuggestions } from './handlers/suggest';
 import { showOrderByNumber, showOpenOrders, showChannelHelp } from './handlers/adminChannel';
 import { showHeldViewIfAllowed } from './handlers/catalogHeld';
 import { routesOf } from './handlers/verbs';
-import { rememberConversation } from './services/people';
 import type { AdaptiveCard } from '../cards/card';
 import { t } from './i18n';
 import { normalizeActivityInput } from './handlers/inputBoundary';
@@ -143,19 +143,3 @@ function tenantAllowed(deps: HandlerDeps, ctx: TurnContext): boolean {
 
 /** Another tenant's user is not in our directory, so their language is unknown: answer in all three. */
 const WRONG_TENANT = [t('fi', 'common.wrongTenant'), t('sv', 'common.wrongTenant'), t('en', 'common.wrongTenant')].join(' / ');
-
-/** Stores the personal conversation at install and first message (cheap: the store skips unchanged references). */
-function rememberPersonalConversation(deps: HandlerDeps, ctx: TurnContext): void {
-  const a = ctx.activity;
-  const userId = a.from?.aadObjectId;
-  if (!userId || a.conversation?.conversationType !== 'personal' || isUninstall(a)) return;
-  rememberConversation(deps, userId, referenceOf(a)).catch((err: unknown) => deps.log.warn({ err: safeError(err) }, 'could not store conversation reference'));
-}
-
-/** Error summary for logs: name, message and status only (messages of our own errors never carry personal data). */
-export function safeError(err: unknown): Record<string, unknown> {
-  if (err instanceof Error) {
-    return { name: err.name, message: err.message.slice(0, 300), status: (err as { statusCode?: number }).statusCode, stack: err.stack?.split('\n').slice(0, 4).join(' | ') };
-  }
-  return { value: typeof err };
-}

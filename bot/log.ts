@@ -18,3 +18,11 @@ export function createLogger(level = 'info', destination?: pino.DestinationStrea
 }
 
 export type { Logger };
+
+/** Error summary for logs: name, message and status only (messages of our own errors never carry personal data). */
+export function safeError(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) {
+    return { name: err.name, message: err.message.slice(0, 300), status: (err as { statusCode?: number }).statusCode, stack: err.stack?.split('\n').slice(0, 4).join(' | ') };
+  }
+  return { value: typeof err };
+}

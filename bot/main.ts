@@ -9,7 +9,7 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { Logger } from 'pino';
 import type { Config, HetuKeySource } from './config';
-import { createLogger } from './log';
+import { createLogger, safeError } from './log';
 import { Metrics } from './metrics';
 import { Tables, isStatus, type TableAccess } from './store/tables';
 import { TABLES } from './store/entities';
@@ -17,8 +17,9 @@ import { TableOrderStore } from './store/orderStore';
 import { TableGrantStore } from './store/grantStore';
 import { TableUserStore } from './store/userStore';
 import { InstallStore } from './store/installStore';
-import { CatalogStore, CatalogConflictError } from './store/catalogStore';
-import { setHeldFlag } from './services/heldFlag';
+import { CatalogStore } from './store/catalogStore';
+import { recordHeldFlag } from './services/heldFlag';
+import { BackgroundWork } from './services/backgroundWork';
 import { HetuCipher, parseKeyring } from './security/hetuCipher';
 import { FileDirectory } from '../graph/fileDirectory';
 import { GraphDirectory } from '../graph/graphDirectory';
@@ -27,7 +28,7 @@ import { GraphMeetingScheduler } from '../graph/calendar';
 import type { Directory } from '../graph/directory';
 import { loadSeedCatalog, loadSeedGlossary, loadScopeVariants } from './catalog/seed';
 import { StoreCatalogReader } from './services/catalogReader';
-import { createApp, safeError } from './app';
+import { createApp } from './app';
 import { BotServer } from './server';
 import { guardTurn } from './handlers/turnGuard';
 import { OutboxStore } from './store/outboxStore';
@@ -98,12 +99,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
     config, directory, orders, grants, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
-    catalogAdmin: {
-      // DVV granted a theme: set on the current version; a lost race stays an error here, as the store reported it.
-      setHeldByOrganisation: async (themeId, held) => {
-        if ((await setHeldFlag(catalogStore, themeId, held)) === 'stale') throw new CatalogConflictError(undefined, undefined);
-      },
-    },
+    catalogAdmin: { setHeldByOrganisation: (themeId, held) => recordHeldFlag(catalogStore, themeId, held) },
+    background: new BackgroundWork(),
     glossary: loadSeedGlossary(),
     meetings,
     now,
@@ -126,7 +123,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   log.info({ url, mode: config.mode, directory: config.directory.kind, storage: config.storage.kind }, 'Valtuusbotti listening');
   return {
     config, port: server.port, url, deps, dispatcher, tables, adapter: teams.adapter,
-    stop: orderedStop({ server, jobs, metrics, dispatcher, storage: options.storage, log }),
+    stop: orderedStop({ server, jobs, metrics, dispatcher, background: deps.background, storage: options.storage, log }),
   };
 }
 
@@ -252,13 +249,15 @@ function backgroundJobs(deps: HandlerDeps, messenger: Messenger, log: Logger): A
  * storage from closing.
  */
 function orderedStop(parts: { server: BotServer; jobs: Array<{ stop(): void }>; metrics: Metrics; dispatcher: OutboxDispatcher;
-  storage?: ProvidedStorage; log: Logger }): () => Promise<void> {
-  const { server, jobs, metrics, dispatcher, storage, log } = parts;
+  background?: BackgroundWork; storage?: ProvidedStorage; log: Logger }): () => Promise<void> {
+  const { server, jobs, metrics, dispatcher, background, storage, log } = parts;
   let stopping: Promise<void> | undefined;
   return () => {
     stopping ??= (async () => {
       await server.drain();
       log.info('stop: in-flight turns drained');
+      // Work a turn left running (a calendar call) writes its outcome to the audit: it finishes before storage closes.
+      if (background && !(await bounded(background.drain(), 15_000))) log.warn('stop: background work did not finish in 15 s');
       jobs.forEach((j) => j.stop());
       metrics.stop();
       if (!(await bounded(dispatcher.stop(), 15_000))) log.warn('stop: the outbox round did not finish in 15 s; its lease expires by itself');

@@ -11,7 +11,8 @@ import { setupCard } from '../../cards/setup';
 import { translator } from '../i18n';
 import { referenceOf } from './turn';
 import { recordTeamInstall, forgetTeam } from '../services/installations';
-import { forgetConversation } from '../services/people';
+import { forgetConversation, rememberConversation } from '../services/people';
+import { safeError } from '../log';
 
 interface TeamsChannelData {
   team?: { id?: string; name?: string };
@@ -114,4 +115,12 @@ async function forget(deps: HandlerDeps, ctx: TurnContext): Promise<void> {
     await forgetConversation(deps, userId);
     deps.log.info('removed from a personal chat; conversation reference deleted');
   }
+}
+
+/** Stores the personal conversation at install and first message (cheap: the store skips unchanged references). */
+export function rememberPersonalConversation(deps: HandlerDeps, ctx: TurnContext): void {
+  const a = ctx.activity;
+  const userId = a.from?.aadObjectId;
+  if (!userId || a.conversation?.conversationType !== 'personal' || isUninstall(a)) return;
+  rememberConversation(deps, userId, referenceOf(a)).catch((err: unknown) => deps.log.warn({ err: safeError(err) }, 'could not store conversation reference'));
 }

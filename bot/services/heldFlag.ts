@@ -24,6 +24,19 @@ export async function setHeldFlag(catalog: HeldCatalog, themeId: string, held: b
   return 'changed';
 }
 
+/**
+ * The bot's own change (DVV granted a theme, so the organisation now holds it): made on the current version and
+ * tried again when another change landed first — DVV's decision must not be lost to a concurrent catalog edit.
+ */
+export async function recordHeldFlag(catalog: HeldCatalog, themeId: string, held: boolean, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if ((await setHeldFlag(catalog, themeId, held)) === 'changed') return;
+    // The cached snapshot is what was stale: read the current version before the next try.
+    catalog.invalidate();
+    if (attempt >= attempts) throw new CatalogConflictError(undefined, undefined);
+  }
+}
+
 export type ToggleHeldResult =
   | { kind: 'noTheme' }
   | { kind: 'stale' }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import pino from 'pino';
-import { setHeldFlag } from '../../bot/services/heldFlag';
+import { recordHeldFlag, setHeldFlag } from '../../bot/services/heldFlag';
 import { CatalogConflictError, type VersionedCatalog } from '../../bot/store/catalogStore';
 import { VERB_ROUTES } from '../../bot/handlers/verbs';
 import { isOutage, type HandlerDeps, type Turn } from '../../bot/handlers/turn';
@@ -43,6 +43,19 @@ describe('held flag (services/heldFlag)', () => {
     assert.equal(await setHeldFlag(c.store, c.themeId, true, 7), 'changed');
     assert.equal(await setHeldFlag(c.store, c.themeId, false), 'changed');
     assert.equal(c.calls.invalidate, 2);
+  });
+
+  it('the bot\'s own change (DVV granted the theme) survives a concurrent catalog edit: read again, tried again', async () => {
+    const c = fakeCatalog();
+    let snapshotVersion = 6; // the cached snapshot is one version behind the stored catalog (7)
+    const store = { ...c.store, load: async () => ({ ...(await c.store.load()), version: snapshotVersion }),
+      invalidate: () => { c.calls.invalidate++; snapshotVersion = 7; } };
+    await recordHeldFlag(store, c.themeId, true);
+    assert.equal(c.calls.set, 2, 'one lost try, one made');
+    // A catalog that keeps moving ends in the conflict error after the tries, never in silence.
+    const moving = { ...c.store, load: async () => ({ ...(await c.store.load()), version: 1 }) };
+    await assert.rejects(recordHeldFlag(moving, c.themeId, true, 3), (err: unknown) => err instanceof CatalogConflictError);
+    assert.equal(c.calls.set, 5);
   });
 
   it('an outage is thrown as it is, never reported as stale', async () => {
