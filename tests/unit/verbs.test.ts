@@ -14,7 +14,8 @@ import { digestCard } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { setupCard } from '../../cards/setup';
 import { availableVerbs } from '../../bot/domain/adminVerbs';
-import type { LineStage, Order, OrderStatus } from '../../bot/domain/order';
+import type { Order } from '../../bot/domain/order';
+import { LINE_STAGES, ORDER_STATUSES } from '../../bot/domain/lifecycle';
 import { translator, LANGS } from '../../bot/i18n';
 import { loadSeedCatalog, loadSeedGlossary } from '../../bot/catalog/seed';
 import { shippedTemplates, type TemplateName } from '../../bot/templates/cardTemplates';
@@ -22,8 +23,8 @@ import { TEMPLATE_SUBMIT_VERBS } from '../../bot/templates/cardShape';
 import { SUBMIT_VERBS, EXECUTE_VERBS, VERBS, type VerbWithInput } from '../../bot/domain/verbs';
 import { VERB_ROUTES } from '../../bot/handlers/verbs';
 
-const STATUSES: OrderStatus[] = ['awaitingApproval', 'open', 'waitingForInfo', 'completed', 'rejected', 'declined', 'cancelled'];
-const STAGES: LineStage[] = ['review', 'applicationPrepared', 'signed', 'sentToDvv', 'toGrant', 'granted', 'dvvRefused', 'closed'];
+const STATUSES = ORDER_STATUSES;
+const STAGES = LINE_STAGES;
 const FORM_VERBS: VerbWithInput[] = ['ask', 'reject', 'inviteMeeting', 'markSent', 'dvvRefused'];
 
 /** Orders in every status, each line stage, claimed and not, with a question when one is waiting. */
