@@ -126,6 +126,9 @@ describe('one sending budget across instances (Teams: 30 messages/s per app)', f
     assert.ok(perInstance.every((n) => n > 0), 'every instance got tokens');
     // 30 per 1.35 s is about 22/s: over 4 s at least 60 tokens even on a slow machine (lapsed tokens are lost).
     assert.ok(times.length >= 60, `only ${times.length} tokens`);
+    // The slot design's spacing (36 ms: 27.8/s) leaves ≥ 100 in 4 s even with a slow start; the old grant list
+    // (30 per 1.35 s) could not pass 92.
+    assert.ok(times.length >= 100, `only ${times.length} tokens: the budget wastes its slots`);
   });
 
   it('(control) three dispatchers with only per-process limits do pass 30/s, so the test above can fail', async function () {
