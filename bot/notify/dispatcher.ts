@@ -54,6 +54,7 @@ export class OutboxDispatcher {
   readonly instanceId = randomUUID();
   private readonly limiter: RateLimiter;
   private readonly slots: Slots;
+  private readonly concurrency: number;
   /** Orders queued or being drained by this instance (a later pass skips them: an earlier one of ours has them). */
   private readonly active = new Set<string>();
   private readonly passes = new Set<Promise<void>>();
@@ -69,7 +70,8 @@ export class OutboxDispatcher {
 
   constructor(private readonly o: DispatcherOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
-    this.slots = new Slots(o.concurrency ?? 8);
+    this.concurrency = o.concurrency ?? 8;
+    this.slots = new Slots(this.concurrency);
   }
 
   /** Set once start() ran: a dispatcher used only through runOnce() (tests, tools) is never "stopping". */
@@ -120,14 +122,19 @@ export class OutboxDispatcher {
         return lease ? await this.drain(lease) : 0;
       } finally {
         this.active.delete(p.orderId);
+        this.pump();
       }
     })));
     return counts.reduce((a, b) => a + b, 0);
   }
 
-  /** Starts a pass if one is wanted and no listing is in flight. */
+  /**
+   * Starts a pass if one is wanted and no listing is in flight. While every slot has an order (a backlog), a
+   * listing would only queue more behind them: it waits until a slot frees, so a stream of commits does not
+   * re-read a long pending list for each of them.
+   */
   private pump(): void {
-    if (this.stopped || this.listing || !this.wanted) return;
+    if (this.stopped || this.listing || !this.wanted || this.active.size >= this.concurrency) return;
     this.wanted = false;
     if (!this.pollTimer) this.poll(this.o.pollMs ?? 2000);
     const pass: Promise<void> = this.runOnce()
