@@ -33,7 +33,10 @@ export interface DispatcherOptions {
   log: Logger;
   limiter?: RateLimiter;
   pollMs?: number;
-  /** Orders (outbox partitions) drained at the same time; the rate limiter, not this, sets the send rate. */
+  /**
+   * Orders (outbox partitions) drained at the same time (default 1). More lets the rate limiter, not the storage
+   * round trips of one message after another, set the send rate; production passes 8.
+   */
   concurrency?: number;
   leaseMs?: number;
   maxAttempts?: number;
@@ -46,9 +49,9 @@ export interface DispatcherOptions {
  *
  * Work is found two ways: a kick() after a commit in this process starts a pass at once (even while another
  * pass is still draining a long fan-out), and a poll every `pollMs` is the safety net for commits made by other
- * instances and for retries. Several orders are drained at once (`concurrency`): one order's partition at a
- * time per order (its messages keep their order), so a slow send or a storage round trip does not hold the
- * whole app's sending to one message at a time.
+ * instances and for retries. Several orders can be drained at once (`concurrency`; each order by one worker,
+ * so its messages keep their order), so a slow send or a storage round trip does not hold the whole app's
+ * sending to one message at a time.
  */
 export class OutboxDispatcher {
   readonly instanceId = randomUUID();
@@ -70,7 +73,7 @@ export class OutboxDispatcher {
 
   constructor(private readonly o: DispatcherOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
-    this.concurrency = o.concurrency ?? 8;
+    this.concurrency = o.concurrency ?? 1;
     this.slots = new Slots(this.concurrency);
   }
 
@@ -249,11 +252,6 @@ export class OutboxDispatcher {
   /** One request to the connector under the rate limits; a 429 tells the limiter which conversation to hold. */
   private async send<T>(conversation: string, request: () => Promise<T>): Promise<T> {
     await this.limiter.acquire(conversation);
-    return this.noting429(conversation, request);
-  }
-
-  /** Runs a request already cleared by the limiter; a 429 holds its conversation (and, in a storm, the app). */
-  private async noting429<T>(conversation: string, request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (err) {
@@ -270,8 +268,9 @@ export class OutboxDispatcher {
    * row (no read, no ETag round), and a restart that finds it adopts that card instead of posting again.
    * A row marked as "posting" without a reference is posted again, deliberately: a second card is a nuisance
    * (its buttons still work, the server decides), a missing card loses an order. Duplicates are therefore at
-   * most the posts in flight at a crash: this dispatcher has one post in flight at a time (posts are chained,
-   * even while several orders are drained at once).
+   * most the posts in flight at a crash: this dispatcher has one post in flight at a time (from the post to the
+   * saved reference, posts are chained, even while several orders are drained at once). The rate limiter is
+   * passed right before the post itself: the send budget's slots hold only if nothing slow comes in between.
    */
   private async postCard(record: OutboxRecord, order: Order, message: OutgoingMessage): Promise<Order> {
     let post = record.posted;
@@ -281,10 +280,10 @@ export class OutboxDispatcher {
       if (record.postingSince) {
         this.o.log.warn({ orderId: order.id, since: record.postingSince }, 'an earlier post of this order card was not confirmed (crash or error); posting again (the channel may show it twice)');
       }
+      // The mark goes before the queue for the post: a crash while waiting only posts again what never left.
+      await this.o.store.markPosting(record, new Date(this.now()));
       post = await this.oneAtATime(async () => {
-        await this.limiter.acquire(channelId);
-        await this.o.store.markPosting(record, new Date(this.now()));
-        const posted = await this.noting429(channelId, () => this.o.messenger.postToChannel(channelId, message));
+        const posted = await this.send(channelId, () => this.o.messenger.postToChannel(channelId, message));
         await this.o.store.recordPost(record, posted);
         return posted;
       });

@@ -28,7 +28,7 @@ export async function loadDispatcher(connectionString: string, prefix: string, a
   const tables = new Tables({ kind: 'connectionString', connectionString }, prefix);
   const limiter = shared ? new RateLimiter(7, PER_SECOND, undefined, undefined, new TableSendBudget(tables)) : new RateLimiter(7, PER_SECOND);
   return new OutboxDispatcher({
-    store: new OutboxStore(tables), orders: new TableOrderStore(tables), log: createLogger('silent'), limiter, pollMs: 50,
+    store: new OutboxStore(tables), orders: new TableOrderStore(tables), log: createLogger('silent'), limiter, pollMs: 50, concurrency: 8,
     messenger: new BotConnectorMessenger({ adapter: app.adapter, appId: '', tenantId: () => TENANT, serviceUrl: () => serviceUrl }),
     // Every message goes to its own person, so only the per-app limit can hold the dispatchers back.
     render: async (record) => ({ to: 'personal', userId: (record.message as { recipientId: string }).recipientId, message: { text: 'rate test' } }),
