@@ -118,7 +118,8 @@ export class OutboxDispatcher {
     this.pump();
     const mine = partitions.filter((p) => !this.active.has(p.orderId));
     for (const p of mine) this.active.add(p.orderId);
-    const counts = await Promise.all(mine.map((p) => this.slots.run(async () => {
+    // Every started drain is waited for, even when one fails (stop() must not leave any behind).
+    const outcomes = await Promise.allSettled(mine.map((p) => this.slots.run(async () => {
       try {
         if (this.stopped && this.started) return 0; // shutting down: leases expire and another instance goes on
         const lease = await this.o.store.tryLease(p, this.instanceId, this.o.leaseMs ?? 60_000, this.now());
@@ -128,7 +129,9 @@ export class OutboxDispatcher {
         this.pump();
       }
     })));
-    return counts.reduce((a, b) => a + b, 0);
+    const failure = outcomes.find((o) => o.status === 'rejected');
+    if (failure) throw failure.reason;
+    return outcomes.reduce((sum, o) => sum + (o.status === 'fulfilled' ? o.value : 0), 0);
   }
 
   /**
