@@ -5,19 +5,10 @@ import type { Order } from '../domain/order';
 import type { OutboxRecord } from '../domain/outbox';
 import { mutateOrder } from '../store/mutateOrder';
 import { OutboxStore, type PendingPartition } from '../store/outboxStore';
-import { DeliveryError, toDeliveryError, type Messenger, type OutgoingMessage } from './messenger';
+import { DeliveryError, toDeliveryError, type Messenger } from './messenger';
+import type { OutgoingMessage, Renderer } from '../presenters/notifications';
 import { RateLimiter } from './rateLimiter';
 
-/** What one outbox message becomes once rendered for its recipient. */
-export type Delivery =
-  | { to: 'channelCard'; message: OutgoingMessage }
-  | { to: 'thread'; message: OutgoingMessage }
-  | { to: 'personal'; userId: string; message: OutgoingMessage }
-  /** Not a message: the register entry of a granted line, upserted (idempotent). */
-  | { to: 'register'; line: number }
-  | { to: 'nobody' };
-
-export type Renderer = (record: OutboxRecord, order: Order) => Promise<Delivery>;
 
 export interface DispatcherOptions {
   store: OutboxStore;
@@ -33,6 +24,11 @@ export interface DispatcherOptions {
   log: Logger;
   limiter?: RateLimiter;
   pollMs?: number;
+  /**
+   * Orders (outbox partitions) drained at the same time (default 1). More lets the rate limiter, not the storage
+   * round trips of one message after another, set the send rate; production passes 8.
+   */
+  concurrency?: number;
   leaseMs?: number;
   maxAttempts?: number;
   now?: () => number;
@@ -41,17 +37,35 @@ export interface DispatcherOptions {
 /**
  * Delivers outbox messages at least once. Safe with several bot instances (a partition is leased by ETag),
  * survives restarts (state is in the table), honours 429 Retry-After, treats 403 as final.
+ *
+ * Work is found two ways: a kick() after a commit in this process starts a pass at once (even while another
+ * pass is still draining a long fan-out), and a poll every `pollMs` is the safety net for commits made by other
+ * instances and for retries. Several orders can be drained at once (`concurrency`; each order by one worker,
+ * so its messages keep their order), so a slow send or a storage round trip does not hold the whole app's
+ * sending to one message at a time.
  */
 export class OutboxDispatcher {
   readonly instanceId = randomUUID();
   private readonly limiter: RateLimiter;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly slots: Slots;
+  private readonly concurrency: number;
+  /** Orders queued or being drained by this instance (a later pass skips them: an earlier one of ours has them). */
+  private readonly active = new Set<string>();
+  private readonly passes = new Set<Promise<void>>();
+  /** A listing of the pending partitions is in flight; a kick meanwhile asks for one more (`wanted`). */
+  private listing = false;
+  private wanted = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = 0;
+  /** Channel posts go one at a time (see postCard: the posts in flight bound the duplicates after a crash). */
+  private posting: Promise<unknown> = Promise.resolve();
   private stopped = true;
 
   constructor(private readonly o: DispatcherOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
+    this.concurrency = o.concurrency ?? 1;
+    this.slots = new Slots(this.concurrency);
   }
 
   /** Set once start() ran: a dispatcher used only through runOnce() (tests, tools) is never "stopping". */
@@ -60,52 +74,90 @@ export class OutboxDispatcher {
   start(): void {
     this.started = true;
     this.stopped = false;
-    this.schedule(0);
+    this.kick();
   }
 
-  /** Stops polling and waits for the current round to finish (graceful shutdown). */
+  /** Stops polling and waits for the passes under way to finish (graceful shutdown). */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    clearTimeout(this.pollTimer);
+    clearTimeout(this.wakeTimer);
+    this.pollTimer = undefined;
+    this.wakeTimer = undefined;
+    while (this.passes.size > 0) await Promise.all([...this.passes]);
   }
 
-  /** Asks for a round soon (after a commit); rounds never overlap. */
+  /**
+   * Starts a pass now (after a commit). A kick during a listing is not lost: the listing may predate the
+   * commit, so one more listing follows it. Orders already being drained are not taken twice.
+   */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) { this.again = true; return; }
-    this.schedule(0);
+    this.wanted = true;
+    this.pump();
   }
 
   /** One full pass over the pending partitions; resolves when done. Exposed for tests and tools. */
   async runOnce(): Promise<number> {
-    const now = this.now();
-    let delivered = 0;
-    const partitions = await this.o.store.pendingPartitions();
-    for (const p of partitions) {
-      if (this.stopped && this.started) break; // shutting down: leases expire and another instance goes on
-      const lease = await this.o.store.tryLease(p, this.instanceId, this.o.leaseMs ?? 60_000, now);
-      if (!lease) continue;
-      delivered += await this.drain(lease);
+    let partitions: PendingPartition[];
+    this.listing = true;
+    try {
+      partitions = await this.o.store.pendingPartitions();
+    } finally {
+      this.listing = false;
     }
-    return delivered;
+    this.pump();
+    const mine = partitions.filter((p) => !this.active.has(p.orderId));
+    for (const p of mine) this.active.add(p.orderId);
+    // Every started drain is waited for, even when one fails (stop() must not leave any behind).
+    const outcomes = await Promise.allSettled(mine.map((p) => this.slots.run(async () => {
+      try {
+        if (this.stopped && this.started) return 0; // shutting down: leases expire and another instance goes on
+        const lease = await this.o.store.tryLease(p, this.instanceId, this.o.leaseMs ?? 60_000, this.now());
+        return lease ? await this.drain(lease) : 0;
+      } finally {
+        this.active.delete(p.orderId);
+        this.pump();
+      }
+    })));
+    const failure = outcomes.find((o) => o.status === 'rejected');
+    if (failure) throw failure.reason;
+    return outcomes.reduce((sum, o) => sum + (o.status === 'fulfilled' ? o.value : 0), 0);
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.o.log.warn({ err: errorSummary(err) }, 'outbox round failed'))
-        .then(() => undefined)
-        .finally(() => {
-          this.running = undefined;
-          const next = this.again ? 0 : (this.o.pollMs ?? 2000);
-          this.again = false;
-          this.schedule(next);
-        });
+  /**
+   * Starts a pass if one is wanted and no listing is in flight. While every slot has an order (a backlog), a
+   * listing would only queue more behind them: it waits until a slot frees, so a stream of commits does not
+   * re-read a long pending list for each of them.
+   */
+  private pump(): void {
+    if (this.stopped || this.listing || !this.wanted || this.active.size >= this.concurrency) return;
+    this.wanted = false;
+    if (!this.pollTimer) this.poll(this.o.pollMs ?? 2000);
+    const pass: Promise<void> = this.runOnce()
+      .then(() => undefined, (err: unknown) => { this.o.log.warn({ err: errorSummary(err) }, 'outbox round failed'); })
+      .finally(() => { this.passes.delete(pass); });
+    this.passes.add(pass);
+  }
+
+  /** The safety net: a pass every `pollMs` whatever else happens (commits by other instances, expired leases). */
+  private poll(ms: number): void {
+    this.pollTimer = setTimeout(() => {
+      if (this.stopped) return;
+      this.poll(ms);
+      this.kick();
     }, ms);
-    this.timer.unref?.();
+    this.pollTimer.unref?.();
+  }
+
+  /** A message of ours waits until `at` (Retry-After, backoff): wake then rather than at the next poll. */
+  private wakeUpAt(at: number): void {
+    if (!this.started || this.stopped || at <= 0) return;
+    if (this.wakeTimer && this.wakeAt <= at) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(() => { this.wakeTimer = undefined; this.kick(); }, Math.max(0, at - this.now()));
+    this.wakeTimer.unref?.();
   }
 
   private async drain(lease: PendingPartition): Promise<number> {
@@ -160,6 +212,7 @@ export class OutboxDispatcher {
     }
     // Shutting down mid-pass: the messages not looked at are due now, so the next start takes them at once.
     await this.o.store.release(lease, remaining, interrupted ? 0 : nextAttempt);
+    if (remaining > 0 && !interrupted) this.wakeUpAt(nextAttempt);
     return delivered;
   }
 
@@ -172,23 +225,34 @@ export class OutboxDispatcher {
       return order;
     }
     if (d.to === 'channelCard') {
-      if (order.adminCard) {
-        await this.limiter.acquire(order.adminCard.conversationId);
-        await this.o.messenger.updateInChannel(order.adminCard, d.message);
+      const card = order.adminCard;
+      if (card) {
+        await this.send(card.conversationId, () => this.o.messenger.updateInChannel(card, d.message));
         return order;
       }
       return this.postCard(record, order, d.message);
     }
     if (d.to === 'thread') {
-      if (!order.adminCard) throw new DeliveryError(0, 5_000, 'the order card is not posted yet');
-      await this.limiter.acquire(order.adminCard.conversationId);
-      await this.o.messenger.replyInThread(order.adminCard, d.message);
+      const card = order.adminCard;
+      if (!card) throw new DeliveryError(0, 5_000, 'the order card is not posted yet');
+      await this.send(card.conversationId, () => this.o.messenger.replyInThread(card, d.message));
       return order;
     }
     const target = await this.o.personalReference(d.userId);
-    await this.limiter.acquire(target.reference?.conversation?.id ?? d.userId);
-    await this.o.messenger.sendPersonal(target, d.message);
+    await this.send(target.reference?.conversation?.id ?? d.userId, () => this.o.messenger.sendPersonal(target, d.message));
     return order;
+  }
+
+  /** One request to the connector under the rate limits; a 429 tells the limiter which conversation to hold. */
+  private async send<T>(conversation: string, request: () => Promise<T>): Promise<T> {
+    await this.limiter.acquire(conversation);
+    try {
+      return await request();
+    } catch (err) {
+      const e = toDeliveryError(err);
+      if (e.status === 429) this.limiter.throttled(conversation, e.retryAfterMs ?? 1000);
+      throw e;
+    }
   }
 
   /**
@@ -198,7 +262,9 @@ export class OutboxDispatcher {
    * row (no read, no ETag round), and a restart that finds it adopts that card instead of posting again.
    * A row marked as "posting" without a reference is posted again, deliberately: a second card is a nuisance
    * (its buttons still work, the server decides), a missing card loses an order. Duplicates are therefore at
-   * most the posts in flight at a crash: this dispatcher has one post in flight at a time.
+   * most the posts in flight at a crash: this dispatcher has one post in flight at a time (from the post to the
+   * saved reference, posts are chained, even while several orders are drained at once). The rate limiter is
+   * passed right before the post itself: the send budget's slots hold only if nothing slow comes in between.
    */
   private async postCard(record: OutboxRecord, order: Order, message: OutgoingMessage): Promise<Order> {
     let post = record.posted;
@@ -208,14 +274,24 @@ export class OutboxDispatcher {
       if (record.postingSince) {
         this.o.log.warn({ orderId: order.id, since: record.postingSince }, 'an earlier post of this order card was not confirmed (crash or error); posting again (the channel may show it twice)');
       }
-      await this.limiter.acquire(channelId);
+      // The mark goes before the queue for the post: a crash while waiting only posts again what never left.
       await this.o.store.markPosting(record, new Date(this.now()));
-      post = await this.o.messenger.postToChannel(channelId, message);
-      await this.o.store.recordPost(record, post);
+      post = await this.oneAtATime(async () => {
+        const posted = await this.send(channelId, () => this.o.messenger.postToChannel(channelId, message));
+        await this.o.store.recordPost(record, posted);
+        return posted;
+      });
     }
     const adopted = post;
     const saved = await mutateOrder(this.o.orders, order.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: adopted } }));
     return saved?.order ?? { ...order, adminCard: adopted };
+  }
+
+  /** Runs channel posts one after another. */
+  private oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.posting.then(fn, fn);
+    this.posting = run.catch(() => undefined);
+    return run;
   }
 
   /** 'final' when the message will never be retried, else the time of the next attempt. */
@@ -242,7 +318,6 @@ export class OutboxDispatcher {
     let delay: number;
     if (e.status === 429) {
       delay = e.retryAfterMs ?? 1000;
-      this.limiter.pause(delay);
     } else if (e.status === 404) {
       delay = Math.min(30_000, 2000 * (record.attempts + 1));
     } else {
@@ -274,4 +349,22 @@ function destinationOf(record: OutboxRecord): string {
 
 function errorSummary(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error';
+}
+
+/** A counting semaphore, first come first served: at most `free` tasks run at once. */
+class Slots {
+  private readonly waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
 }

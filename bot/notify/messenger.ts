@@ -1,5 +1,6 @@
 import { ActivityTypes } from 'botbuilder';
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import type { OutgoingMessage } from '../presenters/notifications';
 
 /** A failed delivery as the dispatcher needs it: HTTP status and Retry-After, no payload. */
 export class DeliveryError extends Error {
@@ -9,10 +10,6 @@ export class DeliveryError extends Error {
   }
 }
 
-export interface OutgoingMessage {
-  text?: string;
-  card?: object;
-}
 
 export interface ChannelPost { conversationId: string; activityId: string }
 

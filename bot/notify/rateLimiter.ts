@@ -1,13 +1,23 @@
 import type { SendBudget } from './sendBudget';
 
+/** A 429 storm: this many throttles within `STORM_WINDOW_MS` mean the app as a whole is over the limit. */
+const STORM_THROTTLES = 3;
+const STORM_WINDOW_MS = 1000;
+
 /**
- * Token buckets for Teams' limits: per conversation (7 messages/s) and per app and tenant (30/s), plus a global
- * pause after a 429 (the connector's Retry-After applies to everyone sending, so back off together).
- * With a shared budget (several instances), the per-app limit and the pause come from it instead of this process.
+ * Token buckets for Teams' limits: per conversation (7 messages/s) and per app and tenant (30/s).
+ * With a shared budget (several instances), the per-app limit comes from it instead of this process.
+ *
+ * A 429 pauses the conversation it came from for its Retry-After: most 429s are about one conversation (or are
+ * the connector shedding load at random), and stopping the whole app for each of them would cost the fan-out
+ * most of its rate. Several 429s within a second are taken as the app-wide limit and pause everyone (every
+ * instance, through the shared budget).
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly keyPausedUntil = new Map<string, number>();
   private pausedUntil = 0;
+  private recentThrottles: number[] = [];
 
   constructor(private readonly perKey = 7, private readonly global = 30, private readonly now = () => Date.now(),
     private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
@@ -19,7 +29,7 @@ export class RateLimiter {
       // The conversation's own limit is local (a conversation's messages are sent by the instance leasing its order);
       // the app's token is taken last, because it lapses if not spent at once.
       for (;;) {
-        const wait = Math.max(this.pausedUntil - this.now(), this.take(key, this.perKey, false));
+        const wait = Math.max(this.pausedFor(key), this.take(key, this.perKey, false));
         if (wait <= 0) break;
         await this.sleep(Math.min(wait, 1000));
       }
@@ -28,9 +38,21 @@ export class RateLimiter {
       return;
     }
     for (;;) {
-      const wait = Math.max(this.pausedUntil - this.now(), this.take('*', this.global, false), this.take(key, this.perKey, false));
+      const wait = Math.max(this.pausedFor(key), this.take('*', this.global, false), this.take(key, this.perKey, false));
       if (wait <= 0) { this.take('*', this.global, true); this.take(key, this.perKey, true); return; }
       await this.sleep(Math.min(wait, 1000));
+    }
+  }
+
+  /** The connector answered 429 for this conversation: it waits `ms`; a storm of them pauses the whole app. */
+  throttled(key: string, ms: number): void {
+    const now = this.now();
+    this.keyPausedUntil.set(key, Math.max(this.keyPausedUntil.get(key) ?? 0, now + ms));
+    if (this.keyPausedUntil.size > 10_000) this.forgetPausesBefore(now);
+    this.recentThrottles = [...this.recentThrottles.filter((at) => at > now - STORM_WINDOW_MS), now];
+    if (this.recentThrottles.length >= STORM_THROTTLES) {
+      this.recentThrottles = [];
+      this.pause(ms);
     }
   }
 
@@ -39,6 +61,14 @@ export class RateLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
     // Tell the other instances too; if storage fails, this instance still backs off.
     this.shared?.pause(ms).catch(() => undefined);
+  }
+
+  private pausedFor(key: string): number {
+    return Math.max(this.pausedUntil, this.keyPausedUntil.get(key) ?? 0) - this.now();
+  }
+
+  private forgetPausesBefore(now: number): void {
+    for (const [key, until] of this.keyPausedUntil) if (until <= now) this.keyPausedUntil.delete(key);
   }
 
   /** Milliseconds until a token is available (0 = now); consumes one when `consume`. */

@@ -8,10 +8,25 @@ import { translator, formatDate, formatIsoText, type Lang, type MessageKey } fro
 import { lineName } from '../domain/order';
 import { managerApprovalCard, signatureCard } from '../../cards/requests';
 import { plainText } from '../domain/safeText';
-// The dispatcher's delivery contract, as types only (what it sends where; the coordinator may move it to a shared module).
-import type { Delivery, Renderer } from '../notify/dispatcher';
 import { displayName, recipientLang, type PresenterDeps } from './people';
 import { renderAdminCard } from './adminCard';
+
+/** A message as the connector sends it: text, or an Adaptive Card. */
+export interface OutgoingMessage {
+  text?: string;
+  card?: object;
+}
+
+/** What one outbox message becomes once rendered for its recipient: the contract between this presenter and the dispatcher. */
+export type Delivery =
+  | { to: 'channelCard'; message: OutgoingMessage }
+  | { to: 'thread'; message: OutgoingMessage }
+  | { to: 'personal'; userId: string; message: OutgoingMessage }
+  /** Not a message: the register entry of a granted line, upserted (idempotent). */
+  | { to: 'register'; line: number }
+  | { to: 'nobody' };
+
+export type Renderer = (record: OutboxRecord, order: Order) => Promise<Delivery>;
 
 /** Turns an outbox message into what to send, in the recipient's language, from the order's current state. */
 export function createRenderer(deps: PresenterDeps): Renderer {

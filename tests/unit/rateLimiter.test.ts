@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { RateLimiter } from '../../bot/notify/rateLimiter';
+
+/** A limiter on a fake clock: sleeping advances the clock, so waits are measured, not waited. */
+function fakeLimiter() {
+  let now = 1_000_000;
+  const limiter = new RateLimiter(7, 30, () => now, async (ms) => { now += ms; });
+  /** How long acquire(key) waited. */
+  const waitFor = async (key: string): Promise<number> => {
+    const before = now;
+    await limiter.acquire(key);
+    return now - before;
+  };
+  return { limiter, waitFor, advance: (ms: number) => { now += ms; } };
+}
+
+describe('RateLimiter: a 429 holds its conversation; a storm of them holds the app', () => {
+  it('a single 429 holds only the conversation it came from, for its Retry-After', async () => {
+    const { limiter, waitFor } = fakeLimiter();
+    limiter.throttled('a:one', 1000);
+    assert.equal(await waitFor('a:other'), 0, 'another conversation goes on at once');
+    assert.ok(await waitFor('a:one') >= 1000, 'the throttled conversation waits for its Retry-After');
+  });
+
+  it('three 429s within a second pause every conversation', async () => {
+    const { limiter, waitFor } = fakeLimiter();
+    limiter.throttled('a:1', 1000);
+    limiter.throttled('a:2', 1000);
+    assert.equal(await waitFor('a:other'), 0, 'two are not a storm');
+    limiter.throttled('a:3', 1000);
+    assert.ok(await waitFor('a:other') >= 1000, 'the third within a second pauses the app');
+  });
+
+  it('429s spread over more than a second are not a storm', async () => {
+    const { limiter, waitFor, advance } = fakeLimiter();
+    for (const key of ['a:1', 'a:2', 'a:3']) { limiter.throttled(key, 1000); advance(600); }
+    assert.equal(await waitFor('a:other'), 0);
+  });
+});
