@@ -135,11 +135,14 @@ export class TableOrderStore implements OrderStore {
     const actions: TransactionAction[] = [['create', encodeOrder(order)], ...this.appendActions(order.id, audit, outbox)];
     try {
       await this.orders.submitTransaction(actions);
-      return 'created';
     } catch (err) {
       if (isStatus(err, 409)) return 'exists';
       throw err;
     }
+    // Touched again after the commit, as update() does: a dispatcher pass between the first touch and the commit
+    // found no message and removed the marker (its re-read came before the commit), which would strand them.
+    if (outbox.length) await this.touchOutboxIndex(order.id).catch(() => undefined);
+    return 'created';
   }
 
   async update(order: Order, etag: string, audit: AuditEvent[], outbox: OutboxMessage[], previous: Order): Promise<string> {

@@ -80,6 +80,29 @@ describe('outbox: at least once, exactly once at the sink, through kills, 429 st
     }
   });
 
+  it('a dispatcher pass between the pending marker and the commit does not strand the new order\'s messages', async () => {
+    // Another instance (or this one, kicked by another commit) lists the marker a submit writes before its
+    // transaction, finds no message yet, and removes the marker: the commit that lands afterwards must still be seen.
+    const app = await appWithoutDelivery(uniquePrefix('race'), sink);
+    try {
+      const other = dispatcherFor(app, sink);
+      const client = app.tables.client('orders');
+      const commit = client.submitTransaction.bind(client);
+      let raced = 0;
+      client.submitTransaction = (async (actions: Parameters<typeof commit>[0]) => {
+        if (raced++ === 0) await other.runOnce();
+        return commit(actions);
+      }) as typeof client.submitTransaction;
+      const number = await submitVia(app, sink, PEOPLE.mikko);
+      client.submitTransaction = commit;
+      assert.equal(raced, 1, 'the pass ran inside the submit, between the marker and the commit');
+      assert.equal(await dispatcherFor(app, sink).runOnce(), 2, 'the channel card and the manager notice are still found');
+      assert.equal(channelPostsFor(sink, number).length, 1);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('rides out a 429 storm honouring Retry-After, and still delivers exactly once', async () => {
     const app = await appWithoutDelivery(uniquePrefix('storm'), sink);
     try {
