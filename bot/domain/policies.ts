@@ -82,6 +82,9 @@ export function may(actor: Actor, action: GlobalAction): boolean {
 
 export const ORDER_ACTIONS = Object.keys(ORDER_RULES) as OrderAction[];
 
+/** The administrators' steps (their rule is `administrator`): done on one's own order, they are audit-marked. */
+export const ADMINISTRATOR_ACTIONS: ReadonlySet<OrderAction> = new Set(ORDER_ACTIONS.filter((a) => ORDER_RULES[a] === administrator));
+
 /** True when this actor acts on their own order (as requester or subject): such steps are audit-marked. */
 export function isSelfProcessing(actor: Actor, order: OrderFacts): boolean {
   return actor.id === order.requesterId || actor.id === order.subjectId;

@@ -2,7 +2,7 @@ import type { Deps } from './deps';
 import type { Order } from '../domain/order';
 import type { AuditEvent } from '../domain/audit';
 import type { OutboxMessage } from '../domain/outbox';
-import { isSelfProcessing, mayOnOrder, type Actor, type OrderAction } from '../domain/policies';
+import { ADMINISTRATOR_ACTIONS, isSelfProcessing, mayOnOrder, type Actor, type OrderAction } from '../domain/policies';
 import { assertAllowedChange } from '../domain/lifecycle';
 import { ConcurrencyError } from '../store/orderStore';
 
@@ -55,7 +55,8 @@ export async function runTransition(deps: Deps, props: TransitionProps, decide: 
     const next: Order = { ...decision.change, updatedAt: now.toISOString() };
     const audit: AuditEvent = { at: now.toISOString(), actorId: props.actor.id, action: props.action, ...decision.audit };
     // Allowed self-processing (one administrator, or by setting) is never silent: audit-marked and shown on the card.
-    if (props.actor.isAdministrator && SELF_MARKED.has(props.action) && isSelfProcessing(props.actor, facts)) {
+    // Only administrators' steps are marked; cancelling or answering one's own order is ordinary.
+    if (props.actor.isAdministrator && ADMINISTRATOR_ACTIONS.has(props.action) && isSelfProcessing(props.actor, facts)) {
       audit.selfProcessed = true;
       if (!(next.selfProcessedBy ?? []).includes(props.actor.id)) next.selfProcessedBy = [...(next.selfProcessedBy ?? []), props.actor.id];
     }
@@ -75,10 +76,6 @@ export async function runTransition(deps: Deps, props: TransitionProps, decide: 
     }
   }
 }
-
-/** Administrator steps; cancelling or answering one's own order is ordinary and not marked. */
-const SELF_MARKED: ReadonlySet<OrderAction> = new Set<OrderAction>(['claim', 'release', 'ask', 'reject', 'grantGuide', 'revealHetu',
-  'confirmGrant', 'inviteMeeting', 'markPrepared', 'markSent', 'dvvDecision']);
 
 /** The last event that changed the order (not a refusal or a reveal), to tell a late clicker who did what. */
 async function lastStateEvent(deps: Deps, orderId: string): Promise<AuditEvent | undefined> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mayOnOrder, may, isSelfProcessing, ORDER_ACTIONS, type Actor, type OrderAction } from '../../bot/domain/policies';
+import { mayOnOrder, may, isSelfProcessing, ORDER_ACTIONS, ADMINISTRATOR_ACTIONS, type Actor, type OrderAction } from '../../bot/domain/policies';
 
 /** Every role × every verb. Roles are relative to one order: requester R (for themselves), manager M of R, admins A. */
 const order = { requesterId: 'R', subjectId: 'R', managerId: 'M' };
@@ -38,6 +38,10 @@ describe('policies: who may do what on an order', () => {
       });
     }
   }
+
+  it('the administrators\' steps (audit-marked when self-processed) are exactly the actions ruled "administrator"', () => {
+    assert.deepEqual([...ADMINISTRATOR_ACTIONS].sort(), [...ADMIN_VERBS].sort());
+  });
 
   it('nobody processes an order made for them by their manager, even as an administrator', () => {
     const forReport = { requesterId: 'M', subjectId: 'A', managerId: 'M' };
