@@ -8,13 +8,15 @@ import { startTestBot, ADMIN_CHANNEL, PEOPLE, TENANT, validOrder, cardText, type
 
 /**
  * The dispatcher wakes on a commit in its own process: with a poll interval of a minute, a submitted order's
- * card reaches the administrators' channel within a second — also while another pass is still busy with a slow
- * delivery (a kick during a pass must not wait for that pass to end, nor be lost).
+ * card reaches the administrators' channel at once — also while another pass is still busy with a slow delivery
+ * (a kick during a pass must not wait for that pass to end, nor be lost). The bound is generous on purpose (a
+ * loaded CI machine takes ~1 s for a card's few storage writes); what it separates is "at once" from "after the
+ * 8 s slow delivery" or "at the 60 s poll". How fast is the bench's job (submit → card p50/p99).
  */
 describe('outbox dispatcher: a commit in this process is delivered at once, not at the next poll', function () {
   this.timeout(60_000);
   const POLL_MS = 60_000;
-  const BOUND_MS = 1500;
+  const BOUND_MS = 4000;
   let bot: TestBot;
   beforeEach(async () => { bot = await startTestBot({}, { dispatcherPollMs: POLL_MS }); });
   afterEach(async () => { await bot.stop(); });
