@@ -14,12 +14,18 @@ export interface MandateRow { theme: string; eservice: string; validFrom: string
 export interface TeamMember { name: string; jobTitle: string; rows: MandateRow[] }
 
 /**
- * Bytes of card JSON the rows may take. Teams refuses a card over 28 KB (the whole activity counts), so the
- * rows stop well below it and the heading, the "more" line and the buttons fit in what is left.
+ * Rows one card shows. A fixed count, so the card says the same in every language: with the catalog's longest
+ * names an own row is about 650 bytes (36 fit), a manager's one-line row about 230 (a person's name counts as a row).
  */
-const ROWS_BUDGET_BYTES = 22_000;
+const MAX_ROWS = 36;
+const MAX_TEAM_ROWS = 96;
+/**
+ * The safety net under MAX_ROWS for names longer than any the catalog has: Teams refuses a card over 28 KB (the
+ * whole activity counts), so the rows stop below it and the heading, the "more" line and the buttons fit in what is left.
+ */
+const ROWS_BUDGET_BYTES = 24_000;
 /** Rows under one person in the manager's view, so one long register does not push the others off the card. */
-const MAX_ROWS_PER_PERSON = 8;
+const MAX_ROWS_PER_PERSON = 6;
 
 const STATE_COLOR: Record<RegisterState, string> = { expiring: 'Warning', active: 'Good', upcoming: 'Accent', expired: 'Default', revoked: 'Default' };
 
@@ -29,7 +35,7 @@ const bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringif
 export function myMandatesCard(tr: Translate, lang: Lang, rows: MandateRow[]): AdaptiveCard {
   const actions = [submit(tr('menu.order'), 'menuOrder'), submit(tr('menu.myOrders'), 'menuMyOrders')];
   if (!rows.length) return card([heading(tr('mandates.title')), text(tr('mandates.none'))], actions);
-  const shown = fit(rows.map((r) => rowElement(tr, lang, r)), ROWS_BUDGET_BYTES);
+  const shown = fit(rows.slice(0, MAX_ROWS).map((r) => rowElement(tr, lang, r)), ROWS_BUDGET_BYTES);
   return card([
     heading(tr('mandates.title')),
     subtle(tr('mandates.hint')),
@@ -40,13 +46,25 @@ export function myMandatesCard(tr: Translate, lang: Lang, rows: MandateRow[]): A
 
 /** The manager's direct reports, each with their entries; people who do not fit are counted, not dropped silently. */
 export function teamMandatesCard(tr: Translate, lang: Lang, members: TeamMember[]): AdaptiveCard {
-  const shown = fit(members.map((m) => memberElement(tr, lang, m)), ROWS_BUDGET_BYTES);
+  const shown = fit(withinRows(members).map((m) => memberElement(tr, lang, m)), ROWS_BUDGET_BYTES);
   return card([
     heading(tr('mandates.teamTitle')),
     subtle(tr('mandates.teamIntro')),
     ...shown,
     ...(shown.length < members.length ? [text(tr('mandates.teamMore', { count: members.length - shown.length }), { separator: true })] : []),
   ], [submit(tr('menu.myMandates'), 'menuMyMandates'), submit(tr('menu.order'), 'menuOrder')]);
+}
+
+/** The leading members whose name and rows fit in MAX_TEAM_ROWS (at least one). */
+function withinRows(members: TeamMember[]): TeamMember[] {
+  let used = 0;
+  const out: TeamMember[] = [];
+  for (const m of members) {
+    used += 1 + Math.max(1, Math.min(m.rows.length, MAX_ROWS_PER_PERSON));
+    if (out.length && used > MAX_TEAM_ROWS) break;
+    out.push(m);
+  }
+  return out;
 }
 
 /** The leading elements that fit in `budget` bytes (at least one, so a single huge entry still shows). */
@@ -73,12 +91,18 @@ function rowElement(tr: Translate, lang: Lang, row: MandateRow): Element {
   ] }], { separator: true });
 }
 
+/** A report's entry on one line: theme, validity and state (the e-service is on the holder's own view). */
+function teamRowElement(tr: Translate, lang: Lang, row: MandateRow): Element {
+  return text(`${plain(row.theme)} · ${formatDate(lang, row.validFrom)} – ${formatDate(lang, row.validUntil)} · **${tr(`mandates.state.${row.state}` as MessageKey)}**`,
+    { size: 'Small', spacing: 'Small', ...(row.state === 'expiring' ? { color: 'Warning' } : {}) });
+}
+
 function memberElement(tr: Translate, lang: Lang, member: TeamMember): Element {
   const rows = member.rows.slice(0, MAX_ROWS_PER_PERSON);
   return container([
     text(`**${plain(member.name)}**`, { size: 'Medium' }),
     ...(member.jobTitle ? [subtle(plain(member.jobTitle))] : []),
-    ...(rows.length ? rows.map((r) => rowElement(tr, lang, r)) : [subtle(tr('mandates.teamNoneFor'))]),
+    ...(rows.length ? rows.map((r) => teamRowElement(tr, lang, r)) : [subtle(tr('mandates.teamNoneFor'))]),
     ...(member.rows.length > rows.length ? [subtle(tr('mandates.more', { count: member.rows.length - rows.length }))] : []),
   ], { separator: true, spacing: 'Large' });
 }
