@@ -8,6 +8,7 @@ import { showMenu, changeLanguage, showHelp, showInstructions } from './handlers
 import { onInstallationUpdate, onMembersAdded, onMembersRemoved, rememberPersonalConversation } from './handlers/install';
 import { openOrderForm } from './handlers/order';
 import { showMyOrders } from './handlers/myOrders';
+import { showMyMandates, showTeamMandates } from './handlers/mandates';
 import { answerText, showGlossaryList } from './handlers/glossary';
 import { showSuggestions } from './handlers/suggest';
 import { showOrderByNumber, showOpenOrders, showChannelHelp } from './handlers/adminChannel';
@@ -85,6 +86,8 @@ async function answerMessage(deps: HandlerDeps, ctx: TurnContext, turn: Turn): P
     case 'menu': return showMenu(deps, turn);
     case 'order': await sendCard(ctx, await openOrderForm(deps, turn)); return;
     case 'myOrders': await sendCard(ctx, await showMyOrders(deps, turn)); return;
+    case 'myMandates': await sendCard(ctx, await showMyMandates(deps, turn)); return;
+    case 'teamMandates': await sendCard(ctx, await showTeamMandates(deps, turn)); return;
     case 'suggest': await sendCard(ctx, await showSuggestions(deps, turn, {})); return;
     case 'glossaryList': await sendCard(ctx, await showGlossaryList(deps, turn)); return;
     case 'language': return changeLanguage(deps, turn, intent.value);

@@ -9,7 +9,7 @@ import type { LineVerb, OrderVerb } from './adminVerbs';
 /** Menu buttons (Action.Submit, routed on data.verb). */
 export const SUBMIT_VERBS = [
   'menuOrder', 'menuMyOrders', 'menuToSign', 'menuToApprove', 'menuSuggest', 'menuGlossary', 'menuLanguage',
-  'menuInstructions', 'setLanguage',
+  'menuInstructions', 'setLanguage', 'menuMyMandates', 'menuTeamMandates',
 ] as const;
 
 /** Administrator verbs on an order card: the order- and line-level verbs the order offers, plus its own views. */

@@ -3,6 +3,8 @@ export type Intent =
   | { kind: 'menu' }
   | { kind: 'order' }
   | { kind: 'myOrders' }
+  | { kind: 'myMandates' }
+  | { kind: 'teamMandates' }
   | { kind: 'suggest' }
   | { kind: 'glossaryList' }
   | { kind: 'language'; value?: string }
@@ -33,6 +35,9 @@ const EXACT: Array<[RegExp, Intent]> = [
   [/^(hei|moi|moikka|terve|huomenta|päivää|hej|hejsan|god morgon|hello|hi|hey|menu|valikko|meny|start|aloita)$/, { kind: 'menu' }],
   [/^(tilaa|tilaa valtuus|uusi tilaus|beställ|beställ fullmakt|order|order a mandate|new order)$/, { kind: 'order' }],
   [/^(omat tilaukset|tilaukseni|mina beställningar|my orders|orders)$/, { kind: 'myOrders' }],
+  [/^(omat valtuudet|valtuuteni|minun valtuuteni|omat valtuuteni|mina fullmakter|mina egna fullmakter|my mandates|my own mandates)$/, { kind: 'myMandates' }],
+  // "my team's mandates" with a straight or a typographic apostrophe, or none.
+  [/^(alaisteni valtuudet|alaisten valtuudet|tiimini valtuudet|mina medarbetares fullmakter|medarbetarnas fullmakter|mitt teams fullmakter|my team['’]?s mandates|team mandates|my reports['’]? mandates)$/, { kind: 'teamMandates' }],
   [/^(mitä tarvitsen|mitä valtuuksia tarvitsen|vad behöver jag|vilka fullmakter behöver jag|what do i need|which mandates do i need)$/, { kind: 'suggest' }],
   [/^(sanasto|ordlista|glossary|termit|terms)$/, { kind: 'glossaryList' }],
   [/^(avoimet|avoimet tilaukset|öppna|öppna beställningar|open|open orders)$/, { kind: 'openOrders' }],

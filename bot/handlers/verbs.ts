@@ -19,6 +19,7 @@ import { scheduleReviewMeeting } from '../services/reviewMeeting';
 import { runInBackground } from '../services/backgroundWork';
 import { showTasks, changeLanguage, showInstructions } from './menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm, parseOrderForm } from './order';
+import { showMyMandates, showTeamMandates } from './mandates';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder, parseOrderRef, parseCancel, parseAnswer } from './myOrders';
 import { showGlossaryList, showGlossaryTerm, parseTerm } from './glossary';
 import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrderSuggested, parseBrowse } from './suggest';
@@ -89,6 +90,9 @@ export const VERB_ROUTES: VerbRegistry = {
   menuLanguage: menu(noInput, (deps, turn) => changeLanguage(deps, turn, undefined)),
   menuInstructions: menu(noInput, (deps, turn) => showInstructions(deps, turn)),
   setLanguage: menu((data) => (typeof data.lang === 'string' ? data.lang : undefined), changeLanguage),
+  // The register's views: the team view is the directory's answer (direct reports), never the card's.
+  menuMyMandates: menu(noInput, (deps, turn) => showMyMandates(deps, turn)),
+  menuTeamMandates: menu(noInput, (deps, turn) => showTeamMandates(deps, turn)),
 
   // The order form.
   orderSearch: form(parseOrderForm, searchInOrderForm),

@@ -16,7 +16,7 @@ export function prng(seed: number): () => number {
 
 /** Every verb the app routes, plus names chosen to hit prototype keys and type confusion. */
 export const KNOWN_VERBS = [
-  'menuOrder', 'menuMyOrders', 'menuSuggest', 'menuGlossary', 'menuLanguage', 'setLanguage',
+  'menuOrder', 'menuMyOrders', 'menuSuggest', 'menuGlossary', 'menuLanguage', 'setLanguage', 'menuMyMandates', 'menuTeamMandates',
   'orderSearch', 'orderSubmit', 'orderSuggested', 'suggestFor', 'browseMap', 'myOrderDetails', 'myOrderCancel', 'myOrderAnswer',
   'catalog.held', 'catalog.toggleHeld', ...ADMIN_VERBS, 'manager.approve', 'manager.decline', 'signatory.sign', 'glossaryTerm', 'glossaryList',
 ];

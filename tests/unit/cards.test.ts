@@ -16,6 +16,8 @@ import { glossaryTermCard, glossaryListCard, glossarySuggestionsCard } from '../
 import { suggestionsCard, mapBrowseCard, type SuggestionView } from '../../cards/suggest';
 import { digestCard, type DigestRow } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
+import { myMandatesCard, teamMandatesCard, type MandateRow, type TeamMember } from '../../cards/myMandates';
+import type { RegisterState } from '../../bot/domain/register';
 import { LANGS, formatDate, translator, type Lang, type MessageKey, type Params, type Translate } from '../../bot/i18n';
 import { loadSeedCatalog, loadSeedGlossary } from '../../bot/catalog/seed';
 import { availableVerbs } from '../../bot/domain/adminVerbs';
@@ -244,6 +246,24 @@ function digestRows(tr: Translate, n: number): DigestRow[] {
   }));
 }
 
+const REGISTER_STATES: RegisterState[] = ['expiring', 'active', 'upcoming', 'expired', 'revoked'];
+
+/** n register rows over the catalog's themes, in every state, the theme and e-service in the reader's language. */
+function mandateRows(lang: Lang, n: number): MandateRow[] {
+  return Array.from({ length: n }, (_, i) => {
+    const t = THEMES[i % THEMES.length];
+    return { theme: themeName(t, lang), eservice: t.eservice, validFrom: `2026-0${1 + (i % 9)}-0${1 + (i % 9)}`, validUntil: `2027-1${i % 3}-2${i % 9}`,
+      state: REGISTER_STATES[i % REGISTER_STATES.length] };
+  });
+}
+
+/** n direct reports with long names and titles, each with `rows` entries (some with none). */
+function teamMembers(lang: Lang, n: number, rows: number): TeamMember[] {
+  return Array.from({ length: n }, (_, i) => ({ name: `${PEOPLE[i % PEOPLE.length]} ${i}`,
+    jobTitle: REPORTS[i % REPORTS.length].label.split(', ')[1], rows: i % 7 === 3 ? [] : mandateRows(lang, rows + (i % 4)) }));
+}
+const REGISTER_NEUTRAL = [THEMES.map((t) => [t.name.fi, t.name.sv, t.name.en, t.eservice]), PEOPLE, REPORTS];
+
 const glossaryTermWithAka = glossary.terms.find((t) => t.aka.length > 1) ?? glossary.terms[0];
 
 /** A theme whose guide needs every extra: another valtuustyyppi, a tarkenne and the e-service's instructions. */
@@ -279,6 +299,12 @@ interface Case {
 const CASES: Case[] = [
   { builder: menuCard, name: 'menuCard', variant: 'greeting', build: (l) => menuCard(translator(l), { firstName: 'Maija' }), neutral: ['Maija'] },
   { builder: menuCard, name: 'menuCard', variant: 'after a language change', build: (l) => menuCard(translator(l), { firstName: 'Maija', intro: translator(l)('lang.changed') }), neutral: ['Maija'] },
+  { builder: menuCard, name: 'menuCard', variant: 'a manager who also signs: every role button', build: (l) => menuCard(translator(l), { firstName: 'Maija', signatory: true, manager: true }), neutral: ['Maija'] },
+  { builder: myMandatesCard, name: 'myMandatesCard', variant: 'empty register', build: (l) => myMandatesCard(translator(l), l, []), neutral: [] },
+  { builder: myMandatesCard, name: 'myMandatesCard', variant: 'an entry in every state', build: (l) => myMandatesCard(translator(l), l, mandateRows(l, 5)), neutral: REGISTER_NEUTRAL },
+  { builder: myMandatesCard, name: 'myMandatesCard', variant: 'largest: 300 entries, cut with a count', build: (l) => myMandatesCard(translator(l), l, mandateRows(l, 300)), neutral: REGISTER_NEUTRAL },
+  { builder: teamMandatesCard, name: 'teamMandatesCard', variant: 'six reports, one without entries', build: (l) => teamMandatesCard(translator(l), l, teamMembers(l, 6, 3)), neutral: REGISTER_NEUTRAL },
+  { builder: teamMandatesCard, name: 'teamMandatesCard', variant: 'largest: 120 reports with up to 30 entries each', build: (l) => teamMandatesCard(translator(l), l, teamMembers(l, 120, 27)), neutral: REGISTER_NEUTRAL },
   { builder: setupCard, name: 'setupCard', variant: 'installed elsewhere, settings missing and differing',
     build: (l) => setupCard(translator(l), { teamName: 'Valtuushallinta', checks: setupChecks({ teamId: '19:a@thread.tacv2', directory: 'file' }, { teamId: '19:b@thread.tacv2', channelId: '19:c@thread.tacv2', tenantId: 't-1' }) }),
     neutral: ['Valtuushallinta', 'ADMIN_TEAM_ID', 'ADMIN_CHANNEL_ID', 'MICROSOFT_APP_TENANT_ID', 'ADMIN_GROUP_ID', 'SIGNATORY_GROUP_ID', '19:b@thread.tacv2', '19:c@thread.tacv2', 't-1', 'docs/DEPLOY.md', 'DIRECTORY=graph'] },

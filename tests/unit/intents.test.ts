@@ -10,7 +10,10 @@ describe('intents in three languages', () => {
     ['mitä tarvitsen?', 'suggest'], ['Vad behöver jag', 'suggest'], ['what do I need', 'suggest'],
     ['sanasto', 'glossaryList'], ['ordlista', 'glossaryList'], ['glossary', 'glossaryList'],
     ['avoimet', 'openOrders'], ['öppna', 'openOrders'], ['open', 'openOrders'],
-    ['mikä on valtuusasia?', 'text'],
+    ['Omat valtuudet', 'myMandates'], ['valtuuteni', 'myMandates'], ['Mina fullmakter', 'myMandates'], ['my mandates!', 'myMandates'],
+    ['alaisteni valtuudet', 'teamMandates'], ['mina medarbetares fullmakter', 'teamMandates'], ["My team's mandates", 'teamMandates'],
+    ['my team’s mandates', 'teamMandates'], ['team mandates', 'teamMandates'],
+    ['valtuudet', 'text'], ['mikä on valtuusasia?', 'text'],
   ];
   for (const [text, kind] of cases) {
     it(`"${text}" → ${kind}`, () => assert.equal(recognise(text).kind, kind));

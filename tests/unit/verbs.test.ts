@@ -13,6 +13,7 @@ import { suggestionsCard, mapBrowseCard } from '../../cards/suggest';
 import { digestCard } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { setupCard } from '../../cards/setup';
+import { myMandatesCard, teamMandatesCard } from '../../cards/myMandates';
 import { availableVerbs } from '../../bot/domain/adminVerbs';
 import type { Order } from '../../bot/domain/order';
 import { LINE_STAGES, ORDER_STATUSES } from '../../bot/domain/lifecycle';
@@ -59,6 +60,8 @@ function everyCard(): AdaptiveCard[] {
     }
     cards.push(orderFormCard(tr, { token: 'token-123456', subjects: [{ id: 'me', label: 'Minä' }], values: {}, themeChoices: [], errors: {}, minDate: '2026-03-16', maxDate: '2029-03-16' }));
     cards.push(myOrdersCard(tr, lang, []));
+    const mandate = { theme: 'Veroilmoittaminen', eservice: 'OmaVero', validFrom: '2026-01-01', validUntil: '2026-12-31', state: 'expiring' as const };
+    cards.push(myMandatesCard(tr, lang, []), myMandatesCard(tr, lang, [mandate]), teamMandatesCard(tr, lang, [{ name: 'Matti', jobTitle: 'Palkanlaskija', rows: [mandate] }]));
     const glossaryTerms = glossary.list(lang);
     cards.push(glossaryTermCard(tr, lang, glossaryTerms[0]), glossaryListCard(tr, lang, glossaryTerms), glossarySuggestionsCard(tr, lang, 'valtuus', glossaryTerms.slice(0, 3)));
     cards.push(suggestionsCard(tr, { title: 't', basis: 'b', items: [{ themeId: catalog.themes[0].id, name: 'n', eservice: 'e', why: 'w', status: 's', orderable: true }],
