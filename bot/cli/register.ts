@@ -98,7 +98,7 @@ async function importRegister(file: string, dryRun: boolean, lang: Lang, tr: Tra
     const grants = new TableGrantStore(tables);
     const plan = await planRegisterImport(name, parsed.rows, {
       directory: ctx.directory ?? directoryFrom(ctx), themes: await catalogThemes(tables, ctx.root), grants, now: clock(ctx),
-    });
+    }, parsed.partial);
     const errors = [...parsed.errors, ...plan.errors].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
     if (errors.length > 0) return reportProblems(name, errors, lang, tr, ctx);
     const rows = parsed.rows.length;

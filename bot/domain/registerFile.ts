@@ -84,20 +84,35 @@ function columnOf(header: string): ExportColumn | undefined {
  * Reads the records of a register file (the first is the header). A henkilötunnus column or cell refuses the whole
  * file: the register never holds the code, and the errors say where, never what.
  */
-export function parseRegisterRecords(records: readonly RawRecord[]): { rows: RegisterFileRow[]; errors: RegisterFileError[] } {
+/** A row whose values are not all usable, with the cells still worth matching, so every error is found in one run. */
+export interface PartialRow {
+  row: number;
+  employee: string;
+  theme: string;
+}
+
+export interface ParsedRegisterFile {
+  rows: RegisterFileRow[];
+  /** Rows with errors already: their person and theme are still matched (to report those errors too), nothing more. */
+  partial: PartialRow[];
+  errors: RegisterFileError[];
+}
+
+export function parseRegisterRecords(records: readonly RawRecord[]): ParsedRegisterFile {
   const [header, ...data] = records;
-  if (!header) return { rows: [], errors: [{ kind: 'empty' }] };
+  if (!header) return { rows: [], partial: [], errors: [{ kind: 'empty' }] };
   const hetu = hetuErrors(header, data);
-  if (hetu.length > 0) return { rows: [], errors: hetu };
+  if (hetu.length > 0) return { rows: [], partial: [], errors: hetu };
   const index = new Map<RegisterColumn, number>();
   header.cells.forEach((cell, i) => {
     const column = columnOf(cell);
     if (column && (REGISTER_COLUMNS as readonly string[]).includes(column) && !index.has(column as RegisterColumn)) index.set(column as RegisterColumn, i);
   });
   const missing = REQUIRED.filter((c) => !index.has(c));
-  if (missing.length > 0) return { rows: [], errors: missing.map((column) => ({ kind: 'missingColumn', row: header.rowNumber, column })) };
+  if (missing.length > 0) return { rows: [], partial: [], errors: missing.map((column) => ({ kind: 'missingColumn', row: header.rowNumber, column })) };
 
   const rows: RegisterFileRow[] = [];
+  const partial: PartialRow[] = [];
   const errors: RegisterFileError[] = [];
   for (const record of data) {
     const cell = (c: RegisterColumn): string => {
@@ -120,12 +135,13 @@ export function parseRegisterRecords(records: readonly RawRecord[]): { rows: Reg
     }
     if (rowErrors.length > 0 || !validFrom || !validUntil) {
       errors.push(...rowErrors);
+      partial.push({ row: record.rowNumber, employee: cell('employee'), theme: cell('theme') });
       continue;
     }
     rows.push({ row: record.rowNumber, employee: cell('employee'), theme: cell('theme'), validFrom, validUntil,
       grantedBy: cell('grantedBy'), note: cell('note') });
   }
-  return { rows, errors };
+  return { rows, partial, errors };
 }
 
 function hetuErrors(header: RawRecord, data: readonly RawRecord[]): RegisterFileError[] {

@@ -7,7 +7,7 @@
 import type { Directory, DirectoryUser } from '../../graph/directory';
 import type { Theme } from '../domain/catalog';
 import { periodsOverlap, samePeriod } from '../domain/register';
-import type { RegisterFileError, RegisterFileRow } from '../domain/registerFile';
+import type { PartialRow, RegisterFileError, RegisterFileRow } from '../domain/registerFile';
 import type { Grant, GrantStore } from '../store/grantStore';
 
 export interface RegisterImportDeps {
@@ -38,21 +38,31 @@ const LOOKUP_CONCURRENCY = 4;
 
 type PersonMatch = { user: DirectoryUser } | { error: 'unknownPerson' | 'ambiguousPerson' };
 
-/** Works out what importing the rows would do; writes nothing. `file` names the source of the new entries. */
-export async function planRegisterImport(file: string, rows: readonly RegisterFileRow[], deps: RegisterImportDeps): Promise<RegisterImportPlan> {
+/**
+ * Works out what importing the rows would do; writes nothing. `file` names the source of the new entries;
+ * `partial` rows (already in error for their values) have only their person and theme matched, so one run reports
+ * every problem of the file.
+ */
+export async function planRegisterImport(file: string, rows: readonly RegisterFileRow[], deps: RegisterImportDeps,
+  partial: readonly PartialRow[] = []): Promise<RegisterImportPlan> {
   const errors: RegisterFileError[] = [];
-  const people = await matchPeople([...new Set(rows.map((r) => r.employee))], deps.directory);
+  const people = await matchPeople([...new Set([...rows, ...partial].map((r) => r.employee).filter((e) => e !== ''))], deps.directory);
   const themeById = new Map(deps.themes.map((t) => [t.id, t]));
   const themeByName = new Map<string, Theme>();
   for (const t of deps.themes) if (!themeByName.has(nameKey(t.name.fi))) themeByName.set(nameKey(t.name.fi), t);
 
+  const match = (row: PartialRow): { user?: DirectoryUser; theme?: Theme } => {
+    const person = people.get(row.employee);
+    const theme = row.theme === '' ? undefined : themeById.get(row.theme) ?? themeByName.get(nameKey(row.theme));
+    if (person && 'error' in person) errors.push({ kind: person.error, row: row.row, column: 'employee', value: row.employee });
+    if (!theme && row.theme !== '') errors.push({ kind: 'unknownTheme', row: row.row, column: 'theme', value: row.theme });
+    return { user: person && 'user' in person ? person.user : undefined, theme };
+  };
+  for (const row of partial) match(row);
   const resolved: Array<{ row: RegisterFileRow; user: DirectoryUser; theme: Theme }> = [];
   for (const row of rows) {
-    const person = people.get(row.employee);
-    const theme = themeById.get(row.theme) ?? themeByName.get(nameKey(row.theme));
-    if (person && 'error' in person) errors.push({ kind: person.error, row: row.row, column: 'employee', value: row.employee });
-    if (!theme) errors.push({ kind: 'unknownTheme', row: row.row, column: 'theme', value: row.theme });
-    if (person && 'user' in person && theme) resolved.push({ row, user: person.user, theme });
+    const { user, theme } = match(row);
+    if (user && theme) resolved.push({ row, user, theme });
   }
 
   const registers = await mapWithLimit([...new Set(resolved.map((r) => r.user.id))], LOOKUP_CONCURRENCY,

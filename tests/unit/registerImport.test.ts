@@ -41,7 +41,7 @@ describe('register file: columns, values and dates (domain/registerFile)', () =>
   });
 
   it('collects every bad row: a missing value, a bad date, dates in the wrong order', () => {
-    const { rows, errors } = parseRegisterRecords(records(HEADER_FI,
+    const { rows, partial, errors } = parseRegisterRecords(records(HEADER_FI,
       [AINO.mail, 'veroilmoittaminen', '1.3.2026', '28.2.2027'],
       ['', 'veroilmoittaminen', '1.3.2026', '28.2.2027'],
       [AINO.mail, 'veroilmoittaminen', 'maaliskuu', '28.2.2027'],
@@ -49,6 +49,7 @@ describe('register file: columns, values and dates (domain/registerFile)', () =>
     assert.equal(rows.length, 1);
     assert.deepEqual(errors.map((e) => [e.kind, e.row, e.column]),
       [['missingValue', 3, 'employee'], ['badDate', 4, 'validFrom'], ['reversedDates', 5, 'validUntil']]);
+    assert.deepEqual(partial.map((p) => p.row), [3, 4, 5], 'their person and theme are still matched');
   });
 
   it('refuses a henkilötunnus column (any language) or a code in any cell, never carrying the code', () => {
