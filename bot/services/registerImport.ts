@@ -73,17 +73,19 @@ export async function planRegisterImport(file: string, rows: readonly RegisterFi
   let unchanged = 0;
   const earlierInFile = new Map<string, RegisterFileRow[]>();
   for (const { row, user, theme } of resolved) {
+    const held = (registerOf.get(user.id) ?? []).filter((g) => g.themeId === theme.id);
+    // First: an entry the register already holds is unchanged whatever else the file says, so an exported register
+    // always re-imports as unchanged (even entries the bot recorded overlapping, e.g. an early renewal).
+    if (held.some((g) => samePeriod(g, row))) {
+      unchanged += 1;
+      continue;
+    }
     const key = `${user.id}|${theme.id}`;
     const before = earlierInFile.get(key) ?? [];
     earlierInFile.set(key, [...before, row]);
     const twin = before.find((other) => periodsOverlap(other, row));
     if (twin) {
       errors.push({ kind: 'overlapInFile', row: row.row, column: 'validFrom', otherRow: twin.row });
-      continue;
-    }
-    const held = (registerOf.get(user.id) ?? []).filter((g) => g.themeId === theme.id);
-    if (held.some((g) => samePeriod(g, row))) {
-      unchanged += 1;
       continue;
     }
     // A revoked entry ended when it was revoked: a new entry over its old period is no overlap.

@@ -119,11 +119,24 @@ describe('register import: matching and overlaps (services/registerImport)', () 
     assert.equal(p.unchanged, 1);
     assert.deepEqual(p.added.map((a) => a.row), [3, 7], 'row 7 lies in a revoked entry\'s old period');
     assert.deepEqual(p.errors.map((e) => [e.kind, e.row, e.otherRow, e.from]), [
-      ['overlapInFile', 4, 3, undefined], ['overlapInFile', 5, 2, undefined], ['overlapWithRegister', 6, undefined, '2026-01-01'],
+      ['overlapInFile', 4, 3, undefined], ['overlapWithRegister', 5, undefined, '2025-03-01'], ['overlapWithRegister', 6, undefined, '2026-01-01'],
     ]);
     assert.ok(periodsOverlap({ validFrom: '2026-01-01', validUntil: '2026-01-01' }, { validFrom: '2026-01-01', validUntil: '2026-06-01' }));
     assert.ok(!periodsOverlap({ validFrom: '2026-01-01', validUntil: '2026-06-01' }, { validFrom: '2026-06-01', validUntil: '2026-12-01' }));
     assert.ok(samePeriod(held, { validFrom: '2025-03-01', validUntil: '2026-02-28' }));
+  });
+
+  it('an export of a register holding overlapping entries (the bot recorded an early renewal) re-imports as unchanged', async () => {
+    const first: Grant = { subjectId: AINO.id, themeId: 'veroilmoittaminen', themeName: 'Veroilmoittaminen', validFrom: '2025-03-01',
+      validUntil: '2026-02-28', grantedBy: '', orderId: 'o1', grantedAt: '2025-03-01T10:00:00.000Z' };
+    const early = { ...first, validFrom: '2026-01-15', validUntil: '2027-01-14', orderId: 'o2' };
+    const p = await plan([
+      [AINO.id, 'veroilmoittaminen', '2025-03-01', '2026-02-28'],
+      [AINO.id, 'veroilmoittaminen', '2026-01-15', '2027-01-14'],
+      [AINO.id, 'veroilmoittaminen', '2026-02-01', '2026-03-01'],
+    ], [first, early]);
+    assert.equal(p.unchanged, 2);
+    assert.deepEqual(p.errors.map((e) => [e.kind, e.row]), [['overlapWithRegister', 4]], 'a new row overlapping them is still an error');
   });
 
   it('a file that fails on row 17 lists row 17 and applies nothing', async () => {
