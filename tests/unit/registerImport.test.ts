@@ -119,7 +119,7 @@ describe('register import: matching and overlaps (services/registerImport)', () 
     assert.equal(p.unchanged, 1);
     assert.deepEqual(p.added.map((a) => a.row), [3, 7], 'row 7 lies in a revoked entry\'s old period');
     assert.deepEqual(p.errors.map((e) => [e.kind, e.row, e.otherRow, e.from]), [
-      ['overlapInFile', 4, 3, undefined], ['overlapWithRegister', 5, undefined, '2025-03-01'], ['overlapWithRegister', 6, undefined, '2026-01-01'],
+      ['overlapInFile', 4, 3, undefined], ['overlapInFile', 5, 3, undefined], ['overlapWithRegister', 6, undefined, '2026-01-01'],
     ]);
     assert.ok(periodsOverlap({ validFrom: '2026-01-01', validUntil: '2026-01-01' }, { validFrom: '2026-01-01', validUntil: '2026-06-01' }));
     assert.ok(!periodsOverlap({ validFrom: '2026-01-01', validUntil: '2026-06-01' }, { validFrom: '2026-06-01', validUntil: '2026-12-01' }));
