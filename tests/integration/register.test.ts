@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Workbook } from 'exceljs';
 import { projectRoot } from '../../bot/catalog/seed';
 import { runRegisterCli, type RegisterCliContext } from '../../bot/cli/register';
 import type { Order } from '../../bot/domain/order';
@@ -139,6 +140,20 @@ describe('npm run register (Azurite)', function () {
     assert.match(csv, /^\uFEFFemployee,theme,valid from,valid until,granted by,note,state,source,recorded at\r\n/);
     assert.match(csv, new RegExp(`${AINO.id},veroilmoittaminen,2026-03-01,2027-02-28,Kaisa Kirjaaja,vanha lista,active,"import rekisteri.csv, row 2",2026-11-30T08:00:00.000Z`));
     assert.equal((await store.listAll()).length, 2);
+  });
+
+  it('reads a workbook the city keeps: Swedish headers on its first sheet, real date cells', async () => {
+    const { tables, prefix, connectionString } = await freshTables('regxlsx');
+    const workbook = new Workbook();
+    const sheet = workbook.addWorksheet('Fullmakter');
+    sheet.addRow(['Anställd', 'Fullmaktsärende', 'Giltig från', 'Giltig till', 'Beviljad av']);
+    sheet.addRow([AINO.mail, 'Veroilmoittaminen', new Date(Date.UTC(2026, 2, 1)), new Date(Date.UTC(2027, 1, 28)), 'Kaisa Kirjaaja']);
+    await workbook.xlsx.writeFile(path.join(dir, 'stad.xlsx'));
+    const result = await cli(connectionString, prefix)('import', 'stad.xlsx', '--lang', 'sv');
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, /1 rader – 1 nya, 0 oförändrade/);
+    assert.deepEqual((await new TableGrantStore(tables).listFor(AINO.id)).map((g) => [g.validFrom, g.validUntil, g.grantedBy]),
+      [['2026-03-01', '2027-02-28', 'Kaisa Kirjaaja']]);
   });
 
   it('a file with errors (row 17 among them) lists them all with row numbers, exits 1 and applies nothing', async () => {
