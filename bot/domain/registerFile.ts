@@ -104,10 +104,14 @@ export function parseRegisterRecords(records: readonly RawRecord[]): ParsedRegis
   const hetu = hetuErrors(header, data);
   if (hetu.length > 0) return { rows: [], partial: [], errors: hetu };
   const index = new Map<RegisterColumn, number>();
+  const employeeColumns: number[] = [];
   header.cells.forEach((cell, i) => {
     const column = columnOf(cell);
-    if (column && (REGISTER_COLUMNS as readonly string[]).includes(column) && !index.has(column as RegisterColumn)) index.set(column as RegisterColumn, i);
+    if (column === 'employee') employeeColumns.push(i);
+    else if (column && (REGISTER_COLUMNS as readonly string[]).includes(column) && !index.has(column as RegisterColumn)) index.set(column as RegisterColumn, i);
   });
+  const employeeColumn = pickEmployeeColumn(employeeColumns, data);
+  if (employeeColumn !== undefined) index.set('employee', employeeColumn);
   const missing = REQUIRED.filter((c) => !index.has(c));
   if (missing.length > 0) return { rows: [], partial: [], errors: missing.map((column) => ({ kind: 'missingColumn', row: header.rowNumber, column })) };
 
@@ -142,6 +146,20 @@ export function parseRegisterRecords(records: readonly RawRecord[]): ParsedRegis
       grantedBy: cell('grantedBy'), note: cell('note') });
   }
   return { rows, partial, errors };
+}
+
+/**
+ * A city's list often has both a name column ("Työntekijä") and an address column ("Sähköposti"): of the columns
+ * that may name the employee, the one holding the most addresses or object ids is the one to match.
+ */
+function pickEmployeeColumn(columns: readonly number[], data: readonly RawRecord[]): number | undefined {
+  const identifies = (text: string | undefined): boolean => /@|^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test((text ?? '').trim());
+  let best: { column: number; score: number } | undefined;
+  for (const column of columns) {
+    const score = data.filter((r) => identifies(r.cells[column])).length;
+    if (!best || score > best.score) best = { column, score };
+  }
+  return best?.column;
 }
 
 function hetuErrors(header: RawRecord, data: readonly RawRecord[]): RegisterFileError[] {

@@ -33,6 +33,13 @@ describe('register file: columns, values and dates (domain/registerFile)', () =>
     assert.equal(parseRegisterDate('3/1/2026'), undefined);
   });
 
+  it('of a name column and an address column, matches people by the one holding addresses', () => {
+    const { rows, errors } = parseRegisterRecords(records(['Työntekijä', 'Sähköposti', 'Valtuusasia', 'Voimassa alkaen', 'Voimassa asti'],
+      ['Aino Lindqvist', AINO.mail, 'veroilmoittaminen', '1.3.2026', '28.2.2027']));
+    assert.deepEqual(errors, []);
+    assert.equal(rows[0].employee, AINO.mail);
+  });
+
   it('names every missing required column on the header row and reads no rows', () => {
     const { rows, errors } = parseRegisterRecords(records(['Työntekijä', 'Huomautus'], [AINO.mail, 'x']));
     assert.deepEqual(rows, []);
