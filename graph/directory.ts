@@ -35,4 +35,9 @@ export interface Directory {
   isMember(id: string, group: DirectoryGroup): Promise<boolean>;
   /** The members of a group (for proactive messages to signatories, digests). */
   listMembers(group: DirectoryGroup): Promise<DirectoryUser[]>;
+  /**
+   * Everyone whose mail or userPrincipalName is the address (case-insensitive): none, one, or — when the
+   * directory is inconsistent — several, so a caller matching a spreadsheet can tell "unknown" from "ambiguous".
+   */
+  findByAddress(address: string): Promise<DirectoryUser[]>;
 }

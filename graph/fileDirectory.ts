@@ -78,6 +78,12 @@ export class FileDirectory implements Directory {
     return this.members[group].map((id) => this.byId.get(id)).filter((u): u is DirectoryUser => u !== undefined);
   }
 
+  async findByAddress(address: string): Promise<DirectoryUser[]> {
+    const wanted = address.trim().toLowerCase();
+    if (!wanted) return [];
+    return this.users.filter((u) => u.mail.toLowerCase() === wanted || u.userPrincipalName.toLowerCase() === wanted);
+  }
+
   /** Everyone in the file, in file order (for tests and tools such as the local seeding script). */
   allUsers(): readonly DirectoryUser[] {
     return this.users;

@@ -165,6 +165,28 @@ export class GraphDirectory implements Directory {
     return [...members];
   }
 
+  /**
+   * `GET /users?$filter=mail eq '…' or userPrincipalName eq '…'` (both are filterable without advanced query
+   * parameters). Graph compares them case-insensitively; the quote is doubled as OData requires.
+   */
+  async findByAddress(address: string): Promise<DirectoryUser[]> {
+    const wanted = address.trim();
+    if (!wanted) return [];
+    const literal = `'${wanted.replace(/'/g, "''")}'`;
+    let request = this.client.api('/users').filter(`mail eq ${literal} or userPrincipalName eq ${literal}`).select([...USER_FIELDS]);
+    const entries: unknown[] = [];
+    for (let page = 1; ; page++) {
+      const body = await graphCall('findByAddress', () => request.get());
+      const { value, nextLink } = parseCollection(body, 'findByAddress');
+      entries.push(...value);
+      if (nextLink === undefined) break;
+      if (page >= MAX_PAGES) throw new GraphRequestError('findByAddress', undefined, `more than ${MAX_PAGES} pages`);
+      request = this.followable(nextLink, 'findByAddress');
+    }
+    return mapWithLimit(entries.filter((e) => !isObject(e) || e['@odata.type'] === undefined || isUserEntry(e)), LOOKUP_CONCURRENCY,
+      async (entry) => parseUser(entry, await this.managerIdOf(idOf(entry, 'findByAddress')), 'findByAddress'));
+  }
+
   /** The manager's object id; Graph answers 404 both for "no manager" and for an unknown user. */
   private managerIdOf(id: string): Promise<string | null> {
     return this.managerIds.get(id, async () => {

@@ -115,7 +115,8 @@ async function readXlsx(file: string): Promise<Tables> {
   return themes && map ? { themes, map } : { errors };
 }
 
-function sheetRecords(sheet: Worksheet): CsvRecord[] {
+/** A sheet's non-empty rows as text cells, numbered as the spreadsheet shows them (also read by the register file). */
+export function sheetRecords(sheet: Worksheet): CsvRecord[] {
   const records: CsvRecord[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
@@ -146,7 +147,7 @@ function isRichText(value: unknown): value is { richText: Array<{ text: string }
   return typeof value === 'object' && value !== null && Array.isArray((value as { richText?: unknown }).richText);
 }
 
-function addSheet(workbook: Workbook, name: string, columns: readonly string[], rows: readonly string[][]): void {
+export function addSheet(workbook: Workbook, name: string, columns: readonly string[], rows: readonly string[][]): void {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({ header: c, key: c, width: columnWidth(c) }));
   sheet.getRow(1).font = { bold: true };
@@ -176,9 +177,9 @@ function failure(...errors: CatalogFileError[]): ParseResult {
 
 /**
  * exceljs (and its ~150 packages) is loaded here, on the first .xlsx read or write, never by the bot itself:
- * only the catalog command touches Excel files.
+ * only the catalog and register commands touch Excel files.
  */
-function newWorkbook(): Workbook {
+export function newWorkbook(): Workbook {
   const { Workbook: ExcelWorkbook } = require('exceljs') as typeof import('exceljs');
   return new ExcelWorkbook();
 }

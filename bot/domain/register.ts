@@ -34,3 +34,24 @@ export function isInForce(entry: RegisterFacts, today: IsoDate): boolean {
   const state = registerState(entry, today);
   return state === 'active' || state === 'expiring';
 }
+
+/** The period of an entry: its first and last valid day. */
+export interface RegisterPeriod {
+  validFrom: IsoDate;
+  validUntil: IsoDate;
+}
+
+/**
+ * Whether two entries of one holder and theme would hold the same mandate twice. A renewal starts where the old
+ * entry ends (Suomi.fi cannot extend a mandate, and a gap would stop the person's work), so sharing the boundary
+ * day is not an overlap; two entries starting on the same day always are.
+ */
+export function periodsOverlap(a: RegisterPeriod, b: RegisterPeriod): boolean {
+  if (a.validFrom === b.validFrom) return true;
+  return a.validFrom < b.validUntil && b.validFrom < a.validUntil;
+}
+
+/** Whether two entries have the same period (an import of an entry already recorded changes nothing). */
+export function samePeriod(a: RegisterPeriod, b: RegisterPeriod): boolean {
+  return a.validFrom === b.validFrom && a.validUntil === b.validUntil;
+}

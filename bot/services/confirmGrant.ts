@@ -55,10 +55,14 @@ export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<Tr
   return result;
 }
 
-/** The register entry of a granted line (person, theme, validity, granted by): an idempotent upsert. */
+/**
+ * The register entry of a granted line (person, theme, validity, granted by, the order as its source): an
+ * idempotent upsert — the entry's key is the holder, theme and start, so a re-run writes the same entry again.
+ */
 export async function registerGrant(deps: Pick<Deps, 'grants' | 'now'>, order: Order, index: number): Promise<void> {
   const line = order.lines[index];
   if (!line?.themeId || line.stage !== 'granted' || !line.grantedFrom || !line.grantedUntil) return;
   await deps.grants.put({ subjectId: order.subject.id, themeId: line.themeId, themeName: line.themeName, validFrom: line.grantedFrom,
-    validUntil: line.grantedUntil, grantedBy: line.grantedBy ?? '', orderId: order.id, grantedAt: deps.now().toISOString() });
+    validUntil: line.grantedUntil, grantedBy: line.grantedBy ?? '', orderId: order.id, grantedAt: deps.now().toISOString(),
+    source: { kind: 'order', orderId: order.id, orderNumber: order.number } });
 }

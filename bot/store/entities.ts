@@ -10,10 +10,14 @@ export const auditRowKey = (at: string, seq: number): string => `audit|${at}|${S
 /**
  * people: PartitionKey = a person's object id. Everything the bot answers about one person in one query:
  * pointers to their orders (RowKey `order|<id>`, as requester and/or subject, with a status summary) and the
- * register of mandates they hold (RowKey `grant|<themeId>`).
+ * register of mandates they hold (RowKey `grant|<themeId>|<validFrom>`; rows written before the register had a
+ * history use `grant|<themeId>` and keep loading — grantStore.ts owns the format).
  */
 export const personOrderKey = (orderId: string): string => `order|${orderId}`;
+/** The schema 1 key of a register entry (one per holder and theme), still read and migrated on rewrite. */
 export const personGrantKey = (themeId: string): string => `grant|${safeKey(themeId)}`;
+/** The key of one register entry: a holder may hold a theme several times over time, one entry per start date. */
+export const personGrantEntryKey = (themeId: string, validFrom: string): string => `grant|${safeKey(themeId)}|${safeKey(validFrom)}`;
 export const ORDER_ROW_PREFIX = 'order|';
 export const GRANT_ROW_PREFIX = 'grant|';
 

@@ -188,6 +188,7 @@ export class FakeGraph {
     if (select?.some((p) => !USER_PROPERTIES.includes(p))) {
       return graphError(400, 'Request_BadRequest', 'Could not find a property named in $select on type microsoft.graph.user.');
     }
+    if (r.path === '/v1.0/users' && r.method === 'GET') return this.usersByFilter(r.query.$filter, select, r, url);
     const m = /^\/v1\.0\/(users|groups)\/([^/]+)(?:\/(.+))?$/.exec(r.path);
     const [, kind, rawId = '', rest] = m ?? [];
     // Decoded per segment, as Graph does: an encoded "/" stays inside the id.
@@ -207,6 +208,18 @@ export class FakeGraph {
     const user = this.users.get(id);
     if (!user) return notFound(`Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
     return { status: 200, body: { '@odata.context': `${this.baseUrl}v1.0/$metadata#users/$entity`, ...project(user, select) } };
+  }
+
+  /**
+   * `GET /users?$filter=` with the one filter shape the bot sends: `mail eq '…' or userPrincipalName eq '…'`
+   * (case-insensitive, '' as an escaped quote), as Graph answers it; any other filter is a 400.
+   */
+  private usersByFilter(filter: string | undefined, select: string[] | undefined, r: RecordedRequest, url: URL): Reply {
+    const m = /^mail eq '((?:[^']|'')*)' or userPrincipalName eq '((?:[^']|'')*)'$/.exec(filter ?? '');
+    if (!m) return graphError(400, 'Request_UnsupportedQuery', 'The fake Graph only filters users by mail or userPrincipalName.');
+    const [mail, upn] = [m[1], m[2]].map((v) => v.replace(/''/g, "'").toLowerCase());
+    const found = [...this.users.values()].filter((u) => u.mail.toLowerCase() === mail || u.userPrincipalName.toLowerCase() === upn);
+    return this.page(found.map((u) => project(u, select)), r, url);
   }
 
   private manager(id: string, select: string[] | undefined): Reply {
@@ -272,7 +285,8 @@ export class FakeGraph {
     if (offset + this.pageSize < items.length) {
       const base = this.options.nextLinkBase ?? this.baseUrl;
       const select = r.query.$select ? `$select=${r.query.$select}&` : '';
-      body['@odata.nextLink'] = `${base.replace(/\/$/, '')}${url.pathname}?${select}$skiptoken=${offset + this.pageSize}`;
+      const filter = r.query.$filter ? `$filter=${encodeURIComponent(r.query.$filter)}&` : '';
+      body['@odata.nextLink'] = `${base.replace(/\/$/, '')}${url.pathname}?${filter}${select}$skiptoken=${offset + this.pageSize}`;
     }
     return { status: 200, body };
   }

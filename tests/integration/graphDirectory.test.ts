@@ -347,3 +347,22 @@ describe('graphCredential', () => {
     assert.ok(graphCredential({ tenantId, clientId: '', clientSecret: ' ' }) instanceof DefaultAzureCredential);
   });
 });
+
+describe('GraphDirectory.findByAddress against a fake Graph', () => {
+  let fake: FakeGraph;
+  before(async () => { fake = await FakeGraph.start({ pageSize: 1 }); });
+  after(() => fake.close());
+
+  it('finds a person by mail or UPN with one $filter (any case), and no one for an unknown address', async () => {
+    const directory = new GraphDirectory({ credential: new FakeTokenCredential(), groupIds: FAKE_GROUP_IDS, baseUrl: fake.baseUrl, cacheTtlMs: 0 });
+    const someone = fake.org.users.find((u) => u.managerId !== null)!;
+    const [found, ...more] = await directory.findByAddress(someone.mail.toUpperCase());
+    assert.equal(found?.id, someone.id);
+    assert.equal(found?.managerId, someone.managerId);
+    assert.deepEqual(more, []);
+    const [request] = fake.requestsTo('/v1.0/users');
+    assert.equal(request?.query.$filter, `mail eq '${someone.mail.toUpperCase()}' or userPrincipalName eq '${someone.mail.toUpperCase()}'`);
+    assert.deepEqual(request?.query.$select?.split(','), [...USER_FIELDS]);
+    assert.deepEqual(await directory.findByAddress("o'brien@porvoo.example"), [], 'a quote is escaped, not a broken filter');
+  });
+});

@@ -25,6 +25,16 @@ describe('FileDirectory', () => {
   const top = org.users.find((u) => u.managerId === null)!;
   const worker = org.users.find((u) => u.managerId !== null && !org.users.some((r) => r.managerId === u.id))!;
 
+  it('finds people by mail or userPrincipalName, ignoring case and spaces; several when an address is shared', async () => {
+    assert.deepEqual((await directory.findByAddress(` ${worker.mail.toUpperCase()} `)).map((u) => u.id), [worker.id]);
+    assert.deepEqual((await directory.findByAddress(worker.userPrincipalName)).map((u) => u.id), [worker.id]);
+    assert.deepEqual(await directory.findByAddress('nobody@porvoo.example'), []);
+    assert.deepEqual(await directory.findByAddress(''), []);
+    const shared = sampleCopy();
+    shared.users[1].mail = shared.users[0].mail;
+    assert.equal((await new FileDirectory(shared).findByAddress(shared.users[0].mail)).length, 2);
+  });
+
   it('loads every user of the sample organisation', () => {
     assert.equal(directory.allUsers().length, org.users.length);
     assert.ok(org.users.length > 30);
