@@ -12,6 +12,7 @@ import { formatDate } from '../i18n';
 import { personView } from '../services/orderQueries';
 
 import type { CardData } from './verbInput';
+import { isHeldOrArranged } from '../domain/register';
 
 const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -44,7 +45,7 @@ export async function showSuggestions(deps: HandlerDeps, turn: Turn, input: Sugg
   for (const s of map.suggest(person)) {
     const theme = themes.get(s.themeId);
     if (!theme) continue;
-    const held = grants.find((g) => g.themeId === theme.id && g.validUntil >= today);
+    const held = grants.find((g) => g.themeId === theme.id && isHeldOrArranged(g, today));
     const open = orders.find((o) => (OPEN_STATUSES as readonly string[]).includes(o.status) && o.openThemeIds.includes(theme.id));
     let status: string;
     let orderable = false;

@@ -12,6 +12,7 @@ import type { OutboxMessage } from '../domain/outbox';
 import { eserviceIn, type Theme } from '../domain/catalog';
 import type { OrderSummary } from '../store/orderStore';
 import type { Grant } from '../store/grantStore';
+import { isHeldOrArranged } from '../domain/register';
 
 export interface SubmitOrderProps {
   /** The person submitting (the requester): themselves or a manager ordering for a direct report. */
@@ -88,7 +89,7 @@ async function findDuplicates(deps: Deps, c: DuplicateCheck): Promise<Extract<Su
     const name = c.themes.get(themeId)?.name.fi ?? themeId;
     const open = subjectOrders.find((o) => isOpen(o) && o.lines.some((l) => l.themeId === themeId && !isLineDone(l)));
     if (open) { duplicates.push({ key: 'err.duplicateOpen', params: { theme: name, number: open.number } }); clashing.push(open); continue; }
-    const held = c.grants.find((g) => g.themeId === themeId && g.validUntil >= c.today);
+    const held = c.grants.find((g) => g.themeId === themeId && isHeldOrArranged(g, c.today));
     if (held) duplicates.push({ key: 'err.duplicateHeld', params: { theme: name, until: held.validUntil } });
   }
   return duplicates.length ? { kind: 'duplicate', errors: duplicates, existing: clashing } : undefined;
