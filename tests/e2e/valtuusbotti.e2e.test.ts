@@ -262,6 +262,16 @@ describe('end to end in the Agents Playground (Chromium + real bot + Azurite)', 
     app.dispatcher.start();
     await teams.waitForMessageText(`Tilaus ${orderA.number} on valmis`, 60_000);
   });
+
+  it('"Omat valtuudet" from the menu shows the granted themes from the register, in force', async () => {
+    await teams.send('hei');
+    const menu = await teams.waitForCardWithText(/Omat valtuudet/);
+    await teams.clickInCard(menu, 'Omat valtuudet');
+    const view = await teams.waitForCardWithText(/Omat valtuudet[\s\S]*Palkkatietojen ilmoittaminen/);
+    const text = await view.innerText();
+    for (const theme of ['Palkkatietojen ilmoittaminen', 'Palkkatietojen katselu', 'Tulliasioiden hoito']) assert.ok(text.includes(theme), text);
+    assert.match(text, /voimassa|päättymässä/);
+  });
 });
 
 async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
