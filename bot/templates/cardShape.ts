@@ -6,7 +6,7 @@
  */
 
 /** The verbs a template's Action.Submit may use: the menu's (other verbs have no route). */
-export const TEMPLATE_SUBMIT_VERBS = ['menuOrder', 'menuMyOrders', 'menuSuggest', 'menuGlossary', 'menuLanguage', 'menuInstructions'] as const;
+export const TEMPLATE_SUBMIT_VERBS = ['menuOrder', 'menuMyOrders', 'menuSuggest', 'menuGlossary', 'menuLanguage', 'menuInstructions', 'menuMyMandates'] as const;
 
 export interface ShapeProblem { path: string; message: string }
 
