@@ -1,11 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { diffCatalog, isEmptyDiff, type CatalogDiff } from '../catalog/diff';
 import { catalogFileKind, readCatalogFile, writeCatalogFile, type CatalogFileError } from '../catalog/fileFormat';
-import { loadSeedCatalog, projectRoot } from '../catalog/seed';
+import { loadSeedCatalog } from '../catalog/seed';
 import type { MapRow, Theme } from '../domain/catalog';
 import { CATALOG_TABLE, CatalogConflictError, CatalogStore } from '../store/catalogStore';
 import { openTables } from './openTables';
+import { runCommand } from './cliMain';
 
 /**
  * `npm run catalog -- import <file> [--dry-run] | export <file> | seed`: administrators maintain the
@@ -161,24 +161,5 @@ export function describeDiff(diff: CatalogDiff): string[] {
   return lines;
 }
 
-async function main(): Promise<void> {
-  const root = projectRoot();
-  const envFile = path.join(root, '.env');
-  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
-  const ctx: CliContext = {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-    env: process.env,
-    cwd: process.env.INIT_CWD ?? process.cwd(),
-    root,
-  };
-  try {
-    process.exitCode = await runCatalogCli(process.argv.slice(2), ctx);
-  } catch (err) {
-    // A replacement is all-or-nothing, so the stored catalog is the old one or the new one, never a mix.
-    console.error(`The command failed: ${(err as Error).message}`);
-    process.exitCode = 1;
-  }
-}
-
-if (require.main === module) void main();
+// A replacement is all-or-nothing, so the stored catalog is the old one or the new one, never a mix.
+if (require.main === module) void runCommand(runCatalogCli, 'The stored catalog is the previous one or the new one in full, never a mix.');

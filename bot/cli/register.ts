@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Directory } from '../../graph/directory';
 import { FileDirectory } from '../../graph/fileDirectory';
@@ -6,7 +5,7 @@ import { GraphDirectory } from '../../graph/graphDirectory';
 import { graphCredential } from '../../graph/credentials';
 import { catalogFileKind } from '../catalog/fileFormat';
 import { readRegisterRecords, writeRegisterTable } from '../catalog/registerFile';
-import { loadSeedCatalog, projectRoot } from '../catalog/seed';
+import { loadSeedCatalog } from '../catalog/seed';
 import type { Theme } from '../domain/catalog';
 import { redactHetus } from '../domain/hetu';
 import { registerState } from '../domain/register';
@@ -22,6 +21,7 @@ import { TableGrantStore, type Grant } from '../store/grantStore';
 import type { Tables } from '../store/tables';
 import type { CliContext } from './catalog';
 import { openTables } from './openTables';
+import { runCommand } from './cliMain';
 
 /**
  * `npm run register -- import <file> [--dry-run] [--lang fi|sv|en] | export <file> [--lang …]`: the register
@@ -209,24 +209,5 @@ async function withStorage(ctx: RegisterCliContext, work: (tables: Tables) => Pr
   }
 }
 
-async function main(): Promise<void> {
-  const root = projectRoot();
-  const envFile = path.join(root, '.env');
-  if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
-  const ctx: RegisterCliContext = {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-    env: process.env,
-    cwd: process.env.INIT_CWD ?? process.cwd(),
-    root,
-  };
-  try {
-    process.exitCode = await runRegisterCli(process.argv.slice(2), ctx);
-  } catch (err) {
-    // Entries are written one holder per transaction after every check passed; a failure here is storage's.
-    console.error(`The command failed: ${(err as Error).message}`);
-    process.exitCode = 1;
-  }
-}
-
-if (require.main === module) void main();
+// Entries are written one holder per transaction after every check passed; a failure here is storage's.
+if (require.main === module) void runCommand(runRegisterCli, 'Entries written before the failure stay; running the same import again adds only the rest.');

@@ -9,6 +9,7 @@ import type { Theme } from '../domain/catalog';
 import { periodsOverlap, samePeriod } from '../domain/register';
 import type { PartialRow, RegisterFileError, RegisterFileRow } from '../domain/registerFile';
 import type { Grant, GrantStore } from '../store/grantStore';
+import { mapLimit } from '../store/mapLimit';
 
 export interface RegisterImportDeps {
   directory: Pick<Directory, 'getUser' | 'findByAddress'>;
@@ -65,7 +66,7 @@ export async function planRegisterImport(file: string, rows: readonly RegisterFi
     if (user && theme) resolved.push({ row, user, theme });
   }
 
-  const registers = await mapWithLimit([...new Set(resolved.map((r) => r.user.id))], LOOKUP_CONCURRENCY,
+  const registers = await mapLimit([...new Set(resolved.map((r) => r.user.id))], LOOKUP_CONCURRENCY,
     async (id) => [id, await deps.grants.listFor(id)] as const);
   const registerOf = new Map(registers);
   const recordedAt = deps.now().toISOString();
@@ -112,7 +113,7 @@ export async function applyRegisterImport(plan: RegisterImportPlan, grants: { pu
 
 /** Each distinct employee cell matched once: an object id directly, an address by mail or UPN. */
 async function matchPeople(cells: readonly string[], directory: RegisterImportDeps['directory']): Promise<Map<string, PersonMatch>> {
-  const matches = await mapWithLimit(cells, LOOKUP_CONCURRENCY, async (cell): Promise<readonly [string, PersonMatch]> => {
+  const matches = await mapLimit(cells, LOOKUP_CONCURRENCY, async (cell): Promise<readonly [string, PersonMatch]> => {
     if (OBJECT_ID.test(cell)) {
       const user = await directory.getUser(cell);
       return [cell, user ? { user } : { error: 'unknownPerson' }];
@@ -127,17 +128,4 @@ async function matchPeople(cells: readonly string[], directory: RegisterImportDe
 /** A theme's Finnish name as compared: exact words, but not fussy about case or surrounding spaces. */
 function nameKey(name: string): string {
   return name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-async function mapWithLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -6,6 +6,7 @@
 import type { Deps } from './deps';
 import type { Grant } from '../store/grantStore';
 import type { DirectoryUser } from '../../graph/directory';
+import { mapLimit } from '../store/mapLimit';
 
 type RegisterReads = Pick<Deps, 'grants'>;
 
@@ -32,14 +33,6 @@ export async function teamRegister(deps: RegisterReads & Pick<Deps, 'directory'>
   const reports = await deps.directory.getDirectReports(managerId);
   if (!reports.length) return { kind: 'notManager' };
   const sorted = [...reports].sort((a, b) => a.displayName.localeCompare(b.displayName, 'fi'));
-  const out: ReportEntries[] = new Array(sorted.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < sorted.length) {
-      const i = next++;
-      out[i] = { person: sorted[i], entries: await deps.grants.listFor(sorted[i].id) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, sorted.length) }, worker));
+  const out = await mapLimit(sorted, CONCURRENT_READS, async (person): Promise<ReportEntries> => ({ person, entries: await deps.grants.listFor(person.id) }));
   return { kind: 'shown', reports: out };
 }

@@ -7,6 +7,7 @@ import { Tables, isStatus } from './tables';
 import { grantFromEntity, type Grant } from './grantStore';
 import { newOutboxRow, pendingPointer } from './outboxRows';
 import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, auditRowKey, indexPartition, personOrderKey, safeKey, prefixEnd } from './entities';
+import { mapLimit } from './mapLimit';
 
 /** Entity schema version of the order row; older rows keep loading through decodeOrder. */
 const ORDER_SCHEMA = 1;
@@ -368,18 +369,4 @@ function decodeOrder(e: Record<string, unknown>): Order {
   const cipher = typeof e.hetuCipher === 'string' && e.hetuCipher !== '' ? e.hetuCipher : null;
   // Fields added after schema 1 get their defaults here, so old rows keep loading.
   return { ...data, unreachable: data.unreachable ?? [], adminCard: data.adminCard ?? null, hetuCipher: cipher };
-}
-
-/** Runs fn over items with at most `limit` in flight, keeping order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
