@@ -717,11 +717,11 @@ async function main(): Promise<void> {
       const seeded = await seedRegister(azurite.connectionString, registerPrefix, REGISTER_PEOPLE, themes.map((x) => ({ id: x.id, name: x.name.fi })),
         helsinkiDate(new Date()), REGISTER_SEED_BUDGET_MS,
         (done, ms) => console.log(`  seeding  register: ${done} people (${done * ENTRIES_PER_PERSON} entries) in ${(ms / 1000).toFixed(0)} s`));
+      console.log(`  seeded   register: ${seeded.people} people × ${ENTRIES_PER_PERSON} = ${seeded.entries} entries in ${(seeded.ms / 1000).toFixed(1)} s ` +
+        `(${(seeded.entries / (seeded.ms / 1000)).toFixed(0)} entries/s)${seeded.cut ? `; stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget` : ''}`);
       const azuriteRead = await timePartitionReads(azurite.connectionString, registerPrefix, seeded.people, REGISTER_STORE_READS);
       register = { ...seeded, azuriteRead };
       console.log(`  timed    Azurite alone, ${REGISTER_STORE_READS} reads of one person's entries in turn: p50 ${azuriteRead.p50} ms, max ${azuriteRead.max} ms`);
-      console.log(`  seeded   register: ${seeded.people} people × ${ENTRIES_PER_PERSON} = ${seeded.entries} entries in ${(seeded.ms / 1000).toFixed(1)} s ` +
-        `(${(seeded.entries / (seeded.ms / 1000)).toFixed(0)} entries/s)${seeded.cut ? `; stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget` : ''}`);
       mandates = measured(`"Omat valtuudet" (${seeded.entries} entries)`);
       const url = `${registerApp.url}/api/messages`;
       const spec: Partial<RoundSpec> = { register: { people: seeded.people } };
