@@ -17,7 +17,9 @@
  *      connector (an in-process sink: this is about waiting, not CPU);
  *   5. fan-out: 1,000 notifications through a connector enforcing 30/s and throttling 2 % (./fanOut.ts);
  *   6. memory: RSS of this process (which hosts the app) after 10,000 orders (BENCH_RSS_ORDERS shortens it);
- *   7. `npm start` until ready, cold (compile cache removed) and warm (./startTime.ts).
+ *   7. `npm start` until ready, cold (compile cache removed) and warm (./startTime.ts);
+ *   8. register: 40,000 employees with 5 register entries each (BENCH_REGISTER_PEOPLE) seeded into Azurite
+ *      (./seedRegister.ts), then "Omat valtuudet" of random employees (menu button and typed intent, alternating).
  * Prints a table and the rows of issue #15 with their targets, PASS/FAIL per row. Exit 0 whatever the targets say (this reports, it does not gate),
  * exit 1 if a round had errors, non-2xx answers, wrong answers, "already ordered" answers or reply counts off.
  */
@@ -35,6 +37,7 @@ import { startSink, type Sink, type SinkActivity } from './sink';
 import type { FanOutResult } from './fanOut';
 import type { StartTime } from './startTime';
 import { LOCAL_CLIENT_TENANT_ID } from '../../bot/config';
+import { ENTRIES_PER_PERSON, personOfRequest, syntheticPersonId, themeIndexesOf } from './registerData';
 
 // ---------------------------------------------------------------------------------------------------------
 // Settings
@@ -60,6 +63,8 @@ const TARGET_SEND_RATE = 27;
 const SEND_LIMIT = 30;
 const TARGET_CARD_P99_MS = 2000;
 const TARGET_START_WARM_MS = 10_000;
+/** Issue #12, "Scale": "Omat valtuudet" with the register of a 40,000-person organisation. */
+const TARGET_MY_MANDATES_P99_MS = 50;
 
 /** Scenario 4: orders per second, and for how long. */
 const CARD_RATE = 5;
@@ -69,13 +74,19 @@ const RSS_ORDERS = boundedEnv('BENCH_RSS_ORDERS', 10_000, 100, 10_000);
 const RSS_MAX_SECONDS = 420;
 /** People in the synthetic organisation of scenario 6 (besides the sample's): enough person × theme pairs. */
 const RSS_EXTRA_PEOPLE = 260;
+/** Scenario 8: people in the organisation, each with ENTRIES_PER_PERSON register entries; a smoke run asks fewer. */
+const REGISTER_PEOPLE = boundedEnv('BENCH_REGISTER_PEOPLE', 40_000, 100, 40_000);
+/** Seeding stops after this and the rounds use the people written by then (the row says how many). */
+const REGISTER_SEED_BUDGET_MS = 150_000;
+/** Sequential reads through the store without the app, to tell the emulator's share of the turn. */
+const REGISTER_STORE_READS = 50;
 
 const MIKKO = { aadObjectId: '7b5e2561-7863-55ae-a8d6-36e54dc47c0c', givenName: 'Mikko', jobTitle: 'Palkanlaskija',
   serviceArea: 'Henkilöstö, demokratia ja kehitys' };
 const HETU = '010594Y9032';
 const JUSTIFICATION = 'Palkanlaskenta vaatii tämän valtuuden joka kuukausi.';
 const ADMIN_CHANNEL_ID = '19:tilaukset@thread.tacv2';
-const CONV = { greeting: 'c1', echo: 'c-echo', order: 'c-order', suggest: 'c-suggest' } as const;
+const CONV = { greeting: 'c1', echo: 'c-echo', order: 'c-order', suggest: 'c-suggest', mandates: 'c-mandates' } as const;
 
 /** Scale catalog: 1,000 themes, 500 scopes × 4 rows, Mikko's two scopes 6 + 4 rows → 10 suggestions. */
 const SCALE_THEMES = 1000;
@@ -94,7 +105,7 @@ function boundedEnv(name: string, fallback: number, min: number, max: number): n
 // Messages between the processes (JSON over the fork IPC channel)
 // ---------------------------------------------------------------------------------------------------------
 
-type Scenario = 'greeting' | 'echo' | 'order' | 'suggest';
+type Scenario = 'greeting' | 'echo' | 'order' | 'suggest' | 'mandates';
 
 interface OrderUser { id: string; givenName: string; surname: string; department: string; mail: string }
 
@@ -109,6 +120,8 @@ interface RoundSpec {
   conversationId: string;
   /** offset: person × theme combinations already used on this app (by its priming round). */
   order?: { users: OrderUser[]; themeIds: string[]; validUntil: string; offset: number; maxOrders?: number };
+  /** Scenario 8: request n asks for the register of synthetic person personOfRequest(n, people). */
+  register?: { people: number };
 }
 
 interface RoundOutcome {
@@ -135,7 +148,9 @@ interface RoundOutcome {
 /** What the sink checks in each reply, per conversation id (serialisable: it runs in the sink process). */
 type ReplyCheck = { kind: 'menu'; firstName: string; lang: Lang } | { kind: 'echo'; text: string }
   /** items: how many suggestions the card must list (undefined: any number, for the shipped catalog). */
-  | { kind: 'suggest'; lang: Lang; items?: number };
+  | { kind: 'suggest'; lang: Lang; items?: number }
+  /** The register card of the person of the replied-to request: the title and that person's rows (bold theme names, by catalog position). */
+  | { kind: 'mandates'; title: string; rowByTheme: string[]; people: number };
 
 interface SinkStats {
   total: number;
@@ -217,9 +232,9 @@ function serve(hello: unknown, handlers: Record<string, (args: unknown) => Promi
 // Load generator role
 // ---------------------------------------------------------------------------------------------------------
 
-function messageActivity(spec: RoundSpec, id: string, text: string, aadObjectId: string): string {
+function messageActivity(spec: RoundSpec, id: string, text: string, aadObjectId: string, value?: unknown): string {
   return JSON.stringify({
-    type: 'message', id, text, channelId: 'msteams', serviceUrl: spec.serviceUrl,
+    type: 'message', id, text, ...(value === undefined ? {} : { value }), channelId: 'msteams', serviceUrl: spec.serviceUrl,
     from: { id: 'u1', aadObjectId }, recipient: { id: 'b1' },
     conversation: { id: spec.conversationId, conversationType: 'personal', tenantId: LOCAL_CLIENT_TENANT_ID }, locale: 'fi-FI',
   });
@@ -294,6 +309,12 @@ async function runRound(spec: RoundSpec): Promise<RoundOutcome> {
       case 'greeting': body = messageActivity(spec, id, 'hei', MIKKO.aadObjectId); break;
       case 'echo': body = messageActivity(spec, id, 'hei', MIKKO.aadObjectId); break;
       case 'suggest': body = messageActivity(spec, id, 'mitä tarvitsen', MIKKO.aadObjectId); break;
+      case 'mandates': {
+        // The menu button and the typed intent, alternating: the same card either way.
+        const person = syntheticPersonId(personOfRequest(n, spec.register?.people ?? 1));
+        body = n % 2 ? messageActivity(spec, id, 'omat valtuudet', person) : messageActivity(spec, id, '', person, { verb: 'menuMyMandates' });
+        break;
+      }
       case 'order': {
         if (n >= orderLimit && !stoppedEarly) { stoppedEarly = true; instance?.stop(); }
         // Person varies fastest, so each person's open orders grow evenly (listBySubject stays realistic).
@@ -359,6 +380,16 @@ function checkReply(check: ReplyCheck, a: SinkActivity): string | undefined {
   if (check.kind === 'menu') {
     const greeting = t(check.lang, 'menu.greeting', { name: check.firstName });
     return texts.includes(greeting) ? undefined : `no greeting in ${JSON.stringify(texts.slice(0, 4))}`;
+  }
+  if (check.kind === 'mandates') {
+    if (!texts.includes(check.title)) return `no register title in ${JSON.stringify(texts.slice(0, 4))}`;
+    const n = Number(a.replyToId?.slice(a.replyToId.lastIndexOf('-') + 1));
+    if (!Number.isInteger(n)) return `reply to ${JSON.stringify(a.replyToId)}`;
+    const expected = themeIndexesOf(personOfRequest(n, check.people), check.rowByTheme.length).map((i) => check.rowByTheme[i]);
+    const rows = texts.filter((s) => s.startsWith('**'));
+    const absent = expected.filter((row) => !rows.includes(row));
+    return rows.length === expected.length && !absent.length ? undefined
+      : `${rows.length} rows, expected ${expected.length}${absent.length ? `; missing ${JSON.stringify(absent)}` : ''}`;
   }
   if (!texts.includes(t(check.lang, 'suggest.title'))) return `no suggestion title in ${JSON.stringify(texts.slice(0, 4))}`;
   // Each suggested theme starts with its bold name: "**Name** (e-service)".
@@ -669,8 +700,40 @@ async function main(): Promise<void> {
     const warm = await timeNpmStart(root, false, await startPorts());
     console.log(`  round    npm start: cold ${cold.ms} ms${cold.detail ? ` (${cold.detail})` : ''}, warm ${warm.ms} ms${warm.detail ? ` (${warm.detail})` : ''}`);
 
-    failed = report([greetApp, greetEcho, orders, suggestSmall, suggest, greetScale], { greetApp, greetEcho, orders, suggest, greetScale },
-      { cards, fan, memory, start: { cold, warm } });
+    // 8. The register of a large organisation, written straight into Azurite; then "Omat valtuudet" of random people.
+    const { seedRegister, timePartitionReads } = require('./seedRegister') as typeof import('./seedRegister');
+    const { plain } = require('../../cards/card') as typeof import('../../cards/card');
+    const { helsinkiDate } = require('../../bot/domain/workdays') as typeof import('../../bot/domain/workdays');
+    const registerOrgFile = path.join(os.tmpdir(), `vb-bench-register-${runTag}.json`);
+    const registerOrg = syntheticOrg(path.join(dataDir, 'sample-org.json'), REGISTER_PEOPLE);
+    fs.writeFileSync(registerOrgFile, JSON.stringify(registerOrg.org));
+    cleanups.push(async () => fs.rmSync(registerOrgFile, { force: true }));
+    const registerPrefix = `bench${runTag}g`;
+    const registerApp = await startBot(registerPrefix, sinkUrl, { DIRECTORY_FILE: registerOrgFile });
+    let mandates: Measured;
+    let register: RegisterScale;
+    try {
+      const { themes } = await registerApp.deps.catalogStore.load();
+      const seeded = await seedRegister(azurite.connectionString, registerPrefix, REGISTER_PEOPLE, themes.map((x) => ({ id: x.id, name: x.name.fi })),
+        helsinkiDate(new Date()), REGISTER_SEED_BUDGET_MS,
+        (done, ms) => console.log(`  seeding  register: ${done} people (${done * ENTRIES_PER_PERSON} entries) in ${(ms / 1000).toFixed(0)} s`));
+      console.log(`  seeded   register: ${seeded.people} people × ${ENTRIES_PER_PERSON} = ${seeded.entries} entries in ${(seeded.ms / 1000).toFixed(1)} s ` +
+        `(${(seeded.entries / (seeded.ms / 1000)).toFixed(0)} entries/s)${seeded.cut ? `; stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget` : ''}`);
+      const azuriteRead = await timePartitionReads(azurite.connectionString, registerPrefix, seeded.people, REGISTER_STORE_READS);
+      register = { ...seeded, azuriteRead };
+      console.log(`  timed    Azurite alone, ${REGISTER_STORE_READS} reads of one person's entries in turn: p50 ${azuriteRead.p50} ms, max ${azuriteRead.max} ms`);
+      mandates = measured(`"Omat valtuudet" (${seeded.entries} entries)`);
+      const url = `${registerApp.url}/api/messages`;
+      const spec: Partial<RoundSpec> = { register: { people: seeded.people } };
+      const check: ReplyCheck = { kind: 'mandates', title: t('fi', 'mandates.title'), rowByTheme: themes.map((x) => `**${plain(x.name.fi)}**`), people: seeded.people };
+      progressWarmup(mandates.label, await round('mandates', url, WARMUP_SECONDS, spec, check));
+      for (let i = 0; i < ROUNDS; i++) record(mandates, await round('mandates', url, ROUND_SECONDS, spec, check));
+    } finally {
+      await registerApp.stop();
+    }
+
+    failed = report([greetApp, greetEcho, orders, suggestSmall, suggest, greetScale, mandates], { greetApp, greetEcho, orders, suggest, greetScale, mandates },
+      { cards, fan, memory, start: { cold, warm }, register });
     console.log(`bench: total ${((Date.now() - started) / 1000).toFixed(0)} s, load average now ${loadAverage()}`);
   } catch (err) {
     console.error('bench failed:', err);
@@ -690,7 +753,9 @@ function collectGarbage(): void {
   v8.setFlagsFromString('--expose-gc');
   (vm.runInNewContext('gc') as () => void)();
 }
-interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime } }
+/** Scenario 8's register as seeded (./seedRegister.ts), and what one partition read takes Azurite alone. */
+type RegisterScale = import('./seedRegister').SeedResult & { azuriteRead: { p50: number; max: number } };
+interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime }; register: RegisterScale }
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 
@@ -741,7 +806,7 @@ function syntheticOrg(sampleFile: string, extra: number): { org: unknown; users:
   const template = org.users.find((u) => u.accountEnabled !== false && u.managerId) ?? org.users[0];
   for (let k = 0; k < extra; k++) {
     const n = String(k).padStart(4, '0');
-    org.users.push({ ...template, id: `00000000-0000-4000-9000-00000000${n}`, displayName: `Testi Henkilö${n}`, givenName: 'Testi',
+    org.users.push({ ...template, id: syntheticPersonId(k), displayName: `Testi Henkilö${n}`, givenName: 'Testi',
       surname: `Henkilö${n}`, mail: `testi.henkilo${n}@porvoo.example`, userPrincipalName: `testi.henkilo${n}@porvoo.example` });
   }
   const users: OrderUser[] = org.users
@@ -808,7 +873,8 @@ function progress(label: string, o: RoundOutcome, replies?: ReplyCount): void {
 }
 
 /** Prints the table and the targets; returns true when a round went wrong (errors, wrong answers, replies off). */
-function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; orders: Measured; suggest: Measured; greetScale: Measured }, e: Extra): boolean {
+function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; orders: Measured; suggest: Measured; greetScale: Measured; mandates: Measured },
+  e: Extra): boolean {
   const rows = all.map((x) => {
     const errors = x.rounds.reduce((a, r) => a + r.errors, 0);
     const timeouts = x.rounds.reduce((a, r) => a + r.timeouts, 0);
@@ -875,6 +941,15 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   console.log(`  ${verdict(e.cards.p99 <= TARGET_CARD_P99_MS && !e.cards.missing)}  submit → card in the administrators' channel at ${CARD_RATE} orders/s: p50 ${e.cards.p50} ms, p99 ${e.cards.p99} ms (${e.cards.sent} orders, ${e.cards.missing} cards missing, ${e.cards.duplicated} twice; target p99 ≤ ${TARGET_CARD_P99_MS} ms)`);
   console.log(`  ${verdict(e.start.warm.ready && e.start.warm.ms <= TARGET_START_WARM_MS)}  npm start until ready: warm ${e.start.warm.ms} ms, cold ${e.start.cold.ms} ms${e.start.cold.ready ? '' : ' (not ready)'} (target warm ≤ ${TARGET_START_WARM_MS} ms)`);
   console.log(`  ${verdict(fanOk && e.fan.perSecond >= TARGET_SEND_RATE && e.fan.busiest <= SEND_LIMIT)}  fan-out of ${e.fan.total} notifications, 30/s enforced + 2 % 429: ${e.fan.perSecond.toFixed(1)} delivered/s, lost ${e.fan.lost}, duplicated ${e.fan.duplicated}, busiest second ${e.fan.busiest} requests (target ≥ ${TARGET_SEND_RATE}/s, ≤ ${SEND_LIMIT} in any second, none lost or twice)`);
+  const mandatesP99 = p99(m.mandates);
+  const count = (x: number) => x.toLocaleString('en-US');
+  // The directory holds REGISTER_PEOPLE synthetic employees (and the sample's); only those with entries are asked.
+  const people = e.register.cut ? `${count(e.register.people)} employees with entries (seeding cut short; ${count(REGISTER_PEOPLE)} in the directory)`
+    : `${count(e.register.people)} employees`;
+  console.log(`  ${verdict(mandatesP99 <= TARGET_MY_MANDATES_P99_MS)}  "Omat valtuudet" p99 with ${people} and ${count(e.register.entries)} entries = ${mandatesP99} ms (target ≤ ${TARGET_MY_MANDATES_P99_MS} ms), ratio to the greeting p99 = ${(mandatesP99 / p99(m.greetApp)).toFixed(2)}× (rounds ${m.mandates.rounds.map((r) => r.p99).join(', ')} ms; ${rps(m.mandates).toFixed(0)} req/s, p50 ${median(m.mandates.rounds.map((r) => r.p50))} ms)`);
+  console.log(`  ----  register seeded straight into Azurite: ${count(e.register.entries)} entries of ${count(e.register.people)} people in ${(e.register.ms / 1000).toFixed(1)} s = ${(e.register.entries / (e.register.ms / 1000)).toFixed(0)} entries/s${e.register.cut ? ` (stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget before ${count(REGISTER_PEOPLE)} people)` : ''}; ` +
+    `one person's entries read by Azurite alone, one at a time: p50 ${e.register.azuriteRead.p50} ms, max ${e.register.azuriteRead.max} ms ` +
+    `(Azurite filters every row of the table per query, Table Storage one partition); reported, no target`);
   console.log(`  ----  RSS after ${e.memory.orders} orders: ${mb(e.memory.rssAfter)} MB (${mb(e.memory.rssBefore)} MB before them; heap after a full GC ${mb(e.memory.heapBefore)} → ${mb(e.memory.heapUsed)} MB; reported, no target)`);
   console.log(bad ? '\nbench: some rounds had errors, non-2xx or wrong answers (exit 1)' : '\nbench: all answers correct');
   return bad;

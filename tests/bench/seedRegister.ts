@@ -1,0 +1,100 @@
+/**
+ * Writes the synthetic register (./registerData.ts) straight into Azurite in the `people` table's row format:
+ * going through the app (imports, order confirmations) would take hours for 200,000 entries, and the scenario
+ * measures reading them. One transaction per person (a transaction is one partition, and one person is one
+ * partition), several in flight. The row format is the grant store's; its entity mapping is private, so the
+ * fields are spelled here and the result is read back through TableGrantStore, which fails the bench if they drift.
+ */
+import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
+import type { TableTransaction } from '@azure/data-tables';
+import { Tables } from '../../bot/store/tables';
+import { TableGrantStore, type Grant } from '../../bot/store/grantStore';
+import { personGrantEntryKey } from '../../bot/store/entities';
+import { entriesOf, ENTRIES_PER_PERSON, personOfRequest, syntheticPersonId } from './registerData';
+
+/** Transactions in flight: Azurite is one event loop, more only queue there. */
+const IN_FLIGHT = 16;
+/** The grant store's schema number for `grant|<theme>|<validFrom>` rows. */
+const GRANT_SCHEMA = 2;
+
+export interface SeedResult {
+  /** People whose entries were written (0..people-1): fewer than asked when the time budget ran out. */
+  people: number;
+  entries: number;
+  ms: number;
+  /** Whether the time budget stopped the seeding. */
+  cut: boolean;
+}
+
+/**
+ * Seeds people 0..people-1 with ENTRIES_PER_PERSON entries each, stopping early (between transactions) after
+ * budgetMs; what was written is always a prefix 0..n-1 of the people, so the rounds only ask those.
+ */
+export async function seedRegister(connectionString: string, tablePrefix: string, people: number,
+  themes: ReadonlyArray<{ id: string; name: string }>, today: string, budgetMs: number,
+  progress: (done: number, ms: number) => void): Promise<SeedResult> {
+  const table = new Tables({ kind: 'connectionString', connectionString }, tablePrefix).client('people');
+  const started = Date.now();
+  let next = 0;
+  let done = 0;
+  let lastReport = started;
+  const worker = async (): Promise<void> => {
+    while (next < people && Date.now() - started < budgetMs) {
+      const k = next++;
+      const actions: TableTransaction['actions'] = entriesOf(k, themes, today)
+        .map((g) => ['upsert', { partitionKey: g.subjectId, rowKey: personGrantEntryKey(g.themeId, g.validFrom), ...entityOf(g) }, 'Replace']);
+      await table.submitTransaction(actions);
+      done += 1;
+      if (Date.now() - lastReport >= 10_000) { lastReport = Date.now(); progress(done, lastReport - started); }
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const ms = Date.now() - started;
+  // Every claimed person finished (a failed transaction rejects the whole seeding), so 0..next-1 are written.
+  assert.equal(done, next);
+  await checkReadBack(new TableGrantStore(new Tables({ kind: 'connectionString', connectionString }, tablePrefix)), next, themes, today);
+  return { people: next, entries: next * ENTRIES_PER_PERSON, ms, cut: next < people };
+}
+
+/** A register entry as a `people` row (the fields of grantStore's grantToEntity). */
+function entityOf(g: Grant): Record<string, string | number> {
+  const e: Record<string, string | number> = { themeId: g.themeId, themeName: g.themeName, validFrom: g.validFrom, validUntil: g.validUntil,
+    grantedBy: g.grantedBy, orderId: g.orderId, grantedAt: g.grantedAt, schema: GRANT_SCHEMA };
+  if (g.source) e.source = JSON.stringify(g.source);
+  if (g.revokedAt) e.revokedAt = g.revokedAt;
+  if (g.revokedBy) e.revokedBy = g.revokedBy;
+  return e;
+}
+
+/** The first, a middle and the last person read back through the store equal what was written. */
+async function checkReadBack(store: TableGrantStore, people: number, themes: ReadonlyArray<{ id: string; name: string }>, today: string): Promise<void> {
+  for (const k of new Set([0, Math.floor(people / 2), people - 1].filter((x) => x >= 0))) {
+    const written = entriesOf(k, themes, today);
+    const read = await store.listFor(written[0].subjectId);
+    const key = (g: Grant) => `${g.themeId}|${g.validFrom}`;
+    const sorted = [...written].sort((a, b) => key(a).localeCompare(key(b)));
+    if (!isDeepStrictEqual(read.sort((a, b) => key(a).localeCompare(key(b))), sorted)) {
+      throw new Error(`seeded register rows of person ${k} read back differently: ${JSON.stringify(read).slice(0, 400)}`);
+    }
+  }
+}
+
+/**
+ * One person's entries read through the store, one read at a time and no app: what Azurite alone takes per
+ * partition query at this size. Azurite 3.35 answers a query by running its filter over every row of the table
+ * (LokiTableMetadataStore.queryTableEntities: `.chain().where(fn)`, no partition index), so this grows with the
+ * whole `people` table; Table Storage reads one partition. It tells the app's cost from the emulator's.
+ */
+export async function timePartitionReads(connectionString: string, tablePrefix: string, people: number, reads: number): Promise<{ p50: number; max: number }> {
+  const store = new TableGrantStore(new Tables({ kind: 'connectionString', connectionString }, tablePrefix));
+  const ms: number[] = [];
+  for (let i = 0; i < reads; i++) {
+    const started = performance.now();
+    const entries = await store.listFor(syntheticPersonId(personOfRequest(1_000_000 + i, people)));
+    ms.push(performance.now() - started);
+    assert.equal(entries.length, ENTRIES_PER_PERSON);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: Math.round(ms[Math.floor(ms.length / 2)]), max: Math.round(ms[ms.length - 1]) };
+}
