@@ -1,4 +1,4 @@
-import { odata, type TableClient, type TableTransaction } from '@azure/data-tables';
+import { odata, type TableClient, type TableEntity, type TableTransaction } from '@azure/data-tables';
 import type { Tables } from './tables';
 import { GRANT_ROW_PREFIX, personGrantKey, personGrantEntryKey, prefixEnd } from './entities';
 
@@ -105,7 +105,7 @@ export class TableGrantStore implements GrantStore {
       for (let i = 0; i < entries.length; i += 50) {
         const actions: TableTransaction['actions'] = [];
         for (const g of entries.slice(i, i + 50)) {
-          actions.push(['upsert', { partitionKey: subjectId, rowKey: personGrantEntryKey(g.themeId, g.validFrom), ...grantToEntity(g) }, 'Replace']);
+          actions.push(['upsert', grantRow({ ...g, subjectId }), 'Replace']);
           // The same entry in the old format (same theme and start): replaced by the new row, not kept beside it.
           if (legacy.has(g.themeId + '|' + g.validFrom)) actions.push(['delete', { partitionKey: subjectId, rowKey: personGrantKey(g.themeId) }]);
         }
@@ -141,6 +141,11 @@ export function grantFromEntity(subjectId: string, e: GrantEntity | Omit<Grant, 
   if (raw.revokedAt) grant.revokedAt = raw.revokedAt;
   if (raw.revokedBy) grant.revokedBy = raw.revokedBy;
   return grant;
+}
+
+/** A register entry as its `people` row (schema 2 key and fields): what the store writes, and a bulk loader may write. */
+export function grantRow(g: Grant): TableEntity<Record<string, unknown>> {
+  return { partitionKey: g.subjectId, rowKey: personGrantEntryKey(g.themeId, g.validFrom), ...grantToEntity(g) };
 }
 
 function grantToEntity(g: Grant): GrantEntity {

@@ -9,14 +9,11 @@ import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import type { TableTransaction } from '@azure/data-tables';
 import { Tables } from '../../bot/store/tables';
-import { TableGrantStore, type Grant } from '../../bot/store/grantStore';
-import { personGrantEntryKey } from '../../bot/store/entities';
+import { TableGrantStore, grantRow, type Grant } from '../../bot/store/grantStore';
 import { entriesOf, ENTRIES_PER_PERSON, personOfRequest, syntheticPersonId } from './registerData';
 
 /** Transactions in flight: Azurite is one event loop, more only queue there. */
 const IN_FLIGHT = 16;
-/** The grant store's schema number for `grant|<theme>|<validFrom>` rows. */
-const GRANT_SCHEMA = 2;
 
 export interface SeedResult {
   /** People whose entries were written (0..people-1): fewer than asked when the time budget ran out. */
@@ -43,7 +40,7 @@ export async function seedRegister(connectionString: string, tablePrefix: string
     while (next < people && Date.now() - started < budgetMs) {
       const k = next++;
       const actions: TableTransaction['actions'] = entriesOf(k, themes, today)
-        .map((g) => ['upsert', { partitionKey: g.subjectId, rowKey: personGrantEntryKey(g.themeId, g.validFrom), ...entityOf(g) }, 'Replace']);
+        .map((g) => ['upsert', grantRow(g), 'Replace']);
       await table.submitTransaction(actions);
       done += 1;
       if (Date.now() - lastReport >= 10_000) { lastReport = Date.now(); progress(done, lastReport - started); }
@@ -57,15 +54,6 @@ export async function seedRegister(connectionString: string, tablePrefix: string
   return { people: next, entries: next * ENTRIES_PER_PERSON, ms, cut: next < people };
 }
 
-/** A register entry as a `people` row (the fields of grantStore's grantToEntity). */
-function entityOf(g: Grant): Record<string, string | number> {
-  const e: Record<string, string | number> = { themeId: g.themeId, themeName: g.themeName, validFrom: g.validFrom, validUntil: g.validUntil,
-    grantedBy: g.grantedBy, orderId: g.orderId, grantedAt: g.grantedAt, schema: GRANT_SCHEMA };
-  if (g.source) e.source = JSON.stringify(g.source);
-  if (g.revokedAt) e.revokedAt = g.revokedAt;
-  if (g.revokedBy) e.revokedBy = g.revokedBy;
-  return e;
-}
 
 /** The first, a middle and the last person read back through the store equal what was written. */
 async function checkReadBack(store: TableGrantStore, people: number, themes: ReadonlyArray<{ id: string; name: string }>, today: string): Promise<void> {
