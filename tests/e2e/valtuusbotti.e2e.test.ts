@@ -13,6 +13,9 @@ import { PLAYGROUND_IDS, type PlaygroundRole } from '../../infra/local/playgroun
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
 import { launchBrowser, TeamsClient, type E2EBrowser } from '../helpers/teamsClient';
 import type { Order } from '../../bot/domain/order';
+import { runRegisterCli } from '../../bot/cli/register';
+import { projectRoot } from '../../bot/catalog/seed';
+import { addCalendarDays, helsinkiDate } from '../../bot/domain/workdays';
 
 /**
  * The whole product through the Teams client protocol: the Microsoft 365 Agents Playground in headless Chromium
@@ -271,6 +274,31 @@ describe('end to end in the Agents Playground (Chromium + real bot + Azurite)', 
     const text = await view.innerText();
     for (const theme of ['Palkkatietojen ilmoittaminen', 'Palkkatietojen katselu', 'Tulliasioiden hoito']) assert.ok(text.includes(theme), text);
     assert.match(text, /voimassa|päättymässä/);
+  });
+
+  it('a register file imported with `npm run register` shows in "Omat valtuudet" (päättymässä) and in the manager\'s "Alaisteni valtuudet"', async () => {
+    // The city's spreadsheet of mandates granted before the bot: one that ends in 20 days.
+    const today = helsinkiDate(new Date());
+    const file = path.join(dir, 'rekisteri.csv');
+    fs.writeFileSync(file, 'Työntekijä;Valtuusasia;Voimassa alkaen;Voimassa asti;Myöntäjä\n'
+      + `mikko.virtanen@porvoo.example;Veroilmoittaminen;${addCalendarDays(today, -300)};${addCalendarDays(today, 20)};Eija Hallinto\n`);
+    const storage = app.config.storage;
+    assert.equal(storage.kind, 'connectionString');
+    const out: string[] = [];
+    const code = await runRegisterCli(['import', file], { out: (l) => out.push(l), err: (l) => out.push(l), cwd: dir, root: projectRoot(),
+      env: { AZURE_TABLES_CONNECTION_STRING: storage.kind === 'connectionString' ? storage.connectionString : '', TABLE_PREFIX: storage.prefix } });
+    assert.equal(code, 0, out.join('\n'));
+
+    await teams.send('omat valtuudet');
+    const mine = await teams.waitForCardWithText(/Omat valtuudet[\s\S]*Veroilmoittaminen/);
+    const row = mine.locator('.ac-container').filter({ hasText: 'Veroilmoittaminen' }).first();
+    assert.match(await row.innerText(), /päättymässä/);
+
+    await actAs('manager');
+    await teams.openPersonalChat();
+    await teams.send('alaisteni valtuudet');
+    const team = await teams.waitForCardWithText(/Alaisteni valtuudet[\s\S]*Mikko Virtanen[\s\S]*Veroilmoittaminen/);
+    assert.match(await team.innerText(), /päättymässä/);
   });
 });
 
