@@ -1,6 +1,7 @@
 import type { HandlerDeps, Turn } from './turn';
 import type { AdaptiveCard } from '../../cards/card';
 import { glossaryListCard, glossaryTermCard, glossarySuggestionsCard } from '../../cards/glossary';
+import { optionalString } from './verbInput';
 
 /**
  * A question form ("mikä on …", "vad är …", "what is …") that deserves an answer even when the word is unknown.
@@ -28,7 +29,7 @@ export async function showGlossaryList(deps: HandlerDeps, turn: Turn): Promise<A
   return glossaryListCard(turn.tr, turn.lang, deps.glossary.list(turn.lang));
 }
 
-export const parseTerm = (data: Record<string, unknown>): { termId?: string } => ({ termId: typeof data.termId === 'string' ? data.termId : undefined });
+export const parseTerm = (data: Record<string, unknown>): { termId?: string } => ({ termId: optionalString(data.termId) });
 
 export async function showGlossaryTerm(deps: HandlerDeps, turn: Turn, { termId }: { termId?: string }): Promise<AdaptiveCard> {
   const term = termId === undefined ? undefined : deps.glossary.terms.find((t) => t.id === termId);

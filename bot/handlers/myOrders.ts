@@ -8,7 +8,7 @@ import { cancelOrder } from '../services/cancelOrder';
 import { answerQuestion } from '../services/answerQuestion';
 import type { TransitionResult } from '../services/transition';
 import type { MessageKey } from '../i18n';
-import { freeText, type CardData } from './verbInput';
+import { freeText, optionalString, type CardData } from './verbInput';
 
 export async function showMyOrders(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {
   return myOrdersView(turn.tr, turn.lang, await listOrdersForPerson(deps, turn.userId), deps.now());
@@ -16,7 +16,7 @@ export async function showMyOrders(deps: HandlerDeps, turn: Turn): Promise<Adapt
 
 /** The order a requester's card names (only a string id is looked up). */
 export interface OrderRef { orderId: string }
-export const parseOrderRef = (data: CardData): OrderRef => ({ orderId: typeof data.orderId === 'string' ? data.orderId : '' });
+export const parseOrderRef = (data: CardData): OrderRef => ({ orderId: optionalString(data.orderId) ?? '' });
 
 /** Cancelling or answering: the order, the text typed (henkilötunnus redacted), and the details to show after. */
 export interface MyOrderChange { orderId: string; text: string; details: OrderRef }

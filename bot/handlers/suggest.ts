@@ -11,22 +11,21 @@ import { helsinkiDate } from '../domain/workdays';
 import { formatDate } from '../i18n';
 import { personView } from '../services/orderQueries';
 
-import type { CardData } from './verbInput';
+import { optionalString, type CardData } from './verbInput';
 import { isHeldOrArranged } from '../domain/register';
 
-const stringOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Whose suggestions: a direct report picked on the card (or the one the view was for), else the user. */
 export interface SuggestInput { personId?: string }
-export const parseSuggestFor = (data: CardData): SuggestInput => ({ personId: stringOr(data.reportId ?? data.forUserId) });
+export const parseSuggestFor = (data: CardData): SuggestInput => ({ personId: optionalString(data.reportId ?? data.forUserId) });
 
 /** "Tilaa valitut": the themes ticked (comma-separated ids) for the person the view was for. */
 export interface OrderSuggestedInput extends SuggestInput { themes: string; forUserId?: string }
-export const parseOrderSuggested = (data: CardData): OrderSuggestedInput => ({ ...parseSuggestFor(data), themes: stringOr(data.themes) ?? '', forUserId: stringOr(data.forUserId) });
+export const parseOrderSuggested = (data: CardData): OrderSuggestedInput => ({ ...parseSuggestFor(data), themes: optionalString(data.themes) ?? '', forUserId: optionalString(data.forUserId) });
 
 export interface BrowseInput { scopeType: ScopeType; scope?: string }
 export const parseBrowse = (data: CardData): BrowseInput =>
-  ({ scopeType: SCOPE_TYPES.includes(data.scopeType as ScopeType) ? data.scopeType as ScopeType : 'department', scope: stringOr(data.scope) });
+  ({ scopeType: SCOPE_TYPES.includes(data.scopeType as ScopeType) ? data.scopeType as ScopeType : 'department', scope: optionalString(data.scope) });
 
 /** The person to show: the user, or one of their direct reports (checked against the directory, not the card). */
 async function personFor(deps: HandlerDeps, turn: Turn, requestedId: string | undefined): Promise<{ person: DirectoryUser; reports: DirectoryUser[] }> {

@@ -7,6 +7,8 @@ import { redactHetus } from '../domain/hetu';
 export type CardData = Record<string, unknown>;
 
 export const str = (v: unknown, max = 2000): string => (typeof v === 'string' ? v.trim().slice(0, max) : '');
+/** A string as sent, or undefined for anything else (a forged number, object or null). */
+export const optionalString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 /** Free text people type (questions, reasons): a henkilötunnus typed by mistake is redacted before it is stored or shown. */
 export const freeText = (v: unknown, max = 2000): string => redactHetus(str(v, max));
 export const isoDate = (v: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`));

@@ -26,7 +26,7 @@ import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrder
 import { parseHeldView, parseToggle, showHeldView, toggleHeldFlag } from './catalogHeld';
 import { adminAnswer, checkGrantDates, decisionAnswer, formVerb, meetingInputs, multiline, required, sentDateInput, showGrantGuide, showHetu,
   validDate, validMeetingTime, viewOrderCard } from './adminOrder';
-import { lineAt, parseDecision, parseFormVerb, parseGrant, parseMeetingVerb, parseOrderVerb, type CardData, type OrderVerbInput } from './verbInput';
+import { lineAt, optionalString, parseDecision, parseFormVerb, parseGrant, parseMeetingVerb, parseOrderVerb, type CardData, type OrderVerbInput } from './verbInput';
 
 /** Who decides: an order's policy action (checked by the verb's service, on the order as stored) or a global one. */
 export type VerbPolicy = { order: OrderAction } | { global: GlobalAction };
@@ -89,7 +89,7 @@ export const VERB_ROUTES: VerbRegistry = {
   menuGlossary: menu(noInput, (deps, turn) => showGlossaryList(deps, turn)),
   menuLanguage: menu(noInput, (deps, turn) => changeLanguage(deps, turn, undefined)),
   menuInstructions: menu(noInput, (deps, turn) => showInstructions(deps, turn)),
-  setLanguage: menu((data) => (typeof data.lang === 'string' ? data.lang : undefined), changeLanguage),
+  setLanguage: menu((data) => optionalString(data.lang), changeLanguage),
   // The register's views: the team view is the directory's answer (direct reports), never the card's.
   menuMyMandates: menu(noInput, (deps, turn) => showMyMandates(deps, turn)),
   menuTeamMandates: menu(noInput, (deps, turn) => showTeamMandates(deps, turn)),
