@@ -65,6 +65,23 @@ export interface Config {
   dataDir: string;
   /** The organisation's own card templates (welcome, help, instructions): <name>.<lang>.json; unset = the shipped ones. */
   cardTemplatesDir?: string;
+  register: RegisterConfig;
+}
+
+/** The register's daily work: when renewal reminders go out, how often managers review, how soon tasks are reminded. */
+export interface RegisterConfig {
+  /** Days before an entry's end its holder and manager are reminded, largest first (RENEWAL_LEAD_DAYS, default 30,7). */
+  renewalLeadDays: number[];
+  /** The same for a theme the organisation does not hold (a DVV application first: 4–6 weeks; default 60,30). */
+  renewalLeadDaysMissing: number[];
+  /** Months between reviews of one person's mandates by their manager (REVIEW_MONTHS, default 12; 0 = no reviews). */
+  reviewMonths: number;
+  /** Working days a manager has to answer a review before the reminder (REVIEW_ANSWER_WORKDAYS, default 10). */
+  reviewAnswerWorkdays: number;
+  /** Working days after a revocation task's due day before it is reminded (REVOCATION_REMINDER_WORKDAYS, default 1). */
+  revocationReminderWorkdays: number;
+  /** Helsinki hour after which the day's sweep runs (REGISTER_SWEEP_HOUR, default 7). */
+  sweepHour: number;
 }
 
 export class ConfigError extends Error {
@@ -144,10 +161,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appInsightsConnectionString: appInsights(settings, get('APPLICATIONINSIGHTS_CONNECTION_STRING')),
     dataDir: path.join(root, 'data'),
     cardTemplatesDir: cardTemplatesDir(settings, get('CARD_TEMPLATES_DIR')),
+    register: registerConfig(settings),
   };
   if (get('BOT_SERVICE_URL') && !/^https?:\/\/\S+$/.test(get('BOT_SERVICE_URL') ?? '')) problems.push('BOT_SERVICE_URL must be a URL.');
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function registerConfig(settings: SettingsReader): RegisterConfig {
+  const { get, int, problems } = settings;
+  return {
+    renewalLeadDays: leadDays(problems, 'RENEWAL_LEAD_DAYS', get('RENEWAL_LEAD_DAYS'), [30, 7]),
+    renewalLeadDaysMissing: leadDays(problems, 'RENEWAL_LEAD_DAYS_MISSING', get('RENEWAL_LEAD_DAYS_MISSING'), [60, 30]),
+    reviewMonths: int('REVIEW_MONTHS', 12, 0, 60),
+    reviewAnswerWorkdays: int('REVIEW_ANSWER_WORKDAYS', 10, 1, 60),
+    revocationReminderWorkdays: int('REVOCATION_REMINDER_WORKDAYS', 1, 1, 30),
+    sweepHour: int('REGISTER_SWEEP_HOUR', 7, 0, 23),
+  };
+}
+
+/** A comma-separated list of 1–5 day counts from 1 to 365 (e.g. "30,7"), largest first. */
+function leadDays(problems: string[], name: string, raw: string | undefined, fallback: number[]): number[] {
+  if (raw === undefined) return fallback;
+  const days = raw.split(',').map((x) => Number(x.trim()));
+  if (days.length > 5 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 365) || new Set(days).size !== days.length) {
+    problems.push(`${name}="${raw}" must be one to five different whole numbers of days from 1 to 365, separated by commas (e.g. 30,7).`);
+    return fallback;
+  }
+  return days.sort((a, b) => b - a);
 }
 
 /** Reads one environment's settings, collecting every problem, so a start reports them all at once. */

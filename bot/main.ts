@@ -33,12 +33,14 @@ import { BotServer } from './server';
 import { guardTurn } from './handlers/turnGuard';
 import { OutboxStore } from './store/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
+import { TaskStore } from './store/taskStore';
 import { RateLimiter } from './notify/rateLimiter';
 import { TableSendBudget } from './notify/sendBudget';
 import { CardTemplates, defaultTemplatesDir, formatProblem, sampleData } from './templates/cardTemplates';
 import { BotConnectorMessenger, type Messenger } from './notify/messenger';
 import { createRenderer } from './presenters/notifications';
 import { SlaWatch } from './notify/slaWatch';
+import { RegisterSweepJob } from './notify/registerSweepJob';
 import { HetuRetention } from './services/hetuRetention';
 import { registerGrant } from './services/confirmGrant';
 import type { HandlerDeps } from './handlers/turn';
@@ -92,13 +94,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const meetings = createMeetings(config, credential);
   const cipher = new HetuCipher(await loadKeyring(config.hetuKeys, credential));
   const stores = await createStores(config, tables, now, options.telemetry, log);
-  const { orders, grants, users, catalogStore } = stores;
+  const { orders, grants, tasks, users, catalogStore } = stores;
   const cardTemplates = loadCardTemplates(config, log);
   const teams = connectTeams(config, options, log);
 
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
-    config, directory, orders, grants, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
+    config, directory, orders, grants, tasks, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
     catalogAdmin: { setHeldByOrganisation: (themeId, held) => recordHeldFlag(catalogStore, themeId, held) },
     background: new BackgroundWork(),
     glossary: loadSeedGlossary(),
@@ -157,6 +159,7 @@ async function createStores(config: Config, tables: Tables, now: () => Date, tel
   return {
     orders: telemetry ? instrumentOrderStore(orderStore, telemetry) : orderStore,
     grants: new TableGrantStore(tables),
+    tasks: new TaskStore(tables, { now }),
     users,
     catalogStore,
     catalog: new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined)),
@@ -200,10 +203,10 @@ function connectTeams(config: Config, options: StartOptions, log: Logger): Teams
 
 /** The outbox's delivery loop, on the app's clock (so a message written at a moved time is due at that time). */
 function createDispatcher(deps: HandlerDeps, tables: Tables, messenger: Messenger, options: StartOptions): OutboxDispatcher {
-  const { config, orders, users, directory, grants, log, now } = deps;
+  const { config, orders, tasks, users, directory, grants, log, now } = deps;
   const store = new OutboxStore(tables, { now });
   return new OutboxDispatcher({
-    store: options.telemetry ? instrumentOutboxStore(store, options.telemetry) : store, orders, messenger, log,
+    store: options.telemetry ? instrumentOutboxStore(store, options.telemetry) : store, orders, tasks, messenger, log,
     render: createRenderer({ directory, users, adminLang: config.adminLang }),
     adminChannelId: () => config.adminChannel.channelId,
     personalReference: async (userId) => ({ userId, reference: (await users.get(userId))?.conversation }),
@@ -241,6 +244,7 @@ function backgroundJobs(deps: HandlerDeps, messenger: Messenger, log: Logger): A
     new SlaWatch({ deps, log, postDigest: channelId
       ? async (card) => { await messenger.postToChannel(channelId, { card }); } : undefined }),
     new HetuRetention({ orders, retentionDays: config.hetuRetentionDays, now, log }),
+    new RegisterSweepJob({ deps, log }),
   ];
 }
 

@@ -22,6 +22,13 @@ import type { Tables } from '../store/tables';
 import type { CliContext } from './catalog';
 import { openTables } from './openTables';
 import { runCommand } from './cliMain';
+import { loadConfig } from '../config';
+import { TABLES } from '../store/entities';
+import { TaskStore } from '../store/taskStore';
+import { TableOrderStore } from '../store/orderStore';
+import { StoreCatalogReader } from '../services/catalogReader';
+import { runRegisterSweep } from '../services/registerSweep';
+import { loadScopeVariants } from '../catalog/seed';
 
 /**
  * `npm run register -- import <file> [--dry-run] [--lang fi|sv|en] | export <file> [--lang …]`: the register
@@ -31,6 +38,8 @@ import { runCommand } from './cliMain';
 const USAGE = `Usage: npm run register -- <command> [--lang fi|sv|en]
   import <file.xlsx|file.csv> [--dry-run]   add the file's entries to the register (dry run: only show them)
   export <file.xlsx|file.csv>               write every entry of the register
+  sweep [--at YYYY-MM-DD]                   run today's (or that day's) register sweep now: renewal reminders,
+                                            expiries, leavers and movers, reviews; the running app sends what it queues
 Columns (headers in Finnish, Swedish or English): employee (e-mail/UPN or directory object id), theme (catalog id
 or exact Finnish name), valid from, valid until (2026-03-01 or 1.3.2026), granted by (optional), note (optional).
 Any error (with its row number) means nothing is imported. A file with henkilötunnus is refused.
@@ -52,10 +61,12 @@ export async function runRegisterCli(argv: readonly string[], ctx: RegisterCliCo
   const args: string[] = [];
   const unknown: string[] = [];
   let dryRun = false;
+  let at: string | undefined;
   let lang: Lang = 'fi';
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--dry-run' && command === 'import') dryRun = true;
+    else if ((a === '--at' || a.startsWith('--at=')) && command === 'sweep') at = a === '--at' ? rest[++i] ?? '' : a.slice('--at='.length);
     else if (a === '--lang' || a.startsWith('--lang=')) {
       const value = a === '--lang' ? rest[++i] : a.slice('--lang='.length);
       if (isLang(value)) lang = value;
@@ -70,6 +81,12 @@ export async function runRegisterCli(argv: readonly string[], ctx: RegisterCliCo
   if (!command || unknown.length > 0) {
     ctx.err(unknown.length > 0 ? `Unknown option ${unknown.join(' ')}\n\n${USAGE}` : USAGE);
     return 2;
+  }
+  if (command === 'sweep') {
+    if (args.length > 0) { ctx.err(`sweep takes no file\n\n${USAGE}`); return 2; }
+    const when = at === undefined ? clock(ctx)() : sweepInstant(at);
+    if (!when) { ctx.err(`--at "${at}" must be a date (YYYY-MM-DD)\n\n${USAGE}`); return 2; }
+    return sweepRegister(when, ctx);
   }
   if (command !== 'import' && command !== 'export') {
     ctx.err(`Unknown command "${command}".\n\n${USAGE}`);
@@ -131,6 +148,35 @@ async function exportRegister(file: string, lang: Lang, tr: Translate, ctx: Regi
     const rows = entries.map((g) => columns.map((c) => exportCell(g, c, today, tr)));
     await writeRegisterTable(file, header, rows);
     ctx.out(tr('registerCli.export.done', { count: entries.length, file }));
+    return 0;
+  });
+}
+
+/** `--at 2026-12-01`: noon of that day in Helsinki (the sweep looks at the Helsinki day). */
+function sweepInstant(value: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const d = new Date(`${value}T10:00:00Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? undefined : d;
+}
+
+async function sweepRegister(when: Date, ctx: RegisterCliContext): Promise<number> {
+  return withStorage(ctx, async (tables) => {
+    await tables.ensure(TABLES);
+    const config = loadConfig(ctx.env);
+    const now = () => when;
+    const directory = ctx.directory ?? directoryFrom(ctx);
+    const catalogStore = new CatalogStore(tables, { cacheMs: 0 });
+    const report = await runRegisterSweep({
+      config, directory, now, kick: () => undefined,
+      grants: new TableGrantStore(tables), tasks: new TaskStore(tables, { now }), orders: new TableOrderStore(tables, { now }),
+      catalog: new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined)),
+    });
+    ctx.out(`Register sweep for ${report.today}:`);
+    for (const step of report.steps) {
+      const counts = Object.entries(step.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to do';
+      ctx.out(`  ${step.name}: ${counts} (${step.ms} ms)`);
+    }
+    ctx.out('The running app delivers the queued messages and cards within a few seconds.');
     return 0;
   });
 }

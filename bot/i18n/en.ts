@@ -351,4 +351,43 @@ export const en: Messages = {
   'tasks.signTitle': 'Mandate applications to sign',
   'tasks.approveTitle': 'Mandate orders to approve',
   'tasks.none': 'You have no pending tasks.',
+  // — register tasks (shared) —
+  'task.title.revocation': 'Revoke mandates: {person}',
+  'task.title.review': 'Mandate review: {person}',
+  'task.fact.person': 'Person',
+  'task.fact.department': 'Department',
+  'task.fact.reason': 'Reason',
+  'task.fact.due': 'Due',
+  'task.fact.status': 'Status',
+  'task.status.open': 'open',
+  'task.status.done': 'done ({name}, {date})',
+  'task.entry.revokedOn': 'revoked {date}',
+  'task.unreachable': 'The message did not reach: {names}',
+  'task.reason.left': 'left the organisation',
+  'task.reason.moved': 'moved to another role',
+  'task.reason.review': 'periodic review',
+  'task.reason.reviewRevoke': 'the manager gave it up in a review',
+  'task.thread.opened': 'New task: {person} ({department}), {count} mandates.',
+  'task.thread.revoked': '{actor} recorded the mandates as revoked ({text}).',
+  'task.thread.reminder': 'Reminder: this task has been open since its due date {due}.',
+  'task.thread.reviewed': '{actor} reviewed the mandates.',
+  'task.thread.reviewReminder': 'Reminder: the review is waiting for an answer.',
+  'task.thread.reviewRequested': 'A review request was sent to the manager.',
+  'task.notify.opened': 'The mandates of {person} ({themes}) are being revoked.',
+  'task.notify.revoked': 'The mandates of {person} ({themes}) were revoked in Suomi.fi ({text}).',
+  'task.notify.reminder': 'Reminder: the task about the mandates of {person} is waiting (due {due}).',
+  'task.notify.reviewed': 'The mandates of {person} have been reviewed.',
+  'task.notify.reviewReminder': 'Reminder: please review the mandates of {person} (due {due}).',
+  'task.notify.reviewRequested': 'Please review the mandates of {person}: are they still needed (due {due})?',
+  'notice.renewalReminder': 'Your mandate "{theme}" ends on {until} (in {days} days). A Suomi.fi mandate cannot be extended: order a new one that starts when the old one ends.',
+  'notice.renewalReminderForManager': 'The mandate "{theme}" of your report {holder} ends on {until} (in {days} days).',
+  'notice.expired': 'Your mandate "{theme}" ended on {until}.',
+  // — renewal —
+
+  // — revocation —
+
+  // — review —
+
+  // — search —
+
 };

@@ -349,6 +349,45 @@ export const fi = {
   'tasks.signTitle': 'Allekirjoitettavat valtuushakemukset',
   'tasks.approveTitle': 'Hyväksyttävät valtuustilaukset',
   'tasks.none': 'Sinulla ei ole odottavia tehtäviä.',
+  // — register tasks (shared) —
+  'task.title.revocation': 'Mitätöi valtuudet: {person}',
+  'task.title.review': 'Valtuuksien tarkistus: {person}',
+  'task.fact.person': 'Henkilö',
+  'task.fact.department': 'Toimiala',
+  'task.fact.reason': 'Syy',
+  'task.fact.due': 'Eräpäivä',
+  'task.fact.status': 'Tila',
+  'task.status.open': 'avoin',
+  'task.status.done': 'tehty ({name}, {date})',
+  'task.entry.revokedOn': 'mitätöity {date}',
+  'task.unreachable': 'Viesti ei tavoittanut: {names}',
+  'task.reason.left': 'lähtenyt organisaatiosta',
+  'task.reason.moved': 'siirtynyt toiseen tehtävään',
+  'task.reason.review': 'määräaikainen tarkistus',
+  'task.reason.reviewRevoke': 'esihenkilö luopui tarkistuksessa',
+  'task.thread.opened': 'Uusi tehtävä: {person} ({department}), {count} valtuutta.',
+  'task.thread.revoked': '{actor} merkitsi valtuudet mitätöidyiksi ({text}).',
+  'task.thread.reminder': 'Muistutus: tehtävä on ollut avoinna eräpäivästä {due} lähtien.',
+  'task.thread.reviewed': '{actor} tarkisti valtuudet.',
+  'task.thread.reviewReminder': 'Muistutus: tarkistus odottaa vastausta.',
+  'task.thread.reviewRequested': 'Tarkistuspyyntö lähetettiin esihenkilölle.',
+  'task.notify.opened': 'Henkilön {person} valtuudet ({themes}) mitätöidään.',
+  'task.notify.revoked': 'Henkilön {person} valtuudet ({themes}) on mitätöity Suomi.fi:ssä ({text}).',
+  'task.notify.reminder': 'Muistutus: henkilön {person} valtuuksien tehtävä odottaa (eräpäivä {due}).',
+  'task.notify.reviewed': 'Henkilön {person} valtuudet on tarkistettu.',
+  'task.notify.reviewReminder': 'Muistutus: tarkista henkilön {person} valtuudet (eräpäivä {due}).',
+  'task.notify.reviewRequested': 'Tarkista henkilön {person} valtuudet: tarvitaanko niitä yhä (eräpäivä {due})?',
+  'notice.renewalReminder': 'Valtuutesi "{theme}" päättyy {until} ({days} päivän päästä). Suomi.fi-valtuutta ei voi jatkaa: tilaa uusi, joka alkaa kun vanha päättyy.',
+  'notice.renewalReminderForManager': 'Alaisesi {holder} valtuus "{theme}" päättyy {until} ({days} päivän päästä).',
+  'notice.expired': 'Valtuutesi "{theme}" päättyi {until}.',
+  // — renewal —
+
+  // — revocation —
+
+  // — review —
+
+  // — search —
+
 } as const;
 
 export type MessageKey = keyof typeof fi;

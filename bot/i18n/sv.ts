@@ -351,4 +351,43 @@ export const sv: Messages = {
   'tasks.signTitle': 'Fullmaktsansökningar att underteckna',
   'tasks.approveTitle': 'Fullmaktsbeställningar att godkänna',
   'tasks.none': 'Du har inga väntande uppgifter.',
+  // — register tasks (shared) —
+  'task.title.revocation': 'Återkalla fullmakter: {person}',
+  'task.title.review': 'Granskning av fullmakter: {person}',
+  'task.fact.person': 'Person',
+  'task.fact.department': 'Sektor',
+  'task.fact.reason': 'Orsak',
+  'task.fact.due': 'Förfallodag',
+  'task.fact.status': 'Status',
+  'task.status.open': 'öppen',
+  'task.status.done': 'klar ({name}, {date})',
+  'task.entry.revokedOn': 'återkallad {date}',
+  'task.unreachable': 'Meddelandet nådde inte: {names}',
+  'task.reason.left': 'har lämnat organisationen',
+  'task.reason.moved': 'har bytt uppgift',
+  'task.reason.review': 'periodisk granskning',
+  'task.reason.reviewRevoke': 'chefen avstod vid granskningen',
+  'task.thread.opened': 'Ny uppgift: {person} ({department}), {count} fullmakter.',
+  'task.thread.revoked': '{actor} markerade fullmakterna som återkallade ({text}).',
+  'task.thread.reminder': 'Påminnelse: uppgiften har varit öppen sedan förfallodagen {due}.',
+  'task.thread.reviewed': '{actor} granskade fullmakterna.',
+  'task.thread.reviewReminder': 'Påminnelse: granskningen väntar på svar.',
+  'task.thread.reviewRequested': 'Begäran om granskning skickades till chefen.',
+  'task.notify.opened': 'Fullmakterna för {person} ({themes}) återkallas.',
+  'task.notify.revoked': 'Fullmakterna för {person} ({themes}) har återkallats i Suomi.fi ({text}).',
+  'task.notify.reminder': 'Påminnelse: uppgiften om fullmakterna för {person} väntar (förfallodag {due}).',
+  'task.notify.reviewed': 'Fullmakterna för {person} har granskats.',
+  'task.notify.reviewReminder': 'Påminnelse: granska fullmakterna för {person} (förfallodag {due}).',
+  'task.notify.reviewRequested': 'Granska fullmakterna för {person}: behövs de fortfarande (förfallodag {due})?',
+  'notice.renewalReminder': 'Din fullmakt "{theme}" upphör {until} (om {days} dagar). En Suomi.fi-fullmakt kan inte förlängas: beställ en ny som börjar när den gamla upphör.',
+  'notice.renewalReminderForManager': 'Fullmakten "{theme}" för din underordnade {holder} upphör {until} (om {days} dagar).',
+  'notice.expired': 'Din fullmakt "{theme}" upphörde {until}.',
+  // — renewal —
+
+  // — revocation —
+
+  // — review —
+
+  // — search —
+
 };

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { OrderStore } from '../store/orderStore';
 import type { Order } from '../domain/order';
-import type { OutboxRecord } from '../domain/outbox';
+import type { OutboxRecord, OutboxSubject } from '../domain/outbox';
+import { isNoticePartition, isTaskId } from '../domain/registerTask';
 import { mutateOrder } from '../store/mutateOrder';
+import { mutateTask, type TaskStore } from '../store/taskStore';
 import { OutboxStore, type PendingPartition } from '../store/outboxStore';
 import { DeliveryError, toDeliveryError, type Messenger } from './messenger';
 import type { OutgoingMessage, Renderer } from '../presenters/notifications';
@@ -13,6 +15,8 @@ import { RateLimiter } from './rateLimiter';
 export interface DispatcherOptions {
   store: OutboxStore;
   orders: OrderStore;
+  /** Register tasks (`task-…` partitions); without it their messages are dead-lettered as "not found". */
+  tasks?: TaskStore;
   messenger: Messenger;
   render: Renderer;
   /** The administrators' channel id (new order cards are posted there). */
@@ -169,10 +173,10 @@ export class OutboxDispatcher {
     // Other destinations go on (an unreachable manager must not hold up the channel card).
     const waiting = new Set<string>();
     const later = (at: number) => { nextAttempt = nextAttempt === 0 ? at : Math.min(nextAttempt, at); };
-    // The order is read once per pass (all its messages render from the same state), and again only after
-    // this pass changed it (where the card was posted, who is unreachable).
-    let order = records.length ? (await this.o.orders.get(lease.orderId))?.order : undefined;
-    const lastCardUpdate = records.map((r) => r.message.kind).lastIndexOf('adminCard');
+    // The subject (order or task) is read once per pass (all its messages render from the same state), and
+    // again only after this pass changed it (where the card was posted, who is unreachable).
+    let subject = records.length ? await this.load(lease.orderId) : undefined;
+    const lastCardUpdate = records.map(isCardUpdate).lastIndexOf(true);
     let interrupted = false;
     try {
       for (const [i, record] of records.entries()) {
@@ -181,22 +185,22 @@ export class OutboxDispatcher {
         if (waiting.has(destination)) continue;
         const due = Date.parse(record.notBefore);
         if (due > this.now()) { waiting.add(destination); later(due); continue; }
-        if (!order) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
-        if (record.message.kind === 'adminCard' && order.adminCard && i < lastCardUpdate) {
+        if (!subject) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
+        if (isCardUpdate(record) && cardOf(subject) && i < lastCardUpdate) {
           // The card always shows the order as it is now: one update for several queued changes is enough.
           await this.o.store.delivered(record);
           remaining--;
           continue;
         }
         try {
-          order = await this.deliver(record, order);
+          subject = await this.deliver(record, subject);
           await this.o.store.delivered(record);
           delivered++;
           remaining--;
         } catch (err) {
-          const outcome = await this.onFailure(record, order, toDeliveryError(err));
+          const outcome = await this.onFailure(record, subject, toDeliveryError(err));
           if (outcome === 'final') {
-            order = (await this.o.orders.get(lease.orderId))?.order;
+            subject = await this.load(lease.orderId);
             remaining--;
             continue;
           }
@@ -216,31 +220,42 @@ export class OutboxDispatcher {
     return delivered;
   }
 
-  /** Delivers one message; returns the order as it is afterwards (posting the card records where it sits). */
-  private async deliver(record: OutboxRecord, order: Order): Promise<Order> {
-    const d = await this.o.render(record, order);
-    if (d.to === 'nobody') return order;
+  /** The order, task or notice partition an outbox partition belongs to; undefined when it is gone. */
+  private async load(partition: string): Promise<OutboxSubject | undefined> {
+    if (isNoticePartition(partition)) return { kind: 'notices', id: partition };
+    if (isTaskId(partition)) {
+      const stored = await this.o.tasks?.get(partition);
+      return stored && { kind: 'task', id: partition, task: stored.task };
+    }
+    const stored = await this.o.orders.get(partition);
+    return stored && { kind: 'order', id: partition, order: stored.order };
+  }
+
+  /** Delivers one message; returns the subject as it is afterwards (posting the card records where it sits). */
+  private async deliver(record: OutboxRecord, subject: OutboxSubject): Promise<OutboxSubject> {
+    const d = await this.o.render(record, subject);
+    if (d.to === 'nobody') return subject;
     if (d.to === 'register') {
-      await this.o.registerGrant?.(order, d.line);
-      return order;
+      if (subject.kind === 'order') await this.o.registerGrant?.(subject.order, d.line);
+      return subject;
     }
     if (d.to === 'channelCard') {
-      const card = order.adminCard;
+      const card = cardOf(subject);
       if (card) {
         await this.send(card.conversationId, () => this.o.messenger.updateInChannel(card, d.message));
-        return order;
+        return subject;
       }
-      return this.postCard(record, order, d.message);
+      return this.postCard(record, subject, d.message);
     }
     if (d.to === 'thread') {
-      const card = order.adminCard;
-      if (!card) throw new DeliveryError(0, 5_000, 'the order card is not posted yet');
+      const card = cardOf(subject);
+      if (!card) throw new DeliveryError(0, 5_000, 'the card is not posted yet');
       await this.send(card.conversationId, () => this.o.messenger.replyInThread(card, d.message));
-      return order;
+      return subject;
     }
     const target = await this.o.personalReference(d.userId);
     await this.send(target.reference?.conversation?.id ?? d.userId, () => this.o.messenger.sendPersonal(target, d.message));
-    return order;
+    return subject;
   }
 
   /** One request to the connector under the rate limits; a 429 tells the limiter which conversation to hold. */
@@ -266,13 +281,13 @@ export class OutboxDispatcher {
    * saved reference, posts are chained, even while several orders are drained at once). The rate limiter is
    * passed right before the post itself: the send budget's slots hold only if nothing slow comes in between.
    */
-  private async postCard(record: OutboxRecord, order: Order, message: OutgoingMessage): Promise<Order> {
+  private async postCard(record: OutboxRecord, subject: OutboxSubject, message: OutgoingMessage): Promise<OutboxSubject> {
     let post = record.posted;
     if (!post) {
       const channelId = this.o.adminChannelId();
       if (!channelId) throw new DeliveryError(0, 60_000, 'administrators\' channel is not known yet');
       if (record.postingSince) {
-        this.o.log.warn({ orderId: order.id, since: record.postingSince }, 'an earlier post of this order card was not confirmed (crash or error); posting again (the channel may show it twice)');
+        this.o.log.warn({ orderId: subject.id, since: record.postingSince }, 'an earlier post of this card was not confirmed (crash or error); posting again (the channel may show it twice)');
       }
       // The mark goes before the queue for the post: a crash while waiting only posts again what never left.
       await this.o.store.markPosting(record, new Date(this.now()));
@@ -282,9 +297,20 @@ export class OutboxDispatcher {
         return posted;
       });
     }
-    const adopted = post;
-    const saved = await mutateOrder(this.o.orders, order.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: adopted } }));
-    return saved?.order ?? { ...order, adminCard: adopted };
+    return this.adoptCard(subject, post);
+  }
+
+  /** Records where the subject's channel card sits (unless another instance recorded one first: that one stays). */
+  private async adoptCard(subject: OutboxSubject, post: { conversationId: string; activityId: string }): Promise<OutboxSubject> {
+    if (subject.kind === 'order') {
+      const saved = await mutateOrder(this.o.orders, subject.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: post } }));
+      return { ...subject, order: saved?.order ?? { ...subject.order, adminCard: post } };
+    }
+    if (subject.kind === 'task' && this.o.tasks) {
+      const saved = await mutateTask(this.o.tasks, subject.id, (t) => (t.adminCard ? undefined : { task: { ...t, adminCard: post } }));
+      return { ...subject, task: saved?.task ?? { ...subject.task, adminCard: post } };
+    }
+    return subject;
   }
 
   /** Runs channel posts one after another. */
@@ -295,15 +321,15 @@ export class OutboxDispatcher {
   }
 
   /** 'final' when the message will never be retried, else the time of the next attempt. */
-  private async onFailure(record: OutboxRecord, order: Order, e: DeliveryError): Promise<'final' | number> {
+  private async onFailure(record: OutboxRecord, subject: OutboxSubject, e: DeliveryError): Promise<'final' | number> {
     const summary = `${e.status || 'error'}: ${e.message}`;
     // 403: blocked or uninstalled, final at once. 404 on a personal chat: the conversation is not (yet) there;
     // retried a few times (it may be being created), then treated like 403.
-    const notFoundFinal = e.status === 404 && (record.message.kind === 'personal' || record.message.kind === 'actionCard') && record.attempts + 1 >= 12;
+    const notFoundFinal = e.status === 404 && 'recipientId' in record.message && record.attempts + 1 >= 12;
     if (e.status === 403 || notFoundFinal) {
       await this.o.store.failed(record, summary);
-      await this.markUnreachable(record, order);
-      this.o.log.warn({ orderId: order.id, kind: record.message.kind, status: e.status }, 'recipient unreachable; not retried');
+      await this.markUnreachable(record, subject);
+      this.o.log.warn({ orderId: subject.id, kind: record.message.kind, status: e.status }, 'recipient unreachable; not retried');
       return 'final';
     }
     const max = this.o.maxAttempts ?? (e.status === 429 ? 30 : 8);
@@ -311,8 +337,8 @@ export class OutboxDispatcher {
       await this.o.store.failed(record, summary);
       // A personal message given up on (e.g. no conversation with the person yet) is not dropped silently:
       // the administrators see the name on the order card.
-      await this.markUnreachable(record, order);
-      this.o.log.error({ orderId: order.id, kind: record.message.kind, status: e.status, attempts: record.attempts + 1 }, 'outbox message dead-lettered');
+      await this.markUnreachable(record, subject);
+      this.o.log.error({ orderId: subject.id, kind: record.message.kind, status: e.status, attempts: record.attempts + 1 }, 'outbox message dead-lettered');
       return 'final';
     }
     let delay: number;
@@ -325,16 +351,21 @@ export class OutboxDispatcher {
     }
     const next = this.now() + delay;
     await this.o.store.reschedule(record, new Date(next), summary);
-    this.o.log.info({ orderId: order.id, kind: record.message.kind, status: e.status, delayMs: delay }, 'outbox delivery will be retried');
+    this.o.log.info({ orderId: subject.id, kind: record.message.kind, status: e.status, delayMs: delay }, 'outbox delivery will be retried');
     return next;
   }
 
-  /** Names the recipient of a personal message or card on the order card as not reached. */
-  private async markUnreachable(record: OutboxRecord, order: Order): Promise<void> {
+  /** Names the recipient of a personal message or card on the order's (or task's) card as not reached. */
+  private async markUnreachable(record: OutboxRecord, subject: OutboxSubject): Promise<void> {
     const recipient = 'recipientId' in record.message ? record.message.recipientId : undefined;
     if (!recipient) return;
-    await mutateOrder(this.o.orders, order.id, (o) => (o.unreachable.includes(recipient) ? undefined
-      : { order: { ...o, unreachable: [...o.unreachable, recipient] }, outbox: [{ kind: 'adminCard', orderId: o.id }] }));
+    if (subject.kind === 'order') {
+      await mutateOrder(this.o.orders, subject.id, (o) => (o.unreachable.includes(recipient) ? undefined
+        : { order: { ...o, unreachable: [...o.unreachable, recipient] }, outbox: [{ kind: 'adminCard', orderId: o.id }] }));
+    } else if (subject.kind === 'task' && this.o.tasks) {
+      await mutateTask(this.o.tasks, subject.id, (t) => (t.unreachable.includes(recipient) ? undefined
+        : { task: { ...t, unreachable: [...t.unreachable, recipient] }, outbox: t.kind === 'revocation' ? [{ kind: 'taskCard', taskId: t.id }] : [] }));
+    }
   }
 
   private now(): number { return (this.o.now ?? Date.now)(); }
@@ -344,7 +375,16 @@ export class OutboxDispatcher {
 function destinationOf(record: OutboxRecord): string {
   const m = record.message;
   if (m.kind === 'registerGrant') return 'register';
-  return m.kind === 'personal' || m.kind === 'actionCard' ? `user:${m.recipientId}` : 'channel';
+  return 'recipientId' in m ? `user:${m.recipientId}` : 'channel';
+}
+
+/** A message that (re)draws the subject's channel card: several queued in one pass need only the last. */
+const isCardUpdate = (record: OutboxRecord): boolean => record.message.kind === 'adminCard' || record.message.kind === 'taskCard';
+
+function cardOf(subject: OutboxSubject): { conversationId: string; activityId: string } | null {
+  if (subject.kind === 'order') return subject.order.adminCard;
+  if (subject.kind === 'task') return subject.task.adminCard;
+  return null;
 }
 
 function errorSummary(err: unknown): string {

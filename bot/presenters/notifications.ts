@@ -3,13 +3,14 @@
  * into the message to send, in the recipient's language, from the order's current state.
  */
 import type { Order } from '../domain/order';
-import type { OutboxRecord } from '../domain/outbox';
+import type { OutboxRecord, OutboxSubject } from '../domain/outbox';
 import { translator, formatDate, formatIsoText, type Lang, type MessageKey } from '../i18n';
 import { lineName } from '../domain/order';
 import { managerApprovalCard, signatureCard } from '../../cards/requests';
 import { plainText } from '../domain/safeText';
 import { displayName, recipientLang, type PresenterDeps } from './people';
 import { renderAdminCard } from './adminCard';
+import { isRegisterMessage, renderRegisterMessage } from './registerMessages';
 
 /** A message as the connector sends it: text, or an Adaptive Card. */
 export interface OutgoingMessage {
@@ -26,12 +27,16 @@ export type Delivery =
   | { to: 'register'; line: number }
   | { to: 'nobody' };
 
-export type Renderer = (record: OutboxRecord, order: Order) => Promise<Delivery>;
+export type Renderer = (record: OutboxRecord, subject: OutboxSubject) => Promise<Delivery>;
 
-/** Turns an outbox message into what to send, in the recipient's language, from the order's current state. */
+/** Turns an outbox message into what to send, in the recipient's language, from its subject's current state. */
 export function createRenderer(deps: PresenterDeps): Renderer {
-  return async (record: OutboxRecord, order: Order): Promise<Delivery> => {
+  return async (record: OutboxRecord, subject: OutboxSubject): Promise<Delivery> => {
     const m = record.message;
+    if (isRegisterMessage(m)) return renderRegisterMessage(deps, m, subject);
+    // An order's message in a partition that holds no order (cannot be written so; a hand-edited row): sent to nobody.
+    if (subject.kind !== 'order') return { to: 'nobody' };
+    const order = subject.order;
     switch (m.kind) {
       case 'adminCard':
         return { to: 'channelCard', message: { card: await renderAdminCard(deps, order) } };

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Directory } from '../../graph/directory';
 import type { OrderStore } from '../store/orderStore';
 import type { GrantStore } from '../store/grantStore';
+import type { TaskStore } from '../store/taskStore';
 import type { UserStore } from '../store/userStore';
 import type { HetuCipher } from '../security/hetuCipher';
 import type { CatalogReader } from './catalog';
@@ -13,6 +14,8 @@ export interface Deps {
   directory: Directory;
   orders: OrderStore;
   grants: GrantStore;
+  /** Register tasks (revocation, review) and people's register notices. */
+  tasks: TaskStore;
   users: UserStore;
   catalog: CatalogReader;
   /** Catalog changes made by the bot itself (DVV granted a theme → the organisation now holds it). */

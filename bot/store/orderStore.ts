@@ -5,8 +5,9 @@ import type { AuditEvent } from '../domain/audit';
 import type { OutboxMessage } from '../domain/outbox';
 import { Tables, isStatus } from './tables';
 import { grantFromEntity, type Grant } from './grantStore';
-import { newOutboxRow, pendingPointer } from './outboxRows';
-import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, auditRowKey, indexPartition, personOrderKey, safeKey, prefixEnd } from './entities';
+import { pendingPointer } from './outboxRows';
+import { appendActions } from './partitionRows';
+import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, indexPartition, personOrderKey, safeKey, prefixEnd } from './entities';
 import { mapLimit } from './mapLimit';
 
 /** Entity schema version of the order row; older rows keep loading through decodeOrder. */
@@ -133,7 +134,7 @@ export class TableOrderStore implements OrderStore {
 
   async create(order: Order, audit: AuditEvent[], outbox: OutboxMessage[]): Promise<'created' | 'exists'> {
     await Promise.all([this.upsertIndex(indexRowsFor(order), order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
-    const actions: TransactionAction[] = [['create', encodeOrder(order)], ...this.appendActions(order.id, audit, outbox)];
+    const actions: TransactionAction[] = [['create', encodeOrder(order)], ...appendActions(order.id, audit, outbox, this.now())];
     try {
       await this.orders.submitTransaction(actions);
     } catch (err) {
@@ -154,7 +155,7 @@ export class TableOrderStore implements OrderStore {
     await Promise.all([unchanged ? undefined : this.upsertIndex(newRows, order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
     const actions: TransactionAction[] = [
       ['update', encodeOrder(order), 'Replace', { etag }],
-      ...this.appendActions(order.id, audit, outbox),
+      ...appendActions(order.id, audit, outbox, this.now()),
     ];
     let newEtag: string;
     try {
@@ -259,7 +260,7 @@ export class TableOrderStore implements OrderStore {
   }
 
   async appendAudit(orderId: string, audit: AuditEvent[]): Promise<void> {
-    if (audit.length) await this.orders.submitTransaction(this.appendActions(orderId, audit, []));
+    if (audit.length) await this.orders.submitTransaction(appendActions(orderId, audit, [], this.now()));
   }
 
   /**
@@ -330,18 +331,6 @@ export class TableOrderStore implements OrderStore {
   /** Marks the order's partition as having outbox messages to deliver (before and after the commit; see notify/dispatcher). */
   private async touchOutboxIndex(orderId: string): Promise<void> {
     await this.outboxIndex.upsertEntity(pendingPointer(orderId, this.now()), 'Merge');
-  }
-
-  private appendActions(orderId: string, audit: AuditEvent[], outbox: OutboxMessage[]): TransactionAction[] {
-    const now = this.now().toISOString();
-    const rand = Math.floor(Math.random() * 1000);
-    return [
-      ...audit.map((a, i): TransactionAction => ['create', {
-        partitionKey: orderId, rowKey: auditRowKey(a.at, rand + i), kind: 'audit', at: a.at, actorId: a.actorId,
-        action: a.action, data: JSON.stringify(a),
-      }]),
-      ...outbox.map((m, i): TransactionAction => ['create', newOutboxRow(orderId, m, now, rand + i)]),
-    ];
   }
 }
 

@@ -17,6 +17,7 @@ import { suggestionsCard, mapBrowseCard, type SuggestionView } from '../../cards
 import { digestCard, type DigestRow } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { myMandatesCard, teamMandatesCard, type MandateRow, type TeamMember } from '../../cards/myMandates';
+import { taskCard, taskActionCard, type TaskView } from '../../cards/registerTask';
 import type { RegisterState } from '../../bot/domain/register';
 import { LANGS, formatDate, translator, type Lang, type MessageKey, type Params, type Translate } from '../../bot/i18n';
 import { loadSeedCatalog, loadSeedGlossary } from '../../bot/catalog/seed';
@@ -286,6 +287,21 @@ const multiline = (tr: Translate, label: MessageKey): Record<string, unknown> & 
 // Every card builder, in its realistic and its largest shapes.
 // ---------------------------------------------------------------------------------------------------------
 
+const TASK_NEUTRAL = ['Mikko Virtanen', 'Konsernipalvelut', 'Aino Manninen', 'Veroilmoittaminen', 'Tulorekisteri'];
+
+/** A register task as its card shows it: `n` mandates, open or done (with one recipient not reached). */
+function sampleTaskView(kind: 'revocation' | 'review', n: number, done = false): TaskView {
+  const entries = Array.from({ length: n }, (_, i) => ({ themeId: `t${i}`, themeName: i % 2 ? 'Tulorekisteri' : 'Veroilmoittaminen',
+    validFrom: '2025-01-01', validUntil: '2027-12-31', ...(done ? { revokedOn: '2026-11-30' } : {}) }));
+  return {
+    task: { id: 'task-rv-x-1', kind, reason: kind === 'review' ? 'review' : 'left', personId: 'p1', personName: 'Mikko Virtanen',
+      department: 'Konsernipalvelut', managerId: 'm1', entries, createdAt: '2026-11-30T08:00:00Z', dueOn: '2026-12-01',
+      status: done ? 'done' : 'open', adminCard: null, unreachable: done ? ['m1'] : [], ...(done ? { doneAt: '2026-11-30T09:00:00Z', doneBy: 'a1' } : {}) },
+    personName: 'Mikko Virtanen', department: 'Konsernipalvelut', managerName: 'Aino Manninen', doneByName: done ? 'Aino Manninen' : '',
+    unreachableNames: done ? ['Aino Manninen'] : [],
+  };
+}
+
 interface Case {
   /** The exported builder (for the coverage check). */
   builder: (...args: never[]) => unknown;
@@ -305,6 +321,10 @@ const CASES: Case[] = [
   { builder: myMandatesCard, name: 'myMandatesCard', variant: 'largest: 300 entries, cut with a count', build: (l) => myMandatesCard(translator(l), l, mandateRows(l, 300)), neutral: REGISTER_NEUTRAL },
   { builder: teamMandatesCard, name: 'teamMandatesCard', variant: 'six reports, one without entries', build: (l) => teamMandatesCard(translator(l), l, teamMembers(l, 6, 3)), neutral: REGISTER_NEUTRAL },
   { builder: teamMandatesCard, name: 'teamMandatesCard', variant: 'largest: 120 reports with up to 30 entries each', build: (l) => teamMandatesCard(translator(l), l, teamMembers(l, 120, 27)), neutral: REGISTER_NEUTRAL },
+  { builder: taskCard, name: 'taskCard', variant: 'revocation, open, three mandates', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 3)), neutral: TASK_NEUTRAL },
+  { builder: taskCard, name: 'taskCard', variant: 'revocation, done, one unreachable', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 3, true)), neutral: TASK_NEUTRAL },
+  { builder: taskCard, name: 'taskCard', variant: 'largest: revocation of 40 mandates', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 40)), neutral: TASK_NEUTRAL },
+  { builder: taskActionCard, name: 'taskActionCard', variant: 'review of five mandates', build: (l) => taskActionCard(translator(l), l, sampleTaskView('review', 5)), neutral: TASK_NEUTRAL },
   { builder: setupCard, name: 'setupCard', variant: 'installed elsewhere, settings missing and differing',
     build: (l) => setupCard(translator(l), { teamName: 'Valtuushallinta', checks: setupChecks({ teamId: '19:a@thread.tacv2', directory: 'file' }, { teamId: '19:b@thread.tacv2', channelId: '19:c@thread.tacv2', tenantId: 't-1' }) }),
     neutral: ['Valtuushallinta', 'ADMIN_TEAM_ID', 'ADMIN_CHANNEL_ID', 'MICROSOFT_APP_TENANT_ID', 'ADMIN_GROUP_ID', 'SIGNATORY_GROUP_ID', '19:b@thread.tacv2', '19:c@thread.tacv2', 't-1', 'docs/DEPLOY.md', 'DIRECTORY=graph'] },

@@ -1,0 +1,8 @@
+/** Sweep step "directory" (see registerSweep.ts). */
+import type { SweepCounts, SweepDeps } from './registerSweep';
+import type { IsoDate } from '../domain/workdays';
+
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export async function directorySweep(_deps: SweepDeps, _today: IsoDate): Promise<SweepCounts> {
+  return {};
+}
