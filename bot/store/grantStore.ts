@@ -39,6 +39,10 @@ export interface GrantStore {
   listFor(subjectId: string): Promise<Grant[]>;
   /** Records an entry; recording the same holder, theme and start again replaces it (idempotent). */
   put(grant: Grant): Promise<void>;
+  /** Records entries (one transaction per holder). */
+  putMany(grants: readonly Grant[]): Promise<void>;
+  /** Every entry whose last day is from `from` to `to` (ISO dates, both included): what the daily sweep looks at. */
+  listEndingBetween(from: string, to: string): Promise<Grant[]>;
 }
 
 /**
@@ -87,6 +91,14 @@ export class TableGrantStore implements GrantStore {
       out.push(grantFromEntity(e.partitionKey, e));
     }
     return sortEntries(dropMigrated(out));
+  }
+
+  /**
+   * The entries ending in a window. This first version filters a scan of every entry (as listAll); an index by
+   * end date replaces it so the daily sweep reads only the window.
+   */
+  async listEndingBetween(from: string, to: string): Promise<Grant[]> {
+    return (await this.listAll()).filter((g) => g.validUntil >= from && g.validUntil <= to);
   }
 
   async put(grant: Grant): Promise<void> {
