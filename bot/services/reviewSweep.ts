@@ -45,8 +45,8 @@ async function openRounds(deps: SweepDeps, today: IsoDate): Promise<SweepCounts>
   const dueOn = addWorkingDays(today, deps.config.register.reviewAnswerWorkdays);
   await mapLimit(due, PARALLEL, async ({ personId, round, entries }) => {
     const person = await deps.directory.getUser(personId);
-    // A leaver is the directory sweep's (a revocation task); asked again if they come back.
-    if (!person || !person.accountEnabled) { counts.notInDirectory++; return; }
+    // A leaver is the directory sweep's (a revocation task): their round is passed over, so the daily work stays bounded.
+    if (!person || !person.accountEnabled) { await deps.reviews.recordRound(personId, round, 'notInDirectory'); counts.notInDirectory++; return; }
     const manager = await deps.directory.getManager(personId);
     if (!manager) { await deps.reviews.recordRound(personId, round, 'noManager'); counts.noManager++; return; }
     const key = `r${round}`;
