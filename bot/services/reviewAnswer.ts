@@ -11,6 +11,7 @@ import { applyAnswers, type ReviewAnswers } from '../domain/review';
 import { TASK_PREFIX, type RegisterTask } from '../domain/registerTask';
 import { helsinkiDate } from '../domain/workdays';
 import { ConcurrencyError } from '../store/orderStore';
+import { mutateTask } from '../store/taskStore';
 import { openRevocationTask } from './registerTasks';
 
 export interface ReviewAnswerProps {
@@ -39,7 +40,11 @@ export async function answerReview(deps: Deps, p: ReviewAnswerProps): Promise<Re
   const stored = await deps.tasks.get(p.taskId);
   if (!stored || stored.task.kind !== 'review') return { kind: 'notFound' };
   const task = stored.task;
-  if (!mayOnReview(p.actor, 'answerReview', { personId: task.personId, managerId: task.managerId ?? null })) return { kind: 'notAllowed' };
+  if (!mayOnReview(p.actor, 'answerReview', { personId: task.personId, managerId: task.managerId ?? null })) {
+    // A refusal is audit-logged like an order's (the task row is rewritten unchanged with the event).
+    await mutateTask(deps.tasks, task.id, (t) => ({ task: t, audit: [{ at: deps.now().toISOString(), actorId: p.actor.id, action: 'denied:answerReview', from: t.status, to: t.status }] }));
+    return { kind: 'notAllowed' };
+  }
   if (task.status === 'done') {
     // A crash after the answer but before its follow-ups is made good here: both are idempotent.
     await followUp(deps, task);
@@ -55,6 +60,7 @@ export async function answerReview(deps: Deps, p: ReviewAnswerProps): Promise<Re
   const done: RegisterTask = { ...task, entries: applied.entries, status: 'done', doneAt: at, doneBy: p.actor.id,
     ...(comment ? { comment } : {}), ...(onBehalf ? { onBehalf: true } : {}) };
   const kept = done.entries.filter((e) => e.decision === 'keep').length;
+  await deps.reviews.markPending(task.id, at);
   try {
     await deps.tasks.update(done, stored.etag,
       [{ at, actorId: p.actor.id, action: 'reviewAnswered', from: 'open', to: 'done', detail: `keep ${kept}, revoke ${done.entries.length - kept}`,
@@ -70,8 +76,12 @@ export async function answerReview(deps: Deps, p: ReviewAnswerProps): Promise<Re
   return { kind: 'done', task: done, ...(revocationTaskId ? { revocationTaskId } : {}) };
 }
 
-/** After an answer: the revocation task for the revoked lines and the review's record; the id of the revocation task, if any. */
-async function followUp(deps: Deps, task: RegisterTask): Promise<string | undefined> {
+/**
+ * After an answer: the revocation task for the revoked lines and the review's record (both idempotent), then the
+ * answer's pending mark is cleared; the id of the revocation task, if any. Run by the answer, by a second click,
+ * and by the daily sweep for an answer whose follow-up a crash cut off.
+ */
+export async function followUp(deps: Pick<Deps, 'tasks' | 'reviews' | 'now' | 'kick'>, task: RegisterTask): Promise<string | undefined> {
   const revoked = task.entries.filter((e) => e.decision === 'revoke');
   const answeredOn = helsinkiDate(new Date(task.doneAt ?? deps.now().toISOString()));
   let revocationTaskId: string | undefined;
@@ -86,5 +96,6 @@ async function followUp(deps: Deps, task: RegisterTask): Promise<string | undefi
   }
   await deps.reviews.recordAnswer({ taskId: task.id, personId: task.personId, department: task.department, reason: task.reason,
     answeredOn, kept: task.entries.length - revoked.length, revoked: revoked.length });
+  await deps.reviews.clearPending(task.id);
   return revocationTaskId;
 }

@@ -11,6 +11,7 @@ import { currentRound, needsReviewReminder, isReviewOverdue, roundDecision } fro
 import { isInForce } from '../domain/register';
 import { taskId } from '../domain/registerTask';
 import { openReviewTask } from './registerTasks';
+import { followUp } from './reviewAnswer';
 import { mutateTask } from '../store/taskStore';
 import { mapLimit } from '../store/mapLimit';
 import type { Grant } from '../store/grantStore';
@@ -19,8 +20,23 @@ import type { Grant } from '../store/grantStore';
 const PARALLEL = 8;
 
 export async function reviewSweep(deps: SweepDeps, today: IsoDate): Promise<SweepCounts> {
+  const repaired = await repairAnswers(deps);
   const counts: SweepCounts = deps.config.register.reviewMonths > 0 ? await openRounds(deps, today) : {};
-  return { ...counts, ...(await remindOverdue(deps, today)) };
+  return { ...counts, ...(await remindOverdue(deps, today)), ...(repaired ? { repaired } : {}) };
+}
+
+/** An answer in flight is given this long before its pending mark counts as abandoned (its task still open). */
+const ANSWER_IN_FLIGHT_MS = 3_600_000;
+
+/** Answers whose follow-up (revocation task, record) a crash cut off are completed; abandoned marks are cleared. */
+async function repairAnswers(deps: SweepDeps): Promise<number> {
+  let repaired = 0;
+  for (const { taskId: id, at } of await deps.reviews.pending()) {
+    const stored = await deps.tasks.get(id);
+    if (stored?.task.status === 'done') { await followUp(deps, stored.task); repaired++; continue; }
+    if (!stored || Date.parse(at) < deps.now().getTime() - ANSWER_IN_FLIGHT_MS) await deps.reviews.clearPending(id);
+  }
+  return repaired;
 }
 
 /** The people whose round is due today (or was missed since reviews began) get a review task for their manager. */

@@ -8,6 +8,8 @@ import { safeKey } from './entities';
 const RECORDS = 'review|person';
 /** orderIndex partition of answered reviews (RowKey = `<answeredOn>|<task id>`), what the progress view counts. */
 const ANSWERED = 'review|answered';
+/** orderIndex partition of answers whose follow-up (revocation task, record) may not have run (RowKey = task id). */
+const PENDING = 'review|pending';
 /** counters row holding the first day reviews ran (rounds that began earlier are not caught up). */
 const SINCE = { partitionKey: 'marker', rowKey: 'reviews-since' };
 
@@ -68,6 +70,23 @@ export class ReviewStore {
     const prior = await this.record(a.personId);
     if (prior?.lastReviewedOn && prior.lastReviewedOn >= a.answeredOn) return;
     await this.index.upsertEntity({ partitionKey: RECORDS, rowKey: safeKey(a.personId), lastReviewedOn: a.answeredOn }, 'Merge');
+  }
+
+  /** An answer is about to be written: its follow-up is owed until clearPending (the sweep repairs a crash in between). */
+  async markPending(taskId: string, at: string): Promise<void> {
+    await this.index.upsertEntity({ partitionKey: PENDING, rowKey: safeKey(taskId), taskId, at }, 'Replace');
+  }
+
+  async clearPending(taskId: string): Promise<void> {
+    await this.index.deleteEntity(PENDING, safeKey(taskId)).catch((err) => { if (!isStatus(err, 404)) throw err; });
+  }
+
+  /** Answers whose follow-up may be owed: task id and when the answer began. */
+  async pending(): Promise<Array<{ taskId: string; at: string }>> {
+    const out: Array<{ taskId: string; at: string }> = [];
+    const query = { filter: odata`PartitionKey eq ${PENDING}`, select: ['taskId', 'at'] };
+    for await (const e of this.index.listEntities<{ taskId: string; at: string }>({ queryOptions: query })) out.push({ taskId: e.taskId, at: e.at });
+    return out;
   }
 
   /** Reviews answered on or after `from`. */

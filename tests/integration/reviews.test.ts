@@ -5,7 +5,7 @@ import { reviewSweep } from '../../bot/services/reviewSweep';
 import { openReviewTask } from '../../bot/services/registerTasks';
 import { currentRound } from '../../bot/domain/review';
 import { addCalendarDays, addWorkingDays, helsinkiDate } from '../../bot/domain/workdays';
-import { TaskStore } from '../../bot/store/taskStore';
+import { TaskStore, mutateTask } from '../../bot/store/taskStore';
 import { ReviewStore } from '../../bot/store/reviewStore';
 import { SlaWatch } from '../../bot/notify/slaWatch';
 import { createLogger } from '../../bot/log';
@@ -78,6 +78,7 @@ describe('reviews: every manager reviews their reports\' mandates, keep or revok
     const half = await bot.execute(PEOPLE.aino, 'review.answer', { ...data, [lineOf('Veroilmoittaminen')]: 'keep' });
     assert.match(cardText(half), /Vastaus puuttuu: Tulorekisteri, Kela työnantaja|Vastaus puuttuu: Kela työnantaja, Tulorekisteri/);
     assert.equal((await bot.app.deps.tasks.get(task.id))?.task.status, 'open');
+    assert.deepEqual((await bot.app.deps.tasks.auditTrail(task.id)).filter((e) => e.action.startsWith('denied')).map((e) => e.actorId), [PEOPLE.sanna], 'the refusal is audited');
 
     const done = cardText(await bot.execute(PEOPLE.aino, 'review.answer', answer));
     assert.match(done, /Kiitos! Henkilön Mikko Virtanen valtuudet on tarkistettu/);
@@ -97,6 +98,7 @@ describe('reviews: every manager reviews their reports\' mandates, keep or revok
     assert.equal(kept.length, 3);
     assert.ok(kept.every((g) => !g.revokedAt), 'the register changes when the administrators record the revocation, not before');
     assert.equal((await bot.app.deps.reviews.record(PEOPLE.mikko))?.lastReviewedOn, mikkoRound);
+    assert.deepEqual(await bot.app.deps.reviews.pending(), [], 'the follow-up ran: nothing owed');
     const audit = await bot.app.deps.tasks.auditTrail(task.id);
     assert.deepEqual(audit.filter((e) => e.action === 'reviewAnswered').map((e) => [e.actorId, e.detail, e.reason]), [[PEOPLE.aino, 'keep 2, revoke 1', undefined]]);
 
@@ -153,6 +155,38 @@ describe('reviews: every manager reviews their reports\' mandates, keep or revok
     await bot.sink.waitFor(() => personal(bot.sink, PEOPLE.aino).some((m) => JSON.stringify(m).includes('Henkilön Sanna')
       && JSON.stringify(m).includes('valtuudet on tarkistettu')));
     assert.equal(helsinkiDate(now()), digestDay);
+  });
+
+  /** The answer as a crash leaves it: the review done with a revoke, its pending mark written, no follow-up. */
+  async function crashedAnswer() {
+    await reviewSweep(deps(), mikkoRound);
+    const task = (await bot.app.deps.tasks.listOpen({ kind: 'review' }))[0];
+    await bot.app.deps.reviews.markPending(task.id, clock.toISOString());
+    await mutateTask(bot.app.deps.tasks, task.id, (t) => ({ task: { ...t, status: 'done', doneAt: clock.toISOString(), doneBy: PEOPLE.aino,
+      entries: t.entries.map((e, i) => ({ ...e, decision: i === 0 ? 'revoke' as const : 'keep' as const })) } }));
+    assert.deepEqual(await bot.app.deps.tasks.listOpen({ kind: 'revocation' }), []);
+    return task;
+  }
+
+  const revokedThemes = async () => (await bot.app.deps.tasks.listOpen({ kind: 'revocation' })).map((t) => t.entries.map((e) => e.themeName));
+
+  it('an answer whose follow-up a crash cut off is completed by the next sweep, once', async () => {
+    const task = await crashedAnswer();
+    const next = addCalendarDays(mikkoRound, 1);
+    clock = noon(next);
+    assert.equal((await reviewSweep(deps(), next)).repaired, 1);
+    assert.deepEqual(await revokedThemes(), [[task.entries[0].themeName]]);
+    assert.equal((await bot.app.deps.reviews.record(PEOPLE.mikko))?.lastReviewedOn, mikkoRound);
+    assert.equal((await reviewSweep(deps(), next)).repaired, undefined, 'nothing owed any more');
+    assert.deepEqual(await revokedThemes(), [[task.entries[0].themeName]]);
+  });
+
+  it('… or when the card is clicked again (the stored answer stands)', async () => {
+    const task = await crashedAnswer();
+    const again = await bot.execute(PEOPLE.aino, 'review.answer', { taskId: task.id, v: task.createdAt, line0: 'keep', line1: 'keep', line2: 'keep' });
+    assert.match(cardText(again), /on jo vastattu/);
+    assert.deepEqual(await revokedThemes(), [[task.entries[0].themeName]]);
+    assert.deepEqual(await bot.app.deps.reviews.pending(), []);
   });
 
   it('a mover\'s review (opened directly) is answered with the same card, and covers the periodic round that follows soon', async () => {
