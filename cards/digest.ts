@@ -18,14 +18,16 @@ export function digestCard(tr: Translate, lang: Lang, rows: DigestRow[], section
 /** A review not answered by its due day, as the digest lists it. */
 export interface OverdueReviewRow { person: string; department: string; manager: string; due: string }
 
-/** The digest's "overdue reviews" block (none: nothing shown); the full list is the "tarkistukset" command's. */
-export function overdueReviewsBlock(tr: Translate, lang: Lang, rows: OverdueReviewRow[]): Element[] {
-  if (!rows.length) return [];
-  const shown = 10;
+/** How many overdue reviews the digest names; the rest are counted (the full list is the "tarkistukset" command's). */
+export const OVERDUE_REVIEWS_SHOWN = 10;
+
+/** The digest's "overdue reviews" block: the first rows named, `total` counted (none overdue: nothing shown). */
+export function overdueReviewsBlock(tr: Translate, lang: Lang, rows: OverdueReviewRow[], total: number): Element[] {
+  if (!total) return [];
   return [
-    text(tr('review.digest.title', { count: rows.length }), { weight: 'Bolder', color: 'Attention', separator: true }),
-    ...rows.slice(0, shown).map((r) => text(tr('review.digest.row', { person: plain(r.person), department: plain(r.department || '–'), manager: plain(r.manager || '–'),
-      due: formatDate(lang, r.due) }), { size: 'Small', spacing: 'Small' })),
-    ...(rows.length > shown ? [text(tr('review.digest.more', { count: rows.length - shown }), { size: 'Small', isSubtle: true })] : []),
+    text(tr('review.digest.title', { count: total }), { weight: 'Bolder', color: 'Attention', separator: true }),
+    ...rows.slice(0, OVERDUE_REVIEWS_SHOWN).map((r) => text(tr('review.digest.row', { person: plain(r.person), department: plain(r.department || '–'),
+      manager: plain(r.manager || '–'), due: formatDate(lang, r.due) }), { size: 'Small', spacing: 'Small' })),
+    ...(total > OVERDUE_REVIEWS_SHOWN ? [text(tr('review.digest.more', { count: total - OVERDUE_REVIEWS_SHOWN }), { size: 'Small', isSubtle: true })] : []),
   ];
 }

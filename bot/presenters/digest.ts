@@ -8,7 +8,7 @@ import { isOverdue } from '../domain/paths';
 import { helsinkiDate } from '../domain/workdays';
 import { redactHetus } from '../domain/hetu';
 import { translator, type Lang, type MessageKey } from '../i18n';
-import { digestCard, overdueReviewsBlock } from '../../cards/digest';
+import { digestCard, overdueReviewsBlock, OVERDUE_REVIEWS_SHOWN } from '../../cards/digest';
 import type { AdaptiveCard, Element } from '../../cards/card';
 import type { RegisterTask } from '../domain/registerTask';
 import { isReviewOverdue } from '../domain/review';
@@ -36,9 +36,8 @@ export function buildDigest(deps: { now: () => Date }, lang: Lang, orders: Order
 export async function overdueReviewsSection(deps: { now: () => Date; directory: Directory }, lang: Lang, openReviews: RegisterTask[]): Promise<Element[]> {
   const today = helsinkiDate(deps.now());
   const overdue = openReviews.filter((t) => isReviewOverdue(t, today)).sort((a, b) => a.dueOn.localeCompare(b.dueOn));
-  const rows = await Promise.all(overdue.slice(0, 11).map(async (t) => ({
+  const rows = await Promise.all(overdue.slice(0, OVERDUE_REVIEWS_SHOWN).map(async (t) => ({
     person: t.personName, department: t.department, manager: await displayName(deps.directory, t.managerId), due: t.dueOn,
   })));
-  // Only the first rows are named; the rest are counted (the block says how many).
-  return overdueReviewsBlock(translator(lang), lang, [...rows, ...overdue.slice(11).map((t) => ({ person: t.personName, department: t.department, manager: '', due: t.dueOn }))]);
+  return overdueReviewsBlock(translator(lang), lang, rows, overdue.length);
 }
