@@ -13,6 +13,7 @@ import { answerText, showGlossaryList } from './handlers/glossary';
 import { showSuggestions } from './handlers/suggest';
 import { showOrderByNumber, showOpenOrders, showChannelHelp } from './handlers/adminChannel';
 import { showHeldViewIfAllowed } from './handlers/catalogHeld';
+import { showReviewProgress } from './handlers/review';
 import { routesOf } from './handlers/verbs';
 import type { AdaptiveCard } from '../cards/card';
 import { t } from './i18n';
@@ -94,6 +95,7 @@ async function answerMessage(deps: HandlerDeps, ctx: TurnContext, turn: Turn): P
     case 'showOrder': await sendCard(ctx, await showOrderByNumber(deps, turn, intent.number)); return;
     case 'catalogAdmin': await sendCard(ctx, await showHeldViewIfAllowed(deps, turn)); return;
     case 'openOrders': await sendCard(ctx, await showOpenOrders(deps, turn)); return;
+    case 'reviewProgress': await sendCard(ctx, await showReviewProgress(deps, turn)); return;
     // Over-long text (MAX_CHAT_TEXT) never reaches intent or glossary matching.
     case 'tooLong': await sendCard(ctx, noticeCard(turn.tr('common.messageTooLong', { max: intent.max }), 'Attention')); return;
     case 'help': if (inChannel) await sendCard(ctx, showChannelHelp(turn)); else await showHelp(deps, turn); return;

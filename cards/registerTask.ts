@@ -27,7 +27,8 @@ export const taskVerbData = (task: RegisterTask, extra: Record<string, unknown> 
  */
 export const taskCardActions: {
   revocation?: (tr: Translate, lang: Lang, view: TaskView) => { body: Element[]; actions: Action[] };
-  review?: (tr: Translate, lang: Lang, view: TaskView) => { body: Element[]; actions: Action[] };
+  /** `replacesEntries`: the body lists the entries itself (one input per entry), so the plain list is left out. */
+  review?: (tr: Translate, lang: Lang, view: TaskView) => { body: Element[]; actions: Action[]; replacesEntries?: boolean };
 } = {};
 
 const entryLine = (lang: Lang, e: TaskEntry): string =>
@@ -36,6 +37,7 @@ const entryLine = (lang: Lang, e: TaskEntry): string =>
 /** The task's card in the administrators' channel. */
 export function taskCard(tr: Translate, lang: Lang, view: TaskView): AdaptiveCard {
   const t = view.task;
+  const extra = t.status === 'open' ? taskCardActions[t.kind]?.(tr, lang, view) : undefined;
   const body: Element[] = [
     heading(tr(`task.title.${t.kind}` as MessageKey, { person: view.personName })),
     facts([
@@ -45,10 +47,9 @@ export function taskCard(tr: Translate, lang: Lang, view: TaskView): AdaptiveCar
       [tr('task.fact.due'), formatDate(lang, t.dueOn)],
       [tr('task.fact.status'), t.status === 'done' ? tr('task.status.done', { name: view.doneByName, date: formatDate(lang, (t.doneAt ?? '').slice(0, 10)) }) : tr('task.status.open')],
     ]),
-    container(t.entries.map((e) => text(entryLine(lang, e) + (e.revokedOn ? ` — ${tr('task.entry.revokedOn', { date: formatDate(lang, e.revokedOn) })}` : ''), { size: 'Small' })), { spacing: 'Small' }),
+    ...(extra && 'replacesEntries' in extra && extra.replacesEntries ? [] : [container(t.entries.map((e) => text(entryLine(lang, e) + (e.revokedOn ? ` — ${tr('task.entry.revokedOn', { date: formatDate(lang, e.revokedOn) })}` : ''), { size: 'Small' })), { spacing: 'Small' })]),
     ...(view.unreachableNames.length ? [subtle(tr('task.unreachable', { names: view.unreachableNames.join(', ') }))] : []),
   ];
-  const extra = t.status === 'open' ? taskCardActions[t.kind]?.(tr, lang, view) : undefined;
   return card([...body, ...(extra?.body ?? [])], extra?.actions ?? []);
 }
 

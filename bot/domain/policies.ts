@@ -72,6 +72,20 @@ const GLOBAL_RULES: Record<GlobalAction, (actor: Actor) => boolean> = {
   browseAll: () => true,
 };
 
+/** The facts about a review task a rule may look at (the manager as stored on the task: the one who was asked). */
+export interface ReviewFacts { personId: string; managerId: string | null }
+
+export type ReviewAction = 'answerReview';
+
+/** A review is answered by the manager asked, or by an administrator on their behalf (audited as such); never by the holder. */
+const REVIEW_RULES: Record<ReviewAction, (actor: Actor, review: ReviewFacts) => boolean> = {
+  answerReview: (a, r) => a.id !== r.personId && ((r.managerId !== null && a.id === r.managerId) || a.isAdministrator),
+};
+
+export function mayOnReview(actor: Actor, action: ReviewAction, review: ReviewFacts): boolean {
+  return REVIEW_RULES[action](actor, review);
+}
+
 export function mayOnOrder(actor: Actor, action: OrderAction, order: OrderFacts): boolean {
   return ORDER_RULES[action](actor, order);
 }

@@ -51,6 +51,10 @@ export interface RegisterTask {
   doneBy?: string;
   /** The task that opened this one (a review's revoke → a revocation task). */
   parentId?: string;
+  /** Review: the manager's optional comment with the answer (as typed; shown as plain text). */
+  comment?: string;
+  /** Review: answered by an administrator on the manager's behalf (doneBy is the administrator). */
+  onBehalf?: boolean;
 }
 
 export const TASK_PREFIX = 'task-';

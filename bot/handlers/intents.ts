@@ -12,6 +12,7 @@ export type Intent =
   | { kind: 'help' }
   | { kind: 'instructions' }
   | { kind: 'catalogAdmin' }
+  | { kind: 'reviewProgress' }
   | { kind: 'showOrder'; number: string }
   | { kind: 'text'; text: string }
   | { kind: 'tooLong'; max: number };
@@ -44,6 +45,7 @@ const EXACT: Array<[RegExp, Intent]> = [
   [/^(ohje|apua|hjälp|help)$/, { kind: 'help' }],
   [/^(ohjeet|ohjeet ja yhteystiedot|yhteystiedot|instruktioner|anvisningar|anvisningar och kontakter|kontaktuppgifter|instructions|guidance|guidance and contacts|contacts)$/, { kind: 'instructions' }],
   [/^(valtuusasiat|fullmaktsärenden|themes|catalog|katalogi)$/, { kind: 'catalogAdmin' }],
+  [/^(tarkistukset|valtuuksien tarkistukset|granskningar|granskning av fullmakter|reviews|mandate reviews)$/, { kind: 'reviewProgress' }],
 ];
 
 export function recognise(raw: string): Intent {

@@ -8,7 +8,7 @@ import type { HandlerDeps, Turn } from './turn';
 import { actorOf, noticeCard } from './turn';
 import type { AdaptiveCard } from '../../cards/card';
 import type { ExecuteVerb, SubmitVerb, Verb } from '../domain/verbs';
-import { may, type Actor, type GlobalAction, type OrderAction } from '../domain/policies';
+import { may, type Actor, type GlobalAction, type OrderAction, type ReviewAction } from '../domain/policies';
 import { claimOrder, releaseOrder } from '../services/claimOrder';
 import { askRequester } from '../services/askRequester';
 import { rejectOrder } from '../services/rejectOrder';
@@ -20,6 +20,7 @@ import { runInBackground } from '../services/backgroundWork';
 import { showTasks, changeLanguage, showInstructions } from './menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm, parseOrderForm } from './order';
 import { showMyMandates, showTeamMandates } from './mandates';
+import { answerReviewCard, parseReviewAnswer } from './review';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder, parseOrderRef, parseCancel, parseAnswer } from './myOrders';
 import { showGlossaryList, showGlossaryTerm, parseTerm } from './glossary';
 import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrderSuggested, parseBrowse } from './suggest';
@@ -29,7 +30,7 @@ import { adminAnswer, checkGrantDates, decisionAnswer, formVerb, meetingInputs, 
 import { lineAt, optionalString, parseDecision, parseFormVerb, parseGrant, parseMeetingVerb, parseOrderVerb, type CardData, type OrderVerbInput } from './verbInput';
 
 /** Who decides: an order's policy action (checked by the verb's service, on the order as stored) or a global one. */
-export type VerbPolicy = { order: OrderAction } | { global: GlobalAction };
+export type VerbPolicy = { order: OrderAction } | { global: GlobalAction } | { review: ReviewAction };
 
 /** A menu button (Action.Submit): the answer, if any, is sent as a new message. */
 export interface SubmitRoute {
@@ -167,6 +168,9 @@ export const VERB_ROUTES: VerbRegistry = {
   }),
   'signatory.sign': orderVerb('sign', parseOrderVerb, async (deps, turn, input, actor) =>
     decisionAnswer(turn, await signApplication(deps, { ...common(input, actor), line: lineAt(input) }), 'signature.done')),
+
+  // The review card (periodic and movers' reviews): the task's manager, or an administrator on their behalf.
+  'review.answer': { kind: 'execute', policy: { review: 'answerReview' }, handle: (deps, turn, data) => answerReviewCard(deps, turn, parseReviewAnswer(data)) },
 };
 
 /** The registry's entries of one kind, for registering routes. */

@@ -387,6 +387,33 @@ export const en: Messages = {
   // — revocation —
 
   // — review —
+  'review.card.intro': 'Does {person} still need these mandates? Choose for each one: keep or revoke.',
+  'review.card.lineLabel': '{theme} (valid until {until})',
+  'review.card.choose': 'Choose',
+  'review.card.keep': 'Keep',
+  'review.card.revoke': 'Revoke',
+  'review.card.lineRequired': 'Choose keep or revoke.',
+  'review.card.comment': 'Comment (optional)',
+  'review.card.submit': 'Send the answer',
+  'review.card.incomplete': 'Answer for every mandate. No answer yet for: {themes}.',
+  'review.card.stale': 'The card was out of date. Here is the current review.',
+  'review.done.title': 'Thank you! The mandates of {person} have been reviewed.',
+  'review.done.kept': 'Kept: {themes}.',
+  'review.done.revoked': 'To be revoked: {themes}. The administrators revoke them in Suomi.fi, and you will be told when it is done.',
+  'review.done.noneRevoked': 'All mandates are kept. Nothing else is needed from you.',
+  'review.done.onBehalf': 'You answered on behalf of the manager {manager}. They will be told about the answer.',
+  'review.answered': 'The review of the mandates of {person} was already answered ({name}, {date}). The new answer was not saved.',
+  'review.progress.title': 'Mandate reviews',
+  'review.progress.intro': 'Open reviews now and those answered since {since}, by department.',
+  'review.progress.off': 'Periodic reviews are off (REVIEW_MONTHS=0); only the reviews of people who changed roles are shown.',
+  'review.progress.total': 'In total: open {open} (overdue {overdue}), answered {answered}, to revoke {revoked}',
+  'review.progress.row': '{department}: open {open} (overdue {overdue}), answered {answered}, to revoke {revoked}',
+  'review.progress.none': 'No reviews.',
+  'review.progress.noDepartment': 'no department',
+  'review.progress.more': '… and {count} more departments.',
+  'review.digest.title': 'Overdue mandate reviews ({count})',
+  'review.digest.row': '{person} ({department}), manager {manager}, due {due}',
+  'review.digest.more': '… and {count} more. Type "reviews" to see the progress by department.',
 
   // — search —
 

@@ -385,6 +385,33 @@ export const fi = {
   // — revocation —
 
   // — review —
+  'review.card.intro': 'Tarvitseeko {person} yhä nämä valtuudet? Valitse jokaiselle: pidä tai mitätöi.',
+  'review.card.lineLabel': '{theme} (voimassa {until} asti)',
+  'review.card.choose': 'Valitse',
+  'review.card.keep': 'Pidä',
+  'review.card.revoke': 'Mitätöi',
+  'review.card.lineRequired': 'Valitse pidä tai mitätöi.',
+  'review.card.comment': 'Kommentti (valinnainen)',
+  'review.card.submit': 'Lähetä vastaus',
+  'review.card.incomplete': 'Vastaa jokaiseen valtuuteen. Vastaus puuttuu: {themes}.',
+  'review.card.stale': 'Kortti oli vanhentunut. Tässä ajantasainen tarkistus.',
+  'review.done.title': 'Kiitos! Henkilön {person} valtuudet on tarkistettu.',
+  'review.done.kept': 'Pidetään: {themes}.',
+  'review.done.revoked': 'Mitätöidään: {themes}. Pääkäyttäjät mitätöivät ne Suomi.fi:ssä, ja saat viestin, kun se on tehty.',
+  'review.done.noneRevoked': 'Kaikki valtuudet pidetään. Sinun ei tarvitse tehdä muuta.',
+  'review.done.onBehalf': 'Vastasit esihenkilön {manager} puolesta. Hänelle kerrotaan vastauksesta.',
+  'review.answered': 'Henkilön {person} valtuuksien tarkistukseen on jo vastattu ({name}, {date}). Uutta vastausta ei tallennettu.',
+  'review.progress.title': 'Valtuuksien tarkistukset',
+  'review.progress.intro': 'Avoimet tarkistukset nyt ja {since} jälkeen vastatut, toimialoittain.',
+  'review.progress.off': 'Määräaikaiset tarkistukset ovat pois päältä (REVIEW_MONTHS=0); mukana ovat vain tehtävää vaihtaneiden tarkistukset.',
+  'review.progress.total': 'Yhteensä: avoinna {open} (myöhässä {overdue}), vastattu {answered}, mitätöitäväksi {revoked}',
+  'review.progress.row': '{department}: avoinna {open} (myöhässä {overdue}), vastattu {answered}, mitätöitäväksi {revoked}',
+  'review.progress.none': 'Ei tarkistuksia.',
+  'review.progress.noDepartment': 'ei toimialaa',
+  'review.progress.more': '… ja {count} muuta toimialaa.',
+  'review.digest.title': 'Myöhässä olevat valtuuksien tarkistukset ({count})',
+  'review.digest.row': '{person} ({department}), esihenkilö {manager}, eräpäivä {due}',
+  'review.digest.more': '… ja {count} muuta. Kirjoita "tarkistukset" nähdäksesi tilanteen toimialoittain.',
 
   // — search —
 

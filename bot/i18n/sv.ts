@@ -387,6 +387,33 @@ export const sv: Messages = {
   // — revocation —
 
   // — review —
+  'review.card.intro': 'Behöver {person} fortfarande dessa fullmakter? Välj för var och en: behåll eller återkalla.',
+  'review.card.lineLabel': '{theme} (giltig till {until})',
+  'review.card.choose': 'Välj',
+  'review.card.keep': 'Behåll',
+  'review.card.revoke': 'Återkalla',
+  'review.card.lineRequired': 'Välj behåll eller återkalla.',
+  'review.card.comment': 'Kommentar (valfri)',
+  'review.card.submit': 'Skicka svaret',
+  'review.card.incomplete': 'Svara för varje fullmakt. Svar saknas för: {themes}.',
+  'review.card.stale': 'Kortet var föråldrat. Här är den aktuella granskningen.',
+  'review.done.title': 'Tack! Fullmakterna för {person} har granskats.',
+  'review.done.kept': 'Behålls: {themes}.',
+  'review.done.revoked': 'Återkallas: {themes}. Huvudanvändarna återkallar dem i Suomi.fi, och du får ett meddelande när det är gjort.',
+  'review.done.noneRevoked': 'Alla fullmakter behålls. Du behöver inte göra något mer.',
+  'review.done.onBehalf': 'Du svarade för chefen {manager}. Hen får veta om svaret.',
+  'review.answered': 'Granskningen av fullmakterna för {person} har redan besvarats ({name}, {date}). Det nya svaret sparades inte.',
+  'review.progress.title': 'Granskningar av fullmakter',
+  'review.progress.intro': 'Öppna granskningar nu och de som besvarats efter {since}, per sektor.',
+  'review.progress.off': 'Periodiska granskningar är avstängda (REVIEW_MONTHS=0); bara granskningar för dem som bytt uppgift visas.',
+  'review.progress.total': 'Totalt: öppna {open} (försenade {overdue}), besvarade {answered}, att återkalla {revoked}',
+  'review.progress.row': '{department}: öppna {open} (försenade {overdue}), besvarade {answered}, att återkalla {revoked}',
+  'review.progress.none': 'Inga granskningar.',
+  'review.progress.noDepartment': 'ingen sektor',
+  'review.progress.more': '… och {count} sektorer till.',
+  'review.digest.title': 'Försenade granskningar av fullmakter ({count})',
+  'review.digest.row': '{person} ({department}), chef {manager}, förfallodag {due}',
+  'review.digest.more': '… och {count} till. Skriv "granskningar" för att se läget per sektor.',
 
   // — search —
 

@@ -5,7 +5,7 @@ import { isOpen } from '../domain/lifecycle';
 import { isOverdue } from '../domain/paths';
 import { helsinkiDate, isWorkingDay } from '../domain/workdays';
 import { mutateOrder } from '../store/mutateOrder';
-import { buildDigest } from '../presenters/digest';
+import { buildDigest, overdueReviewsSection } from '../presenters/digest';
 import { isStatus } from '../store/tables';
 
 export interface SlaWatchOptions {
@@ -74,7 +74,9 @@ export class SlaWatch {
       if (isStatus(err, 409)) return false;
       throw err;
     }
-    await this.o.postDigest(buildDigest(this.o.deps, this.o.deps.config.adminLang, open));
+    const { deps } = this.o;
+    const reviews = await overdueReviewsSection(deps, deps.config.adminLang, await deps.tasks.listOpen({ kind: 'review' }));
+    await this.o.postDigest(buildDigest(deps, deps.config.adminLang, open, reviews));
     return true;
   }
 }

@@ -8,10 +8,15 @@ import { isOverdue } from '../domain/paths';
 import { helsinkiDate } from '../domain/workdays';
 import { redactHetus } from '../domain/hetu';
 import { translator, type Lang, type MessageKey } from '../i18n';
-import { digestCard } from '../../cards/digest';
-import type { AdaptiveCard } from '../../cards/card';
+import { digestCard, overdueReviewsBlock, OVERDUE_REVIEWS_SHOWN } from '../../cards/digest';
+import type { AdaptiveCard, Element } from '../../cards/card';
+import type { RegisterTask } from '../domain/registerTask';
+import { isReviewOverdue } from '../domain/review';
+import { displayName } from './people';
+import type { Directory } from '../../graph/directory';
 
-export function buildDigest(deps: { now: () => Date }, lang: Lang, orders: Order[]): AdaptiveCard {
+/** `sections`: further blocks of the digest (overdue reviews, …), built by their own functions below. */
+export function buildDigest(deps: { now: () => Date }, lang: Lang, orders: Order[], sections: Element[] = []): AdaptiveCard {
   const tr = translator(lang);
   const now = deps.now();
   const today = helsinkiDate(now);
@@ -24,5 +29,15 @@ export function buildDigest(deps: { now: () => Date }, lang: Lang, orders: Order
     due: orderDue(o),
     overdue: isOverdue(orderDue(o), today),
   })).sort((a, b) => b.days - a.days);
-  return digestCard(tr, lang, rows);
+  return digestCard(tr, lang, rows, sections);
+}
+
+/** The digest's block of reviews not answered by their due day, oldest due first, with the manager to chase. */
+export async function overdueReviewsSection(deps: { now: () => Date; directory: Directory }, lang: Lang, openReviews: RegisterTask[]): Promise<Element[]> {
+  const today = helsinkiDate(deps.now());
+  const overdue = openReviews.filter((t) => isReviewOverdue(t, today)).sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+  const rows = await Promise.all(overdue.slice(0, OVERDUE_REVIEWS_SHOWN).map(async (t) => ({
+    person: t.personName, department: t.department, manager: await displayName(deps.directory, t.managerId), due: t.dueOn,
+  })));
+  return overdueReviewsBlock(translator(lang), lang, rows, overdue.length);
 }

@@ -18,6 +18,9 @@ import { digestCard, type DigestRow } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { myMandatesCard, teamMandatesCard, type MandateRow, type TeamMember } from '../../cards/myMandates';
 import { taskCard, taskActionCard, type TaskView } from '../../cards/registerTask';
+import { reviewDoneCard, reviewAnsweredCard } from '../../cards/reviewTask';
+import { reviewProgressCard } from '../../cards/reviewProgress';
+import { overdueReviewsBlock } from '../../cards/digest';
 import type { RegisterState } from '../../bot/domain/register';
 import { LANGS, formatDate, translator, type Lang, type MessageKey, type Params, type Translate } from '../../bot/i18n';
 import { loadSeedCatalog, loadSeedGlossary } from '../../bot/catalog/seed';
@@ -302,6 +305,16 @@ function sampleTaskView(kind: 'revocation' | 'review', n: number, done = false):
   };
 }
 
+/** A review answered: every other line kept, the rest revoked (or all kept); answered on the manager's behalf or not. */
+function answeredReview(n: number, allKept: boolean, managerAsked: boolean): TaskView & { managerAsked: boolean } {
+  const v = sampleTaskView('review', n, true);
+  return { ...v, managerAsked, unreachableNames: [], task: { ...v.task, entries: v.task.entries.map((e, i) => ({ ...e, revokedOn: undefined, decision: allKept || i % 2 ? 'keep' as const : 'revoke' as const })) } };
+}
+
+const DEPARTMENTS = ['Konsernipalvelut', 'Sivistyspalvelut', 'Sosiaali- ja terveyspalvelut', 'Kaupunkikehitys'];
+const reviewProgressRows = (n: number) => Array.from({ length: n }, (_, i) => ({ department: i === 1 ? '' : `${DEPARTMENTS[i % 4]} ${i}`, open: i % 5, overdue: i % 3 ? 0 : 1, answered: 10 + i, revoked: i % 4 }));
+const overdueReviewRows = (n: number) => Array.from({ length: n }, (_, i) => ({ person: `Mikko Virtanen ${i}`, department: 'Konsernipalvelut', manager: 'Aino Manninen', due: '2026-12-14' }));
+
 interface Case {
   /** The exported builder (for the coverage check). */
   builder: (...args: never[]) => unknown;
@@ -325,6 +338,18 @@ const CASES: Case[] = [
   { builder: taskCard, name: 'taskCard', variant: 'revocation, done, one unreachable', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 3, true)), neutral: TASK_NEUTRAL },
   { builder: taskCard, name: 'taskCard', variant: 'largest: revocation of 40 mandates', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 40)), neutral: TASK_NEUTRAL },
   { builder: taskActionCard, name: 'taskActionCard', variant: 'review of five mandates', build: (l) => taskActionCard(translator(l), l, sampleTaskView('review', 5)), neutral: TASK_NEUTRAL },
+  { builder: taskActionCard, name: 'taskActionCard', variant: 'largest: review of 60 mandates, half answered (the card sent back incomplete)', neutral: TASK_NEUTRAL,
+    build: (l) => { const v = sampleTaskView('review', 60); return taskActionCard(translator(l), l, { ...v, task: { ...v.task, entries: v.task.entries.map((e, i) => (i % 2 ? { ...e, decision: 'keep' as const } : e)) } }); } },
+  { builder: taskActionCard, name: 'taskActionCard', variant: 'a mover\'s review of two mandates', neutral: TASK_NEUTRAL,
+    build: (l) => { const v = sampleTaskView('review', 2); return taskActionCard(translator(l), l, { ...v, task: { ...v.task, reason: 'moved' } }); } },
+  { builder: reviewDoneCard, name: 'reviewDoneCard', variant: 'kept and revoked', build: (l) => reviewDoneCard(translator(l), answeredReview(5, false, true)), neutral: TASK_NEUTRAL },
+  { builder: reviewDoneCard, name: 'reviewDoneCard', variant: 'all kept, by an administrator on the manager\'s behalf', build: (l) => reviewDoneCard(translator(l), answeredReview(3, true, false)), neutral: TASK_NEUTRAL },
+  { builder: reviewDoneCard, name: 'reviewDoneCard', variant: 'largest: 60 mandates', build: (l) => reviewDoneCard(translator(l), answeredReview(60, false, false)), neutral: TASK_NEUTRAL },
+  { builder: reviewAnsweredCard, name: 'reviewAnsweredCard', variant: 'answered already', build: (l) => reviewAnsweredCard(translator(l), l, answeredReview(2, true, true)), neutral: TASK_NEUTRAL },
+  { builder: reviewProgressCard, name: 'reviewProgressCard', variant: 'four departments, one without a name', build: (l) => reviewProgressCard(translator(l), l, { rows: reviewProgressRows(4), since: '2025-11-30', periodicOff: false }), neutral: DEPARTMENTS },
+  { builder: reviewProgressCard, name: 'reviewProgressCard', variant: 'no reviews, periodic reviews off', build: (l) => reviewProgressCard(translator(l), l, { rows: [], since: '2025-11-30', periodicOff: true }), neutral: ['REVIEW_MONTHS=0'] },
+  { builder: reviewProgressCard, name: 'reviewProgressCard', variant: 'largest: 150 departments, cut with a count', build: (l) => reviewProgressCard(translator(l), l, { rows: reviewProgressRows(150), since: '2025-11-30', periodicOff: false }), neutral: DEPARTMENTS },
+  { builder: digestCard, name: 'digestCard', variant: 'no open orders, 25 overdue reviews', build: (l) => digestCard(translator(l), l, [], overdueReviewsBlock(translator(l), l, overdueReviewRows(10), 25)), neutral: TASK_NEUTRAL },
   { builder: setupCard, name: 'setupCard', variant: 'installed elsewhere, settings missing and differing',
     build: (l) => setupCard(translator(l), { teamName: 'Valtuushallinta', checks: setupChecks({ teamId: '19:a@thread.tacv2', directory: 'file' }, { teamId: '19:b@thread.tacv2', channelId: '19:c@thread.tacv2', tenantId: 't-1' }) }),
     neutral: ['Valtuushallinta', 'ADMIN_TEAM_ID', 'ADMIN_CHANNEL_ID', 'MICROSOFT_APP_TENANT_ID', 'ADMIN_GROUP_ID', 'SIGNATORY_GROUP_ID', '19:b@thread.tacv2', '19:c@thread.tacv2', 't-1', 'docs/DEPLOY.md', 'DIRECTORY=graph'] },

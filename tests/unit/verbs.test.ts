@@ -14,6 +14,8 @@ import { digestCard } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { setupCard } from '../../cards/setup';
 import { myMandatesCard, teamMandatesCard } from '../../cards/myMandates';
+import { taskActionCard } from '../../cards/registerTask';
+import '../../cards/reviewTask';
 import { availableVerbs } from '../../bot/domain/adminVerbs';
 import type { Order } from '../../bot/domain/order';
 import { LINE_STAGES, ORDER_STATUSES } from '../../bot/domain/lifecycle';
@@ -69,6 +71,10 @@ function everyCard(): AdaptiveCard[] {
     cards.push(mapBrowseCard(tr, { scopeType: 'department', scopes: ['Konsernipalvelut'], scope: 'Konsernipalvelut', rows: [{ name: 'n', eservice: 'e', why: 'w' }] }));
     cards.push(digestCard(tr, lang, []), catalogHeldCard(tr, lang, catalog.themes.slice(0, 3), 3, '', 1, 'notice'));
     cards.push(setupCard(tr, { teamName: 'Team', checks: [] }));
+    const review = { task: { id: 'task-rw-p-r2026-11-30', kind: 'review' as const, reason: 'review' as const, personId: 'p', personName: 'Matti', department: 'Konsernipalvelut',
+      managerId: 'm', entries: [{ themeId: 't', themeName: 'Veroilmoittaminen', validFrom: '2025-01-01', validUntil: '2027-12-31' }], createdAt: '2026-11-30T08:00:00Z',
+      dueOn: '2026-12-14', status: 'open' as const, adminCard: null, unreachable: [] }, personName: 'Matti', department: 'Konsernipalvelut', managerName: 'Aino', doneByName: '', unreachableNames: [] };
+    cards.push(taskActionCard(tr, lang, review));
     for (const order of ordersInEveryState()) {
       cards.push(adminOrderCard(tr, lang, { order, verbs: availableVerbs(order), unreachableNames: [] }));
       cards.push(confirmationCard(tr, lang, order, false), myOrdersCard(tr, lang, [{ order, overdue: false }]), myOrderDetailsCard(tr, lang, order, []));
