@@ -34,6 +34,7 @@ import { guardTurn } from './handlers/turnGuard';
 import { OutboxStore } from './store/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
 import { TaskStore } from './store/taskStore';
+import { DirectoryStateStore } from './store/directoryState';
 import { RateLimiter } from './notify/rateLimiter';
 import { TableSendBudget } from './notify/sendBudget';
 import { CardTemplates, defaultTemplatesDir, formatProblem, sampleData } from './templates/cardTemplates';
@@ -94,13 +95,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const meetings = createMeetings(config, credential);
   const cipher = new HetuCipher(await loadKeyring(config.hetuKeys, credential));
   const stores = await createStores(config, tables, now, options.telemetry, log);
-  const { orders, grants, tasks, users, catalogStore } = stores;
+  const { orders, grants, tasks, users, catalogStore, directoryState } = stores;
   const cardTemplates = loadCardTemplates(config, log);
   const teams = connectTeams(config, options, log);
 
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
-    config, directory, orders, grants, tasks, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
+    config, directory, directoryState, orders, grants, tasks, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
     catalogAdmin: { setHeldByOrganisation: (themeId, held) => recordHeldFlag(catalogStore, themeId, held) },
     background: new BackgroundWork(),
     glossary: loadSeedGlossary(),
@@ -160,6 +161,7 @@ async function createStores(config: Config, tables: Tables, now: () => Date, tel
     orders: telemetry ? instrumentOrderStore(orderStore, telemetry) : orderStore,
     grants: new TableGrantStore(tables),
     tasks: new TaskStore(tables, { now }),
+    directoryState: new DirectoryStateStore(tables),
     users,
     catalogStore,
     catalog: new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined)),

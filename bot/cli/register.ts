@@ -25,6 +25,7 @@ import { runCommand } from './cliMain';
 import { loadConfig } from '../config';
 import { TABLES } from '../store/entities';
 import { TaskStore } from '../store/taskStore';
+import { DirectoryStateStore } from '../store/directoryState';
 import { TableOrderStore } from '../store/orderStore';
 import { StoreCatalogReader } from '../services/catalogReader';
 import { runRegisterSweep } from '../services/registerSweep';
@@ -168,7 +169,7 @@ async function sweepRegister(when: Date, ctx: RegisterCliContext): Promise<numbe
     const catalogStore = new CatalogStore(tables, { cacheMs: 0 });
     const report = await runRegisterSweep({
       config, directory, now, kick: () => undefined,
-      grants: new TableGrantStore(tables), tasks: new TaskStore(tables, { now }), orders: new TableOrderStore(tables, { now }),
+      grants: new TableGrantStore(tables), tasks: new TaskStore(tables, { now }), directoryState: new DirectoryStateStore(tables), orders: new TableOrderStore(tables, { now }),
       catalog: new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined)),
     });
     ctx.out(`Register sweep for ${report.today}:`);
