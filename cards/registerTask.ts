@@ -15,6 +15,10 @@ export interface TaskView {
   managerName: string;
   doneByName: string;
   unreachableNames: string[];
+  /** Today (Helsinki) when whoever draws the card knows it (an answer to a click); else the card's own clock. */
+  today?: string;
+  /** A notice shown on top of the card (an answer to a click that did not go through). */
+  notice?: string;
 }
 
 /** Card data of every task verb: the task id and the version the card shows. */

@@ -28,6 +28,7 @@ export const EXECUTE_VERBS = [
   ...ADMIN_VERBS,
   'manager.approve', 'manager.decline',
   'signatory.sign',
+  'task.revoke',
 ] as const;
 
 export type SubmitVerb = typeof SUBMIT_VERBS[number];

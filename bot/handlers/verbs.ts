@@ -20,6 +20,7 @@ import { runInBackground } from '../services/backgroundWork';
 import { showTasks, changeLanguage, showInstructions } from './menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm, parseOrderForm } from './order';
 import { showMyMandates, showTeamMandates } from './mandates';
+import { parseRevoke, revokeTaskVerb } from './revocation';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder, parseOrderRef, parseCancel, parseAnswer } from './myOrders';
 import { showGlossaryList, showGlossaryTerm, parseTerm } from './glossary';
 import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrderSuggested, parseBrowse } from './suggest';
@@ -167,6 +168,9 @@ export const VERB_ROUTES: VerbRegistry = {
   }),
   'signatory.sign': orderVerb('sign', parseOrderVerb, async (deps, turn, input, actor) =>
     decisionAnswer(turn, await signApplication(deps, { ...common(input, actor), line: lineAt(input) }), 'signature.done')),
+
+  // A revocation task's card: administrators record the mandates revoked in Suomi.fi (the service checks the policy).
+  'task.revoke': { kind: 'execute', policy: { global: 'revokeTask' }, handle: (deps, turn, data) => revokeTaskVerb(deps, turn, parseRevoke(data)) },
 };
 
 /** The registry's entries of one kind, for registering routes. */

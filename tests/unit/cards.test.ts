@@ -18,6 +18,7 @@ import { digestCard, type DigestRow } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { myMandatesCard, teamMandatesCard, type MandateRow, type TeamMember } from '../../cards/myMandates';
 import { taskCard, taskActionCard, type TaskView } from '../../cards/registerTask';
+import '../../cards/revocationTask';
 import type { RegisterState } from '../../bot/domain/register';
 import { LANGS, formatDate, translator, type Lang, type MessageKey, type Params, type Translate } from '../../bot/i18n';
 import { loadSeedCatalog, loadSeedGlossary } from '../../bot/catalog/seed';
@@ -323,6 +324,7 @@ const CASES: Case[] = [
   { builder: teamMandatesCard, name: 'teamMandatesCard', variant: 'largest: 120 reports with up to 30 entries each', build: (l) => teamMandatesCard(translator(l), l, teamMembers(l, 120, 27)), neutral: REGISTER_NEUTRAL },
   { builder: taskCard, name: 'taskCard', variant: 'revocation, open, three mandates', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 3)), neutral: TASK_NEUTRAL },
   { builder: taskCard, name: 'taskCard', variant: 'revocation, done, one unreachable', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 3, true)), neutral: TASK_NEUTRAL },
+  { builder: taskCard, name: 'taskCard', variant: 'revocation, open, a date refused', build: (l) => taskCard(translator(l), l, { ...sampleTaskView('revocation', 2), today: '2026-12-01', notice: translator(l)('revocation.date.future') }), neutral: TASK_NEUTRAL },
   { builder: taskCard, name: 'taskCard', variant: 'largest: revocation of 40 mandates', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 40)), neutral: TASK_NEUTRAL },
   { builder: taskActionCard, name: 'taskActionCard', variant: 'review of five mandates', build: (l) => taskActionCard(translator(l), l, sampleTaskView('review', 5)), neutral: TASK_NEUTRAL },
   { builder: setupCard, name: 'setupCard', variant: 'installed elsewhere, settings missing and differing',

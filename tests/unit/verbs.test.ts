@@ -14,6 +14,8 @@ import { digestCard } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { setupCard } from '../../cards/setup';
 import { myMandatesCard, teamMandatesCard } from '../../cards/myMandates';
+import { taskCard } from '../../cards/registerTask';
+import '../../cards/revocationTask';
 import { availableVerbs } from '../../bot/domain/adminVerbs';
 import type { Order } from '../../bot/domain/order';
 import { LINE_STAGES, ORDER_STATUSES } from '../../bot/domain/lifecycle';
@@ -69,6 +71,9 @@ function everyCard(): AdaptiveCard[] {
     cards.push(mapBrowseCard(tr, { scopeType: 'department', scopes: ['Konsernipalvelut'], scope: 'Konsernipalvelut', rows: [{ name: 'n', eservice: 'e', why: 'w' }] }));
     cards.push(digestCard(tr, lang, []), catalogHeldCard(tr, lang, catalog.themes.slice(0, 3), 3, '', 1, 'notice'));
     cards.push(setupCard(tr, { teamName: 'Team', checks: [] }));
+    cards.push(taskCard(tr, lang, { personName: 'Matti', department: 'D', managerName: 'M', doneByName: '', unreachableNames: [], task: { id: 'task-rv-p-1',
+      kind: 'revocation', reason: 'left', personId: 'p', personName: 'Matti', department: 'D', entries: [{ themeId: 't', themeName: 'T', validFrom: '2025-01-01',
+        validUntil: '2027-01-01' }], createdAt: '2026-11-30T08:00:00Z', dueOn: '2026-11-30', status: 'open', adminCard: null, unreachable: [] } }));
     for (const order of ordersInEveryState()) {
       cards.push(adminOrderCard(tr, lang, { order, verbs: availableVerbs(order), unreachableNames: [] }));
       cards.push(confirmationCard(tr, lang, order, false), myOrdersCard(tr, lang, [{ order, overdue: false }]), myOrderDetailsCard(tr, lang, order, []));
