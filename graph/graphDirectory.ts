@@ -222,7 +222,7 @@ export class GraphDirectory implements Directory {
       if (!isObject(body) || !Array.isArray(body.value)) throw new GraphRequestError(operation, undefined, 'the response has no "value" list');
       for (const item of body.value) {
         if (isObject(item) && isObject(item['@removed'])) removed.push(idOf(item, operation));
-        else users.push(deltaRecord(item, operation));
+        else users.push(deltaRecord(item, cursor === undefined, operation));
       }
       const next = body['@odata.nextLink'];
       const deltaLink = body['@odata.deltaLink'];
@@ -371,8 +371,11 @@ function failure(operation: string, error: unknown): GraphRequestError {
   return new GraphRequestError(operation, status, `${what}${code}${requestId}`);
 }
 
-/** A delta item: only the properties it carries (Graph leaves unchanged ones out after the first round). */
-function deltaRecord(raw: unknown, operation: string): DirectoryRecord {
+/**
+ * A delta item: only the properties it carries (Graph leaves unchanged ones out after the first round). In a full
+ * round every user comes whole, so no `manager@delta` there means no manager.
+ */
+function deltaRecord(raw: unknown, full: boolean, operation: string): DirectoryRecord {
   if (!isObject(raw)) throw new GraphRequestError(operation, undefined, 'a user in the response is not an object');
   const record: DirectoryRecord = { id: idOf(raw, operation) };
   const text = (field: string): string | undefined => {
@@ -393,6 +396,8 @@ function deltaRecord(raw: unknown, operation: string): DirectoryRecord {
   if (Array.isArray(manager)) {
     const current = manager.find((m) => isObject(m) && !isObject(m['@removed']));
     record.managerId = current === undefined ? null : idOf(current, operation);
+  } else if (full) {
+    record.managerId = null;
   }
   return record;
 }
