@@ -125,12 +125,13 @@ async function mover(deps: SweepDeps, today: IsoDate, p: PersonSnapshot): Promis
 }
 
 /**
- * An open revocation task not done within the set working days after its due day: a reply in its thread and a
- * personal message to each administrator, once per due day (`remindedFor`; the ETag makes two instances one).
+ * An open revocation task not done within the set working days after its due day (due Monday, one working day:
+ * Tuesday is given in full, the reminder goes on Wednesday's sweep): a reply in its thread and a personal message
+ * to each administrator, once per due day (`remindedFor`; the ETag makes two instances one).
  */
 async function remindOverdue(deps: SweepDeps, today: IsoDate): Promise<number> {
   const open = (await deps.tasks.listOpen({ kind: 'revocation' }))
-    .filter((t) => t.remindedFor !== t.dueOn && addWorkingDays(t.dueOn, deps.config.register.revocationReminderWorkdays) <= today);
+    .filter((t) => t.remindedFor !== t.dueOn && addWorkingDays(t.dueOn, deps.config.register.revocationReminderWorkdays) < today);
   if (open.length === 0) return 0;
   const admins = await deps.directory.listMembers('administrators');
   let sent = 0;
