@@ -325,7 +325,7 @@ function createAdapter(config: Config): CloudAdapter {
 function createDirectory(config: Config, credential: TokenCredential): Directory {
   const d = config.directory;
   if (d.kind === 'file') return FileDirectory.fromFile(d.path);
-  return new GraphDirectory({ credential: graphCredentialFor(config, credential), groupIds: config.groups, baseUrl: d.baseUrl });
+  return new GraphDirectory({ credential: graphCredentialFor(config, credential), groupIds: config.groups, baseUrl: d.baseUrl, leaveDate: d.leaveDate });
 }
 
 /** Graph's credential: the app registration's secret or certificate when configured, else the managed identity. */

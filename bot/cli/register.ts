@@ -237,7 +237,7 @@ function directoryFrom(ctx: RegisterCliContext): Directory {
   const credential = graphCredential({ tenantId, clientId: get('GRAPH_CLIENT_ID'), clientSecret: get('GRAPH_CLIENT_SECRET'),
     certificatePath: get('GRAPH_CERTIFICATE_PATH') });
   // Finding people needs no group; the port's constructor wants ids, which the import never uses.
-  return new GraphDirectory({ credential, baseUrl: get('GRAPH_BASE_URL'), cacheTtlMs: 0,
+  return new GraphDirectory({ credential, baseUrl: get('GRAPH_BASE_URL'), cacheTtlMs: 0, leaveDate: get('DIRECTORY_LEAVE_DATE') === 'true',
     groupIds: { administrators: get('ADMIN_GROUP_ID') ?? 'unused', signatories: get('SIGNATORY_GROUP_ID') ?? 'unused' } });
 }
 

@@ -43,7 +43,9 @@ export async function revokeTaskVerb(deps: HandlerDeps, turn: Turn, input: Revok
       return answer(deps, turn, result.task, turn.tr(`revocation.date.${result.reason}`, { date: formatDate(turn.lang, result.earliest) }), 'Attention');
     case 'done':
       turn.log.info({ taskId: result.task.id }, 'revocation task done');
-      return answer(deps, turn, result.task, turn.tr('revocation.done'), 'Good');
+      return answer(deps, turn, result.task, result.task.managerId
+        ? `${turn.tr('revocation.done')} ${turn.tr('revocation.managerTold', { name: plainText(await displayName(deps.directory, result.task.managerId)) })}`
+        : turn.tr('revocation.done'), 'Good');
   }
 }
 
