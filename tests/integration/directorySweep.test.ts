@@ -214,6 +214,22 @@ describe('leavers and movers from the directory (register sweep, step "directory
     assert.equal((await directorySweep(app.deps, today())).reminders, 1);
   });
 
+  it('a leave day in the organisation file (employeeLeaveDateTime) opens the task ahead, due on that day, reminded only after it', async () => {
+    const { app } = bot;
+    await grant(app, PEOPLE.mikko, PAYROLL[0], '2025-01-01', '2027-12-31');
+    await directorySweep(app.deps, today());
+    org.edit((o) => { const m = o.users.find((u) => u.id === PEOPLE.mikko) as Record<string, unknown> | undefined; if (m) m.employeeLeaveDateTime = '2026-12-18T00:00:00Z'; });
+    assert.equal((await directorySweep(app.deps, today())).revocationTasks, 1, 'still enabled, but leaving');
+    const [task] = await app.deps.tasks.listOpen({ kind: 'revocation' });
+    assert.equal(task.dueOn, '2026-12-18');
+    clock.day('2026-12-21');
+    assert.equal((await directorySweep(app.deps, today())).reminders, 0, 'the working day after the leave day is given');
+    org.edit((o) => { const m = o.users.find((u) => u.id === PEOPLE.mikko); if (m) m.accountEnabled = false; });
+    assert.equal((await directorySweep(app.deps, today())).revocationTasks, 0, 'the account disabled later: the same leaver, no second task');
+    clock.day('2026-12-22');
+    assert.equal((await directorySweep(app.deps, today())).reminders, 1);
+  });
+
   it('a mover → a review task for the NEW manager with only the themes the new role\'s map does not cover', async () => {
     const { app } = bot;
     for (const themeId of PAYROLL) await grant(app, PEOPLE.mikko, themeId, '2025-01-01', '2027-12-31');
@@ -298,5 +314,18 @@ describe('leavers and movers through Microsoft Graph\'s users delta (the fake Gr
     assert.equal(requests[0].query.$deltatoken !== undefined && requests[1].query.$deltatoken === undefined, true, '410, then a full round');
     assert.equal(resync.changed, 0, 'a full round that matches the remembered directory changes nothing');
     assert.equal((await app.deps.tasks.listOpen()).length, 2);
+  });
+
+  it('with DIRECTORY_LEAVE_DATE the delta also selects employeeLeaveDateTime: the task is due on the leave day', async () => {
+    const { app } = bot;
+    const directory = new GraphDirectory({ credential: new FakeTokenCredential(), groupIds: FAKE_GROUP_IDS, baseUrl: fake.baseUrl, cacheTtlMs: 0, leaveDate: true });
+    const deps: SweepDeps = { ...app.deps, directory };
+    await grant(app, PEOPLE.mikko, PAYROLL[0], '2025-01-01', '2027-12-31');
+    await directorySweep(deps, '2026-12-01');
+    assert.ok(fake.requestsTo('/v1.0/users/delta')[0].query.$select.split(',').includes('employeeLeaveDateTime'));
+    fake.updateUser(PEOPLE.mikko, { employeeLeaveDateTime: '2026-12-30T22:00:00Z' });
+    assert.equal((await directorySweep(deps, '2026-12-01')).revocationTasks, 1);
+    const [task] = await app.deps.tasks.listOpen({ kind: 'revocation' });
+    assert.equal(task.dueOn, '2026-12-31', 'the leave instant as the Helsinki day');
   });
 });
