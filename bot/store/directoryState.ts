@@ -10,7 +10,7 @@ import { mapLimit } from './mapLimit';
  * seen then. Graph's delta sends only what changed, and a changed organisation file is a whole new list, so this
  * snapshot is what a change is compared with ("moved from where", "was enabled before").
  *
- * Rows: PartitionKey `state`, RowKey `cursor`; PartitionKey `p|<first two characters of the id>` (a spread that
+ * Rows: PartitionKey `state`, RowKey `cursor`; PartitionKey `p|<two hex digits of a hash of the id>` (a spread that
  * keeps writes batched: 100 rows a transaction), RowKey = the object id.
  */
 export const DIRECTORY_TABLE = 'directory';
@@ -42,7 +42,12 @@ interface SnapshotEntity {
 const STATE = 'state';
 const CURSOR = 'cursor';
 const PREFIX = 'p|';
-const partitionOf = (id: string): string => PREFIX + safeKey(id.slice(0, 2).toLowerCase());
+/** One of 256 partitions by a hash of the id (not its first characters: ids made by a tool may share them). */
+function partitionOf(id: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return PREFIX + ((h >>> 0) & 0xff).toString(16).padStart(2, '0');
+}
 
 export class DirectoryStateStore {
   private readonly table: TableClient;
