@@ -12,6 +12,7 @@ import { entriesToRevoke, type RegisterTask } from '../domain/registerTask';
 import type { OutboxMessage } from '../domain/outbox';
 import { helsinkiDate, type IsoDate } from '../domain/workdays';
 import { ConcurrencyError } from '../store/orderStore';
+import { mutateTask } from '../store/taskStore';
 
 export interface RecordRevocationInput {
   actor: Actor;
@@ -40,7 +41,12 @@ export async function recordRevocation(deps: RevocationDeps, input: RecordRevoca
     const stored = await deps.tasks.get(input.taskId);
     if (!stored || stored.task.kind !== 'revocation') return { kind: 'notFound' };
     const task = stored.task;
-    if (!may(input.actor, 'revokeTask')) return { kind: 'denied', task };
+    if (!may(input.actor, 'revokeTask')) {
+      // Refused and recorded, as an order's refused verb is ("the request was logged").
+      await mutateTask(deps.tasks, task.id, (t) => ({ task: t,
+        audit: [{ at: deps.now().toISOString(), actorId: input.actor.id, action: 'denied:revokeTask', from: t.status, to: t.status }] }));
+      return { kind: 'denied', task };
+    }
     if (task.status !== 'open' || taskVersion(task) !== input.shownVersion) return { kind: 'stale', task };
     const day = input.revokedOn || today;
     const earliest = task.entries.map((e) => e.validFrom).sort()[0] ?? today;

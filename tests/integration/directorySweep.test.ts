@@ -142,6 +142,9 @@ describe('leavers and movers from the directory (register sweep, step "directory
     const future = await bot.execute(PEOPLE.eija, 'task.revoke', { ...data, revokedOn: '2026-12-02' });
     assert.match(cardText(future), /tulevaisuudessa/);
     assert.ok((await app.deps.grants.listFor(PEOPLE.mikko)).every((g) => !g.revokedAt), 'nothing written for a refused click');
+    assert.deepEqual((await app.deps.tasks.auditTrail(task.id)).filter((e) => e.action.startsWith('denied')).map((e) => [e.action, e.actorId]),
+      [['denied:revokeTask', PEOPLE.sanna]], 'the refused click is audited');
+    assert.equal((await app.deps.tasks.get(task.id))?.task.status, 'open');
 
     const done = await bot.execute(PEOPLE.eija, 'task.revoke', { ...data, revokedOn: '2026-11-30' });
     assert.match(cardText(done), /merkittiin mitätöidyiksi/);
