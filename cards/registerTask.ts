@@ -17,7 +17,7 @@ export interface TaskView {
   unreachableNames: string[];
   /** Today (Helsinki) when whoever draws the card knows it (an answer to a click); else the card's own clock. */
   today?: string;
-  /** A notice shown on top of the card (an answer to a click that did not go through). */
+  /** Why a click did not go through (e.g. a date refused), shown by the kind's own part beside its inputs. */
   notice?: string;
 }
 
