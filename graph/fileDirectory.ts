@@ -98,9 +98,10 @@ export class FileDirectory implements Directory {
   }
 }
 
+/** A person of the file as a change: the file lists everyone whole, so a missing leave day is "none" (null). */
 function recordOf(u: DirectoryUser): DirectoryRecord {
   return { id: u.id, displayName: u.displayName, department: u.department, serviceArea: u.serviceArea, jobTitle: u.jobTitle,
-    managerId: u.managerId, accountEnabled: u.accountEnabled, ...(u.leaveDate !== undefined ? { leaveDate: u.leaveDate } : {}) };
+    managerId: u.managerId, accountEnabled: u.accountEnabled, leaveDate: u.leaveDate ?? null };
 }
 
 /** Modification time and size: a changed file changes one of them (an editor's save, a copy over it). */

@@ -231,6 +231,9 @@ describe('leavers and movers from the directory (register sweep, step "directory
     assert.equal((await directorySweep(app.deps, today())).revocationTasks, 0, 'the account disabled later: the same leaver, no second task');
     clock.day('2026-12-22');
     assert.equal((await directorySweep(app.deps, today())).reminders, 1);
+    org.edit((o) => { const m = o.users.find((u) => u.id === PEOPLE.mikko) as Record<string, unknown> | undefined; if (m) { delete m.employeeLeaveDateTime; m.accountEnabled = true; } });
+    await directorySweep(app.deps, today());
+    assert.equal((await app.deps.directoryState.getMany([PEOPLE.mikko])).get(PEOPLE.mikko)?.leaveDate, undefined, 'a leave day taken out of the file is forgotten');
   });
 
   it('a mover → a review task for the NEW manager with only the themes the new role\'s map does not cover', async () => {

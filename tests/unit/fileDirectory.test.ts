@@ -195,7 +195,7 @@ describe('FileDirectory', () => {
     assert.notEqual(second.cursor, first.cursor);
     assert.deepEqual(second.kind === 'full' && second.users.find((u) => u.id === copy.users[0].id),
       { id: copy.users[0].id, displayName: copy.users[0].displayName, department: 'Uusi toimiala', serviceArea: copy.users[0].officeLocation,
-        jobTitle: copy.users[0].jobTitle, managerId: copy.users[0].managerId, accountEnabled: false });
+        jobTitle: copy.users[0].jobTitle, managerId: copy.users[0].managerId, accountEnabled: false, leaveDate: null });
     assert.equal((await d.getUser(copy.users[0].id))?.department, 'Uusi toimiala', 'the running bot reads the new file');
     fs.writeFileSync(file, '{ broken');
     fs.utimesSync(file, new Date(Date.now() + 9000), new Date(Date.now() + 9000));
