@@ -215,14 +215,22 @@ export class GraphDirectory implements Directory {
   private async deltaRound(cursor: string | undefined): Promise<DirectoryChanges> {
     const operation = 'usersDelta';
     let request = cursor === undefined ? this.client.api('/users/delta').select(this.deltaFields) : this.followable(cursor, operation);
-    const users: DirectoryRecord[] = [];
-    const removed: string[] = [];
+    // Graph may return a user more than once in a round (each time with what changed): merged, the last word wins.
+    const users = new Map<string, DirectoryRecord>();
+    const removed = new Set<string>();
     for (let page = 1; ; page++) {
       const body = await graphCall(operation, () => request.get());
       if (!isObject(body) || !Array.isArray(body.value)) throw new GraphRequestError(operation, undefined, 'the response has no "value" list');
       for (const item of body.value) {
-        if (isObject(item) && isObject(item['@removed'])) removed.push(idOf(item, operation));
-        else users.push(deltaRecord(item, cursor === undefined, operation));
+        if (isObject(item) && isObject(item['@removed'])) {
+          const id = idOf(item, operation);
+          users.delete(id);
+          removed.add(id);
+        } else {
+          const record = deltaRecord(item, cursor === undefined, operation);
+          removed.delete(record.id);
+          users.set(record.id, { ...users.get(record.id), ...record });
+        }
       }
       const next = body['@odata.nextLink'];
       const deltaLink = body['@odata.deltaLink'];
@@ -234,7 +242,8 @@ export class GraphDirectory implements Directory {
       if (typeof deltaLink !== 'string') throw new GraphRequestError(operation, undefined, 'the last page has no delta link');
       // The deltaLink is followed next time: check now that it stays on the configured origin.
       this.followable(deltaLink, operation);
-      return cursor === undefined ? { kind: 'full', users, cursor: deltaLink } : { kind: 'delta', users, removed, cursor: deltaLink };
+      return cursor === undefined ? { kind: 'full', users: [...users.values()], cursor: deltaLink }
+        : { kind: 'delta', users: [...users.values()], removed: [...removed], cursor: deltaLink };
     }
   }
 
