@@ -20,7 +20,9 @@ export type StorageConfig =
 export type DirectoryConfig =
   | { kind: 'file'; path: string }
   | { kind: 'graph'; tenantId: string; clientId?: string; clientSecret?: string; certificatePath?: string;
-      baseUrl?: string };
+      baseUrl?: string;
+      /** DIRECTORY_LEAVE_DATE: the users delta also reads employeeLeaveDateTime (needs User-LifeCycleInfo.Read.All). */
+      leaveDate?: boolean };
 
 export type HetuKeySource =
   | { kind: 'inline'; spec: string; activeKeyId?: string }
@@ -277,7 +279,7 @@ function storageConfig({ get, int, problems }: SettingsReader, mode: Mode, root:
 }
 
 /** Where people come from: the sample organisation's file, or Microsoft Graph. */
-function directoryConfig({ get, guid, problems }: SettingsReader, mode: Mode, tenantId: string | undefined, root: string): DirectoryConfig {
+function directoryConfig({ get, guid, bool, problems }: SettingsReader, mode: Mode, tenantId: string | undefined, root: string): DirectoryConfig {
   const directoryKind = get('DIRECTORY') ?? (mode === 'production' ? 'graph' : 'file');
   if (directoryKind === 'file') {
     const file = get('DIRECTORY_FILE') ?? path.join(root, 'data', 'sample-org.json');
@@ -290,7 +292,7 @@ function directoryConfig({ get, guid, problems }: SettingsReader, mode: Mode, te
     guid('GRAPH_TENANT_ID', get('GRAPH_TENANT_ID'));
     guid('GRAPH_CLIENT_ID', get('GRAPH_CLIENT_ID'));
     const directory: DirectoryConfig = { kind: 'graph', tenantId: graphTenant ?? '', clientId: get('GRAPH_CLIENT_ID'), clientSecret: get('GRAPH_CLIENT_SECRET'),
-      certificatePath: get('GRAPH_CERTIFICATE_PATH'), baseUrl: get('GRAPH_BASE_URL') };
+      certificatePath: get('GRAPH_CERTIFICATE_PATH'), baseUrl: get('GRAPH_BASE_URL'), leaveDate: bool('DIRECTORY_LEAVE_DATE', false) };
     if (get('GRAPH_CLIENT_SECRET') && !get('GRAPH_CLIENT_ID')) problems.push('GRAPH_CLIENT_SECRET is set without GRAPH_CLIENT_ID.');
     return directory;
   }

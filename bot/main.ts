@@ -35,6 +35,7 @@ import { OutboxStore } from './store/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
 import { TaskStore } from './store/taskStore';
 import { ReviewStore } from './store/reviewStore';
+import { DirectoryStateStore } from './store/directoryState';
 import { RateLimiter } from './notify/rateLimiter';
 import { TableSendBudget } from './notify/sendBudget';
 import { CardTemplates, defaultTemplatesDir, formatProblem, sampleData } from './templates/cardTemplates';
@@ -95,13 +96,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const meetings = createMeetings(config, credential);
   const cipher = new HetuCipher(await loadKeyring(config.hetuKeys, credential));
   const stores = await createStores(config, tables, now, options.telemetry, log);
-  const { orders, grants, tasks, reviews, users, catalogStore } = stores;
+  const { orders, grants, tasks, reviews, users, catalogStore, directoryState } = stores;
   const cardTemplates = loadCardTemplates(config, log);
   const teams = connectTeams(config, options, log);
 
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
-    config, directory, orders, grants, tasks, reviews, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
+    config, directory, directoryState, orders, grants, tasks, reviews, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
     catalogAdmin: { setHeldByOrganisation: (themeId, held) => recordHeldFlag(catalogStore, themeId, held) },
     background: new BackgroundWork(),
     glossary: loadSeedGlossary(),
@@ -162,6 +163,7 @@ async function createStores(config: Config, tables: Tables, now: () => Date, tel
     grants: new TableGrantStore(tables),
     tasks: new TaskStore(tables, { now }),
     reviews: new ReviewStore(tables),
+    directoryState: new DirectoryStateStore(tables),
     users,
     catalogStore,
     catalog: new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined)),
@@ -325,7 +327,7 @@ function createAdapter(config: Config): CloudAdapter {
 function createDirectory(config: Config, credential: TokenCredential): Directory {
   const d = config.directory;
   if (d.kind === 'file') return FileDirectory.fromFile(d.path);
-  return new GraphDirectory({ credential: graphCredentialFor(config, credential), groupIds: config.groups, baseUrl: d.baseUrl });
+  return new GraphDirectory({ credential: graphCredentialFor(config, credential), groupIds: config.groups, baseUrl: d.baseUrl, leaveDate: d.leaveDate });
 }
 
 /** Graph's credential: the app registration's secret or certificate when configured, else the managed identity. */

@@ -3,33 +3,17 @@
  * revoke them in Suomi.fi, what is done) and the personal card asking a manager to review a person's mandates.
  * Shared state only; a task's buttons carry its id and version, never more (the server decides).
  */
-import { card, heading, text, subtle, facts, container, plain, type AdaptiveCard, type Action, type Element } from './card';
+import { card, heading, text, subtle, facts, container, plain, type AdaptiveCard, type Element } from './card';
 import { formatDate, type Lang, type MessageKey, type Translate } from '../bot/i18n';
-import type { RegisterTask, TaskEntry } from '../bot/domain/registerTask';
+import type { TaskEntry } from '../bot/domain/registerTask';
+import type { TaskView } from './taskView';
+import { revocationActions } from './revocationTask';
+import { reviewCardActions } from './reviewTask';
 
-/** A task as its cards show it: names resolved, every typed or directory text made plain (by the presenter). */
-export interface TaskView {
-  task: RegisterTask;
-  personName: string;
-  department: string;
-  managerName: string;
-  doneByName: string;
-  unreachableNames: string[];
-}
+export { taskVerbData, type TaskView } from './taskView';
 
-/** Card data of every task verb: the task id and the version the card shows. */
-export const taskVerbData = (task: RegisterTask, extra: Record<string, unknown> = {}): Record<string, unknown> =>
-  ({ taskId: task.id, v: task.doneAt ?? task.createdAt, ...extra });
-
-/**
- * Buttons and inputs a task's card offers, by the card's kind; filled in where the verbs live (the revocation and
- * review handlers register theirs here), so this file lays out and does not decide.
- */
-export const taskCardActions: {
-  revocation?: (tr: Translate, lang: Lang, view: TaskView) => { body: Element[]; actions: Action[] };
-  /** `replacesEntries`: the body lists the entries itself (one input per entry), so the plain list is left out. */
-  review?: (tr: Translate, lang: Lang, view: TaskView) => { body: Element[]; actions: Action[]; replacesEntries?: boolean };
-} = {};
+/** Each kind's own inputs and buttons (an open task only). */
+const KIND_ACTIONS = { revocation: revocationActions, review: reviewCardActions };
 
 const entryLine = (lang: Lang, e: TaskEntry): string =>
   `**${plain(e.themeName)}** (${formatDate(lang, e.validFrom)} – ${formatDate(lang, e.validUntil)})`;
@@ -37,7 +21,7 @@ const entryLine = (lang: Lang, e: TaskEntry): string =>
 /** The task's card in the administrators' channel. */
 export function taskCard(tr: Translate, lang: Lang, view: TaskView): AdaptiveCard {
   const t = view.task;
-  const extra = t.status === 'open' ? taskCardActions[t.kind]?.(tr, lang, view) : undefined;
+  const extra = t.status === 'open' ? KIND_ACTIONS[t.kind](tr, lang, view) : undefined;
   const body: Element[] = [
     heading(tr(`task.title.${t.kind}` as MessageKey, { person: view.personName })),
     facts([

@@ -1,11 +1,11 @@
 /**
  * The review card's own parts: per mandate a keep / revoke choice (none chosen at first: every line needs a
- * conscious answer), an optional comment and the submit button — plugged into the shared task card through
- * taskCardActions.review, so a periodic review and a mover's review are the same card. And the answers to a click:
+ * conscious answer), an optional comment and the submit button — drawn inside the shared task card (registerTask.ts)
+ * for any open review, so a periodic review and a mover's review are the same card. And the answers to a click:
  * "thank you / what happens next", "already answered". Buttons carry the task id and version only.
  */
 import { card, heading, text, subtle, execute, plain, plainTitle, type AdaptiveCard, type Action, type Element } from './card';
-import { taskCardActions, taskVerbData, type TaskView } from './registerTask';
+import { taskVerbData, type TaskView } from './taskView';
 import { formatDate, type Lang, type Translate } from '../bot/i18n';
 
 /** The id of line i's choice in the card (and in the Action.Execute data it sends). */
@@ -29,7 +29,6 @@ export function reviewCardActions(tr: Translate, lang: Lang, view: TaskView): { 
   return { body, actions: [execute(tr('review.card.submit'), 'review.answer', taskVerbData(view.task), { style: 'positive' })], replacesEntries: true };
 }
 
-taskCardActions.review = reviewCardActions;
 
 /** What the one who answered sees instead of the card: what was kept, what is revoked next and who does it. */
 export function reviewDoneCard(tr: Translate, view: TaskView & { managerAsked: boolean }): AdaptiveCard {

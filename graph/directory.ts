@@ -20,9 +20,39 @@ export interface DirectoryUser {
   accountEnabled: boolean;
   /** The manager's object id, or null when the person has none. */
   managerId: string | null;
+  /** The last working day (employeeLeaveDateTime, as a Helsinki date) where the directory keeps it. */
+  leaveDate?: string;
 }
 
 export type DirectoryGroup = 'administrators' | 'signatories';
+
+/**
+ * A person as a change read from the directory shows them: the fields the register's sweep compares (role, manager,
+ * account state) and, where the tenant keeps it, the day they leave. A field the source did not send is absent
+ * (Graph's delta sends only what changed after the first round), so the sweep keeps the value it remembered.
+ */
+export interface DirectoryRecord {
+  id: string;
+  displayName?: string;
+  department?: string;
+  serviceArea?: string;
+  jobTitle?: string;
+  /** null = no manager; absent = not sent. */
+  managerId?: string | null;
+  accountEnabled?: boolean;
+  /** employeeLeaveDateTime as a Helsinki date; null = cleared; absent = not kept or not sent. */
+  leaveDate?: string | null;
+}
+
+/**
+ * What changed since the cursor the caller kept from the last read: `full` lists everyone (the first read, a
+ * changed organisation file, or Graph asking for a resync — anyone not listed is gone), `delta` lists only the
+ * changed and the removed, `unchanged` means nothing to do. The caller stores `cursor` for the next read.
+ */
+export type DirectoryChanges =
+  | { kind: 'full'; users: DirectoryRecord[]; cursor: string }
+  | { kind: 'delta'; users: DirectoryRecord[]; removed: string[]; cursor: string }
+  | { kind: 'unchanged'; cursor: string };
 
 export interface Directory {
   /** The user by object id, or undefined when the directory does not know them. */
@@ -40,4 +70,21 @@ export interface Directory {
    * directory is inconsistent — several, so a caller matching a spreadsheet can tell "unknown" from "ambiguous".
    */
   findByAddress(address: string): Promise<DirectoryUser[]>;
+  /**
+   * Who left or moved since `cursor` (undefined = never read: everyone, as the baseline). The file directory
+   * re-reads its file when it changed on disk; Graph runs the users delta query.
+   */
+  changes(cursor: string | undefined): Promise<DirectoryChanges>;
+}
+
+const HELSINKI_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/**
+ * employeeLeaveDateTime (an instant, or a bare date in an organisation file) as the Helsinki day it names;
+ * undefined for anything that is not a date.
+ */
+export function leaveDay(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const instant = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00Z` : value);
+  return Number.isNaN(instant.getTime()) ? undefined : HELSINKI_DAY.format(instant);
 }

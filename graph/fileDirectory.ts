@@ -4,7 +4,7 @@
  * fails with messages that name the user's index and the field, never the value (it may be personal data).
  */
 import fs from 'node:fs';
-import type { Directory, DirectoryGroup, DirectoryUser } from './directory';
+import { leaveDay, type Directory, type DirectoryChanges, type DirectoryGroup, type DirectoryRecord, type DirectoryUser } from './directory';
 
 type Json = Record<string, unknown>;
 
@@ -20,74 +20,130 @@ const UNREADABLE_USER: DirectoryUser = Object.freeze({
   userPrincipalName: '', preferredLanguage: '', accountEnabled: false, managerId: null,
 });
 
+/** One reading of the organisation file, indexed; swapped whole when the file changes on disk. */
+interface Organisation {
+  users: readonly DirectoryUser[];
+  byId: Map<string, DirectoryUser>;
+  reportsByManager: Map<string, DirectoryUser[]>;
+  members: Readonly<Record<DirectoryGroup, readonly string[]>>;
+}
+
 export class FileDirectory implements Directory {
-  private readonly users: readonly DirectoryUser[];
-  private readonly byId = new Map<string, DirectoryUser>();
-  private readonly reportsByManager = new Map<string, DirectoryUser[]>();
-  private readonly members: Readonly<Record<DirectoryGroup, readonly string[]>>;
+  private org: Organisation;
+  /** The file it was read from (fromFile), so a change on disk can be noticed; absent for an in-memory organisation. */
+  private source: { path: string; stamp: string } | undefined;
 
   /** Reads and validates an organisation file; the error names the file and every problem found. */
   static fromFile(path: string): FileDirectory {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(fs.readFileSync(path, 'utf8'));
-    } catch (error) {
-      const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
-      throw new Error(`Organisation file ${path} ${reason}.`);
-    }
-    try {
-      return new FileDirectory(parsed);
-    } catch (error) {
-      throw new Error(`Organisation file ${path}: ${(error as Error).message}`);
-    }
+    const stamp = fileStamp(path);
+    const directory = new FileDirectory(EMPTY_ORGANISATION);
+    directory.org = readOrganisationFile(path);
+    directory.source = { path, stamp };
+    return directory;
   }
 
   /** @param org the parsed JSON of an organisation file (shape of data/sample-org.json). */
   constructor(org: unknown) {
-    const { users, members } = parseOrganisation(org);
-    this.users = users;
-    this.members = members;
-    for (const user of users) {
-      this.byId.set(user.id, user);
-      if (user.managerId !== null) {
-        const reports = this.reportsByManager.get(user.managerId) ?? [];
-        reports.push(user);
-        this.reportsByManager.set(user.managerId, reports);
-      }
-    }
+    this.org = indexOrganisation(org);
   }
 
   async getUser(id: string): Promise<DirectoryUser | undefined> {
-    return this.byId.get(id);
+    return this.org.byId.get(id);
   }
 
   async getManager(id: string): Promise<DirectoryUser | undefined> {
-    const managerId = this.byId.get(id)?.managerId;
-    return managerId ? this.byId.get(managerId) : undefined;
+    const managerId = this.org.byId.get(id)?.managerId;
+    return managerId ? this.org.byId.get(managerId) : undefined;
   }
 
   async getDirectReports(id: string): Promise<DirectoryUser[]> {
-    return [...(this.reportsByManager.get(id) ?? [])];
+    return [...(this.org.reportsByManager.get(id) ?? [])];
   }
 
   async isMember(id: string, group: DirectoryGroup): Promise<boolean> {
-    return this.members[group].includes(id);
+    return this.org.members[group].includes(id);
   }
 
   async listMembers(group: DirectoryGroup): Promise<DirectoryUser[]> {
-    return this.members[group].map((id) => this.byId.get(id)).filter((u): u is DirectoryUser => u !== undefined);
+    return this.org.members[group].map((id) => this.org.byId.get(id)).filter((u): u is DirectoryUser => u !== undefined);
   }
 
   async findByAddress(address: string): Promise<DirectoryUser[]> {
     const wanted = address.trim().toLowerCase();
     if (!wanted) return [];
-    return this.users.filter((u) => u.mail.toLowerCase() === wanted || u.userPrincipalName.toLowerCase() === wanted);
+    return this.org.users.filter((u) => u.mail.toLowerCase() === wanted || u.userPrincipalName.toLowerCase() === wanted);
+  }
+
+  /**
+   * The file as a whole when it changed on disk since `cursor` (its modification time and size) or was never
+   * read: the file is re-read — so the bot's own answers follow it too — and everyone in it listed; the sweep
+   * compares that with what it remembered. An invalid file fails here and the previous reading stays in use.
+   */
+  async changes(cursor: string | undefined): Promise<DirectoryChanges> {
+    if (this.source) {
+      const stamp = fileStamp(this.source.path);
+      if (stamp !== this.source.stamp) {
+        this.org = readOrganisationFile(this.source.path);
+        this.source.stamp = stamp;
+      }
+      if (cursor === stamp) return { kind: 'unchanged', cursor };
+      return { kind: 'full', users: this.org.users.map(recordOf), cursor: stamp };
+    }
+    return cursor === 'memory' ? { kind: 'unchanged', cursor } : { kind: 'full', users: this.org.users.map(recordOf), cursor: 'memory' };
   }
 
   /** Everyone in the file, in file order (for tests and tools such as the local seeding script). */
   allUsers(): readonly DirectoryUser[] {
-    return this.users;
+    return this.org.users;
   }
+}
+
+/** A person of the file as a change: the file lists everyone whole, so a missing leave day is "none" (null). */
+function recordOf(u: DirectoryUser): DirectoryRecord {
+  return { id: u.id, displayName: u.displayName, department: u.department, serviceArea: u.serviceArea, jobTitle: u.jobTitle,
+    managerId: u.managerId, accountEnabled: u.accountEnabled, leaveDate: u.leaveDate ?? null };
+}
+
+/** Modification time and size: a changed file changes one of them (an editor's save, a copy over it). */
+function fileStamp(path: string): string {
+  try {
+    const st = fs.statSync(path);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    throw new Error(`Organisation file ${path} cannot be read.`);
+  }
+}
+
+const EMPTY_ORGANISATION = { users: [], groups: { mandateAdministrators: [], signatories: [] } };
+
+function readOrganisationFile(path: string): Organisation {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(path, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+    throw new Error(`Organisation file ${path} ${reason}.`);
+  }
+  try {
+    return indexOrganisation(parsed);
+  } catch (error) {
+    throw new Error(`Organisation file ${path}: ${(error as Error).message}`);
+  }
+}
+
+function indexOrganisation(org: unknown): Organisation {
+  const { users, members } = parseOrganisation(org);
+  const byId = new Map<string, DirectoryUser>();
+  const reportsByManager = new Map<string, DirectoryUser[]>();
+  for (const user of users) {
+    byId.set(user.id, user);
+    if (user.managerId !== null) {
+      const reports = reportsByManager.get(user.managerId) ?? [];
+      reports.push(user);
+      reportsByManager.set(user.managerId, reports);
+    }
+  }
+  return { users, byId, reportsByManager, members };
 }
 
 function parseOrganisation(org: unknown): {
@@ -137,6 +193,10 @@ function parseUser(raw: unknown, index: number, problems: string[]): DirectoryUs
     return value;
   };
   if (typeof user.accountEnabled !== 'boolean') problems.push(`${at}.accountEnabled must be true or false.`);
+  const leave = user.employeeLeaveDateTime;
+  if (leave !== undefined && leave !== null && leaveDay(leave) === undefined) {
+    problems.push(`${at}.employeeLeaveDateTime must be a date (2026-12-31 or 2026-12-31T00:00:00Z) or null.`);
+  }
   const managerId = user.managerId;
   if (managerId !== null && (typeof managerId !== 'string' || managerId === '')) {
     problems.push(`${at}.managerId must be a user id or null.`);
@@ -155,6 +215,7 @@ function parseUser(raw: unknown, index: number, problems: string[]): DirectoryUs
     preferredLanguage: text('preferredLanguage', false),
     accountEnabled: user.accountEnabled === true,
     managerId: typeof managerId === 'string' && managerId !== '' ? managerId : null,
+    ...(leaveDay(leave) ? { leaveDate: leaveDay(leave) } : {}),
   };
 }
 

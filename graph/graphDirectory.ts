@@ -19,7 +19,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import type { TokenCredential } from '@azure/identity';
-import type { Directory, DirectoryGroup, DirectoryUser } from './directory';
+import { leaveDay, type Directory, type DirectoryChanges, type DirectoryGroup, type DirectoryRecord, type DirectoryUser } from './directory';
 
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com/';
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -29,6 +29,8 @@ export const USER_FIELDS = [
   'userPrincipalName', 'preferredLanguage', 'accountEnabled',
 ] as const;
 const USER_TYPE = '#microsoft.graph.user';
+/** What the users delta query selects: the role, the manager and the account state the register's sweep compares. */
+const DELTA_FIELDS = ['id', 'displayName', 'department', 'officeLocation', 'jobTitle', 'accountEnabled', 'manager'];
 /** A guard against a server that keeps answering with next links. */
 const MAX_PAGES = 1000;
 /** Parallel manager look-ups when listing a group; keeps a burst well under Graph's throttling limits. */
@@ -52,6 +54,11 @@ export interface GraphDirectoryOptions extends GraphClientOptions {
   cacheTtlMs?: number;
   /** Entries kept per kind (users, managers, memberships, lists); the oldest go first. Default 5,000. */
   cacheMaxEntries?: number;
+  /**
+   * Read employeeLeaveDateTime in the users delta query (the tenant keeps it; needs User-LifeCycleInfo.Read.All
+   * besides User.Read.All). Off by default: a tenant without it answers the property with an error.
+   */
+  leaveDate?: boolean;
 }
 
 /** A failed Graph call; `status` lets callers back off on 429 or give up on 403 without parsing text. */
@@ -94,6 +101,7 @@ export class GraphDirectory implements Directory {
   private readonly memberships: TtlCache<ReadonlySet<string>>;
   private readonly reports: TtlCache<readonly DirectoryUser[]>;
   private readonly members: TtlCache<readonly DirectoryUser[]>;
+  private readonly deltaFields: string[];
 
   constructor(options: GraphDirectoryOptions) {
     for (const group of ['administrators', 'signatories'] as const) {
@@ -102,6 +110,7 @@ export class GraphDirectory implements Directory {
     this.client = createGraphClient(options);
     this.base = parseBaseUrl(options.baseUrl ?? GRAPH_BASE_URL);
     this.groupIds = { ...options.groupIds };
+    this.deltaFields = [...DELTA_FIELDS, ...(options.leaveDate ? ['employeeLeaveDateTime'] : [])];
     const ttl = options.cacheTtlMs ?? 5 * 60_000;
     const size = options.cacheMaxEntries ?? 5_000;
     this.users = new TtlCache(ttl, size);
@@ -185,6 +194,57 @@ export class GraphDirectory implements Directory {
     }
     return mapWithLimit(entries.filter((e) => !isObject(e) || e['@odata.type'] === undefined || isUserEntry(e)), LOOKUP_CONCURRENCY,
       async (entry) => parseUser(entry, await this.managerIdOf(idOf(entry, 'findByAddress')), 'findByAddress'));
+  }
+
+  /**
+   * The users delta query: from `cursor` (the deltaLink kept from the last round) only who changed — a changed
+   * property is sent, an unchanged one may be left out, a deleted user comes as `@removed`, a new manager as
+   * `manager@delta` —, without a cursor everyone (the baseline). Every page is read (nextLink) before the new
+   * deltaLink is handed back, so a failure half way keeps the old cursor and the next run reads the same changes
+   * again. A cursor Graph no longer knows (410: resync required) starts over with a full round.
+   */
+  async changes(cursor: string | undefined): Promise<DirectoryChanges> {
+    try {
+      return await this.deltaRound(cursor);
+    } catch (error) {
+      if (cursor !== undefined && error instanceof GraphRequestError && error.status === 410) return this.deltaRound(undefined);
+      throw error;
+    }
+  }
+
+  private async deltaRound(cursor: string | undefined): Promise<DirectoryChanges> {
+    const operation = 'usersDelta';
+    let request = cursor === undefined ? this.client.api('/users/delta').select(this.deltaFields) : this.followable(cursor, operation);
+    // Graph may return a user more than once in a round (each time with what changed): merged, the last word wins.
+    const users = new Map<string, DirectoryRecord>();
+    const removed = new Set<string>();
+    for (let page = 1; ; page++) {
+      const body = await graphCall(operation, () => request.get());
+      if (!isObject(body) || !Array.isArray(body.value)) throw new GraphRequestError(operation, undefined, 'the response has no "value" list');
+      for (const item of body.value) {
+        if (isObject(item) && isObject(item['@removed'])) {
+          const id = idOf(item, operation);
+          users.delete(id);
+          removed.add(id);
+        } else {
+          const record = deltaRecord(item, cursor === undefined, operation);
+          removed.delete(record.id);
+          users.set(record.id, { ...users.get(record.id), ...record });
+        }
+      }
+      const next = body['@odata.nextLink'];
+      const deltaLink = body['@odata.deltaLink'];
+      if (typeof next === 'string') {
+        if (page >= MAX_PAGES) throw new GraphRequestError(operation, undefined, `more than ${MAX_PAGES} pages`);
+        request = this.followable(next, operation);
+        continue;
+      }
+      if (typeof deltaLink !== 'string') throw new GraphRequestError(operation, undefined, 'the last page has no delta link');
+      // The deltaLink is followed next time: check now that it stays on the configured origin.
+      this.followable(deltaLink, operation);
+      return cursor === undefined ? { kind: 'full', users: [...users.values()], cursor: deltaLink }
+        : { kind: 'delta', users: [...users.values()], removed: [...removed], cursor: deltaLink };
+    }
   }
 
   /** The manager's object id; Graph answers 404 both for "no manager" and for an unknown user. */
@@ -318,6 +378,37 @@ function failure(operation: string, error: unknown): GraphRequestError {
   const code = error.code ? ` (${error.code})` : '';
   const requestId = error.requestId ? `, request-id ${error.requestId}` : '';
   return new GraphRequestError(operation, status, `${what}${code}${requestId}`);
+}
+
+/**
+ * A delta item: only the properties it carries (Graph leaves unchanged ones out after the first round). In a full
+ * round every user comes whole, so no `manager@delta` there means no manager.
+ */
+function deltaRecord(raw: unknown, full: boolean, operation: string): DirectoryRecord {
+  if (!isObject(raw)) throw new GraphRequestError(operation, undefined, 'a user in the response is not an object');
+  const record: DirectoryRecord = { id: idOf(raw, operation) };
+  const text = (field: string): string | undefined => {
+    const value = raw[field];
+    if (value === undefined) return undefined;
+    if (value === null) return '';
+    if (typeof value !== 'string') throw new GraphRequestError(operation, undefined, `a user in the response has no text "${field}"`);
+    return value;
+  };
+  const set = <K extends keyof DirectoryRecord>(key: K, value: DirectoryRecord[K] | undefined): void => { if (value !== undefined) record[key] = value; };
+  set('displayName', text('displayName'));
+  set('department', text('department'));
+  set('serviceArea', text('officeLocation'));
+  set('jobTitle', text('jobTitle'));
+  if (typeof raw.accountEnabled === 'boolean') record.accountEnabled = raw.accountEnabled;
+  if ('employeeLeaveDateTime' in raw) record.leaveDate = leaveDay(raw.employeeLeaveDateTime) ?? null;
+  const manager = raw['manager@delta'];
+  if (Array.isArray(manager)) {
+    const current = manager.find((m) => isObject(m) && !isObject(m['@removed']));
+    record.managerId = current === undefined ? null : idOf(current, operation);
+  } else if (full) {
+    record.managerId = null;
+  }
+  return record;
 }
 
 function parseUser(raw: unknown, managerId: string | null, operation: string): DirectoryUser {

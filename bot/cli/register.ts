@@ -26,6 +26,7 @@ import { loadConfig } from '../config';
 import { TABLES } from '../store/entities';
 import { TaskStore } from '../store/taskStore';
 import { ReviewStore } from '../store/reviewStore';
+import { DirectoryStateStore } from '../store/directoryState';
 import { TableOrderStore } from '../store/orderStore';
 import { StoreCatalogReader } from '../services/catalogReader';
 import { runRegisterSweep } from '../services/registerSweep';
@@ -169,7 +170,8 @@ async function sweepRegister(when: Date, ctx: RegisterCliContext): Promise<numbe
     const catalogStore = new CatalogStore(tables, { cacheMs: 0 });
     const report = await runRegisterSweep({
       config, directory, now, kick: () => undefined,
-      grants: new TableGrantStore(tables), tasks: new TaskStore(tables, { now }), reviews: new ReviewStore(tables), orders: new TableOrderStore(tables, { now }),
+      grants: new TableGrantStore(tables), tasks: new TaskStore(tables, { now }), reviews: new ReviewStore(tables),
+      directoryState: new DirectoryStateStore(tables), orders: new TableOrderStore(tables, { now }),
       catalog: new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined)),
     });
     ctx.out(`Register sweep for ${report.today}:`);
@@ -237,7 +239,7 @@ function directoryFrom(ctx: RegisterCliContext): Directory {
   const credential = graphCredential({ tenantId, clientId: get('GRAPH_CLIENT_ID'), clientSecret: get('GRAPH_CLIENT_SECRET'),
     certificatePath: get('GRAPH_CERTIFICATE_PATH') });
   // Finding people needs no group; the port's constructor wants ids, which the import never uses.
-  return new GraphDirectory({ credential, baseUrl: get('GRAPH_BASE_URL'), cacheTtlMs: 0,
+  return new GraphDirectory({ credential, baseUrl: get('GRAPH_BASE_URL'), cacheTtlMs: 0, leaveDate: get('DIRECTORY_LEAVE_DATE') === 'true',
     groupIds: { administrators: get('ADMIN_GROUP_ID') ?? 'unused', signatories: get('SIGNATORY_GROUP_ID') ?? 'unused' } });
 }
 

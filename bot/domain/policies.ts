@@ -28,7 +28,7 @@ export type OrderAction =
   | 'inviteMeeting' | 'markPrepared' | 'markSent' | 'dvvDecision'
   | 'sign' | 'approve' | 'decline';
 
-export type GlobalAction = 'toggleHeld' | 'digest' | 'browseAll';
+export type GlobalAction = 'toggleHeld' | 'digest' | 'browseAll' | 'revokeTask';
 
 type Rule = (actor: Actor, order: OrderFacts) => boolean;
 
@@ -70,6 +70,8 @@ const GLOBAL_RULES: Record<GlobalAction, (actor: Actor) => boolean> = {
   toggleHeld: (a) => a.isAdministrator,
   digest: (a) => a.isAdministrator,
   browseAll: () => true,
+  /** Recording a revocation task as done: the administrators, who revoke in Suomi.fi. */
+  revokeTask: (a) => a.isAdministrator,
 };
 
 /** The facts about a review task a rule may look at (the manager as stored on the task: the one who was asked). */

@@ -29,6 +29,7 @@ export const EXECUTE_VERBS = [
   'manager.approve', 'manager.decline',
   'signatory.sign',
   'review.answer',
+  'task.revoke',
 ] as const;
 
 export type SubmitVerb = typeof SUBMIT_VERBS[number];

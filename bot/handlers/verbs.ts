@@ -21,6 +21,7 @@ import { showTasks, changeLanguage, showInstructions } from './menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm, parseOrderForm } from './order';
 import { showMyMandates, showTeamMandates } from './mandates';
 import { answerReviewCard, parseReviewAnswer } from './review';
+import { parseRevoke, revokeTaskVerb } from './revocation';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder, parseOrderRef, parseCancel, parseAnswer } from './myOrders';
 import { showGlossaryList, showGlossaryTerm, parseTerm } from './glossary';
 import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrderSuggested, parseBrowse } from './suggest';
@@ -171,6 +172,8 @@ export const VERB_ROUTES: VerbRegistry = {
 
   // The review card (periodic and movers' reviews): the task's manager, or an administrator on their behalf.
   'review.answer': { kind: 'execute', policy: { review: 'answerReview' }, handle: (deps, turn, data) => answerReviewCard(deps, turn, parseReviewAnswer(data)) },
+  // A revocation task's card: administrators record the mandates revoked in Suomi.fi (the service checks the policy).
+  'task.revoke': { kind: 'execute', policy: { global: 'revokeTask' }, handle: (deps, turn, data) => revokeTaskVerb(deps, turn, parseRevoke(data)) },
 };
 
 /** The registry's entries of one kind, for registering routes. */

@@ -385,6 +385,19 @@ export const en: Messages = {
   // — renewal —
 
   // — revocation —
+  'revocation.guide.title': 'How to revoke the mandates in Suomi.fi',
+  'revocation.guide.steps': '1. Sign in to Suomi.fi e-Authorizations and choose the organisation as the party you act for.\n2. Open the organisation\'s mandates and find {person}.\n3. Open each mandate listed above and choose Revoke (Mitätöi).\n4. Enter here the day you revoked them.',
+  'revocation.date': 'Revoked in Suomi.fi (date)',
+  'revocation.dateError': 'Choose a day: today or earlier, not before the mandate started.',
+  'revocation.confirm': 'Mark as revoked',
+  'revocation.done': 'The mandates were marked as revoked.',
+  'revocation.managerTold': 'Their manager {name} gets a message about it.',
+  'revocation.alreadyDone': 'This task is already done ({name}, {date}). Nothing was recorded again.',
+  'revocation.stale': 'The card was out of date: here is the task as it is now.',
+  'revocation.notAdministrator': 'Only the mandate administrators can mark mandates as revoked.',
+  'revocation.date.future': 'The day cannot be in the future.',
+  'revocation.date.beforeStart': 'The day cannot be before the mandate started ({date}).',
+  'revocation.date.notDate': 'Choose a date.',
 
   // — review —
   'review.card.intro': 'Does {person} still need these mandates? Choose for each one: keep or revoke.',

@@ -383,6 +383,19 @@ export const fi = {
   // — renewal —
 
   // — revocation —
+  'revocation.guide.title': 'Näin mitätöit valtuudet Suomi.fi:ssä',
+  'revocation.guide.steps': '1. Kirjaudu Suomi.fi-valtuuksiin ja valitse asioivaksi osapuoleksi organisaatio.\n2. Avaa organisaation valtuudet ja hae henkilö {person}.\n3. Avaa kukin yllä luetelluista valtuuksista ja valitse Mitätöi.\n4. Merkitse tähän päivä, jona mitätöit ne.',
+  'revocation.date': 'Mitätöity Suomi.fi:ssä (päivämäärä)',
+  'revocation.dateError': 'Valitse päivä: tänään tai aiemmin, ei ennen valtuuden alkua.',
+  'revocation.confirm': 'Merkitse mitätöidyksi',
+  'revocation.done': 'Valtuudet merkittiin mitätöidyiksi.',
+  'revocation.managerTold': 'Esihenkilö {name} saa tästä viestin.',
+  'revocation.alreadyDone': 'Tämä tehtävä on jo tehty ({name}, {date}). Mitään ei kirjattu uudelleen.',
+  'revocation.stale': 'Kortti oli vanhentunut: tässä tehtävä sellaisena kuin se nyt on.',
+  'revocation.notAdministrator': 'Vain valtuushallinnoijat voivat merkitä valtuudet mitätöidyiksi.',
+  'revocation.date.future': 'Päivä ei voi olla tulevaisuudessa.',
+  'revocation.date.beforeStart': 'Päivä ei voi olla ennen valtuuden alkua ({date}).',
+  'revocation.date.notDate': 'Valitse päivämäärä.',
 
   // — review —
   'review.card.intro': 'Tarvitseeko {person} yhä nämä valtuudet? Valitse jokaiselle: pidä tai mitätöi.',

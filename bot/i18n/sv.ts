@@ -385,6 +385,19 @@ export const sv: Messages = {
   // — renewal —
 
   // — revocation —
+  'revocation.guide.title': 'Så här återkallar du fullmakterna i Suomi.fi',
+  'revocation.guide.steps': '1. Logga in i Suomi.fi-fullmakter och välj organisationen som part.\n2. Öppna organisationens fullmakter och sök personen {person}.\n3. Öppna var och en av fullmakterna ovan och välj Återkalla.\n4. Ange här dagen då du återkallade dem.',
+  'revocation.date': 'Återkallad i Suomi.fi (datum)',
+  'revocation.dateError': 'Välj en dag: i dag eller tidigare, inte före fullmaktens början.',
+  'revocation.confirm': 'Markera som återkallad',
+  'revocation.done': 'Fullmakterna markerades som återkallade.',
+  'revocation.managerTold': 'Chefen {name} får ett meddelande om det.',
+  'revocation.alreadyDone': 'Uppgiften är redan gjord ({name}, {date}). Inget registrerades på nytt.',
+  'revocation.stale': 'Kortet var föråldrat: här är uppgiften som den är nu.',
+  'revocation.notAdministrator': 'Endast fullmaktsadministratörerna kan markera fullmakter som återkallade.',
+  'revocation.date.future': 'Dagen kan inte vara i framtiden.',
+  'revocation.date.beforeStart': 'Dagen kan inte vara före fullmaktens början ({date}).',
+  'revocation.date.notDate': 'Välj ett datum.',
 
   // — review —
   'review.card.intro': 'Behöver {person} fortfarande dessa fullmakter? Välj för var och en: behåll eller återkalla.',

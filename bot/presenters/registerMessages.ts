@@ -10,8 +10,6 @@ import { plainText } from '../domain/safeText';
 import { displayName, recipientLang, type PresenterDeps } from './people';
 import type { Delivery } from './notifications';
 import { taskCard, taskActionCard, type TaskView } from '../../cards/registerTask';
-// The review card's choices and button plug into the task card (taskCardActions.review).
-import '../../cards/reviewTask';
 
 type RegisterMessage = Extract<OutboxMessage, { kind: 'taskCard' | 'taskThread' | 'taskPersonal' | 'taskActionCard' | 'notice' }>;
 

@@ -4,6 +4,7 @@ import type { OrderStore } from '../store/orderStore';
 import type { GrantStore } from '../store/grantStore';
 import type { TaskStore } from '../store/taskStore';
 import type { ReviewStore } from '../store/reviewStore';
+import type { DirectoryStateStore } from '../store/directoryState';
 import type { UserStore } from '../store/userStore';
 import type { HetuCipher } from '../security/hetuCipher';
 import type { CatalogReader } from './catalog';
@@ -19,6 +20,8 @@ export interface Deps {
   tasks: TaskStore;
   /** Reviews: each person's last round and answer, answered reviews for the progress view. */
   reviews: ReviewStore;
+  /** What the directory sweep remembers between runs (the delta cursor, each person's last role). */
+  directoryState: DirectoryStateStore;
   users: UserStore;
   catalog: CatalogReader;
   /** Catalog changes made by the bot itself (DVV granted a theme → the organisation now holds it). */

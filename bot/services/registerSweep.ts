@@ -12,7 +12,7 @@ import { directorySweep } from './directorySweep';
 import { reviewSweep } from './reviewSweep';
 
 /** What a sweep step reads and writes. */
-export type SweepDeps = Pick<Deps, 'config' | 'directory' | 'grants' | 'tasks' | 'reviews' | 'orders' | 'catalog' | 'now' | 'kick'>;
+export type SweepDeps = Pick<Deps, 'config' | 'directory' | 'directoryState' | 'grants' | 'tasks' | 'reviews' | 'orders' | 'catalog' | 'now' | 'kick'>;
 
 /** One step's counts, named for the operator (e.g. { reminders: 12, expired: 3 }). */
 export type SweepCounts = Record<string, number>;

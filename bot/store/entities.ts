@@ -1,5 +1,5 @@
 /** Table/key design, in one place. Every hot query names a PartitionKey. */
-export const TABLES = ['orders', 'orderIndex', 'people', 'users', 'counters', 'outboxIndex', 'catalog'] as const;
+export const TABLES = ['orders', 'orderIndex', 'people', 'users', 'counters', 'outboxIndex', 'catalog', 'directory'] as const;
 
 /** orders: PartitionKey = order id; the order, its audit events and its outbox messages share the partition,
  * so a state change, its audit event and its notifications commit in one transaction. The outbox rows (and the

@@ -30,6 +30,8 @@ export interface SampleUser {
   preferredLanguage: string;
   accountEnabled: boolean;
   managerId: string | null;
+  /** Where the tenant keeps it (Graph's employeeLeaveDateTime). */
+  employeeLeaveDateTime?: string | null;
 }
 
 export interface SampleOrg {
@@ -72,6 +74,8 @@ const USER_PROPERTIES = [
   'id', 'displayName', 'givenName', 'surname', 'jobTitle', 'department', 'officeLocation', 'mail',
   'userPrincipalName', 'preferredLanguage', 'accountEnabled', 'businessPhones', 'mobilePhone', 'employeeId',
 ];
+/** Properties the users delta also selects: the manager (answered as manager@delta) and the leave date. */
+const DELTA_ONLY_PROPERTIES = ['manager', 'employeeLeaveDateTime'];
 /** What Graph returns for a user when no $select is given: note, no accountEnabled and no department. */
 const DEFAULT_USER_PROPERTIES = [
   'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation',
@@ -109,6 +113,10 @@ export class FakeGraph {
   private readonly contacts: NonNullable<FakeGraphOptions['contacts']>;
   private readonly faults = new Map<string, Fault[]>();
   private eventCount = 0;
+  /** The users delta's change log: each change bumps the version; a deltaLink carries the version it was issued at. */
+  private version = 0;
+  private readonly changeLog: Array<{ version: number; id: string; removed: boolean; props: Set<string>; oldManagerId?: string | null }> = [];
+  private readonly expiredBelow = { version: -1 };
 
   private constructor(private readonly server: http.Server, readonly org: SampleOrg, private readonly options: FakeGraphOptions) {
     this.pageSize = options.pageSize ?? 2;
@@ -139,6 +147,26 @@ export class FakeGraph {
     const queue = this.faults.get(requestPath) ?? [];
     for (let i = 0; i < times; i++) queue.push(fault);
     this.faults.set(requestPath, queue);
+  }
+
+  /** Changes a user as an administrator would in Entra ID (the users delta reports the changed properties). */
+  updateUser(id: string, patch: Partial<Omit<SampleUser, 'id'>>): void {
+    const user = this.users.get(id);
+    if (!user) throw new Error(`fake Graph: no user ${id}`);
+    const oldManagerId = user.managerId;
+    Object.assign(user, patch);
+    this.changeLog.push({ version: ++this.version, id, removed: false, props: new Set(Object.keys(patch)), oldManagerId });
+  }
+
+  /** Deletes a user (the users delta reports it as @removed). */
+  removeUser(id: string): void {
+    if (!this.users.delete(id)) throw new Error(`fake Graph: no user ${id}`);
+    this.changeLog.push({ version: ++this.version, id, removed: true, props: new Set() });
+  }
+
+  /** Every deltaLink issued so far answers 410 (resync required), as Graph does for a token it no longer keeps. */
+  expireDeltaLinks(): void {
+    this.expiredBelow.version = this.version + 1;
   }
 
   requestsTo(requestPath: string): RecordedRequest[] {
@@ -184,6 +212,7 @@ export class FakeGraph {
     if (r.authorization !== `Bearer ${FAKE_TOKEN}`) {
       return graphError(401, 'InvalidAuthenticationToken', 'Access token is empty or not valid.');
     }
+    if (r.path === '/v1.0/users/delta' && r.method === 'GET') return this.usersDelta(r);
     const select = r.query.$select?.split(',');
     if (select?.some((p) => !USER_PROPERTIES.includes(p))) {
       return graphError(400, 'Request_BadRequest', 'Could not find a property named in $select on type microsoft.graph.user.');
@@ -202,6 +231,64 @@ export class FakeGraph {
       return this.transitiveMembers(id, select, r, url);
     }
     return graphError(400, 'BadRequest', 'The fake Graph does not serve this request.');
+  }
+
+  /**
+   * `GET /users/delta` as Graph answers it: without a token every user, paged (nextLink with a $skiptoken), the last
+   * page with a deltaLink ($deltatoken); from a deltaLink only the users changed since, each with `id` and the
+   * changed properties (a new manager as `manager@delta`), and deleted users as `@removed`. The $select of the first
+   * request is carried in the tokens, as Graph does.
+   */
+  private usersDelta(r: RecordedRequest): Reply {
+    let state: { select: string[]; since: number; at: number; offset: number };
+    if (r.query.$skiptoken || r.query.$deltatoken) {
+      const token = JSON.parse(Buffer.from(r.query.$skiptoken ?? r.query.$deltatoken, 'base64url').toString('utf8')) as typeof state;
+      state = r.query.$deltatoken ? { ...token, since: token.at, at: this.version, offset: 0 } : token;
+      if (r.query.$deltatoken && token.at < this.expiredBelow.version) {
+        return graphError(410, 'Directory_ResyncRequired', 'The delta token has expired. Start over without a token.');
+      }
+    } else {
+      const select = r.query.$select?.split(',') ?? DEFAULT_USER_PROPERTIES;
+      if (select.some((p) => !USER_PROPERTIES.includes(p) && !DELTA_ONLY_PROPERTIES.includes(p))) {
+        return graphError(400, 'Request_BadRequest', 'Could not find a property named in $select on type microsoft.graph.user.');
+      }
+      state = { select, since: -1, at: this.version, offset: 0 };
+    }
+    const items = state.since < 0 ? [...this.users.values()].map((u) => this.deltaItem(u, state.select, undefined))
+      : this.changedSince(state.since, state.at, state.select);
+    const value = items.slice(state.offset, state.offset + this.pageSize);
+    const base = (this.options.nextLinkBase ?? this.baseUrl).replace(/\/$/, '');
+    const token = (t: typeof state) => Buffer.from(JSON.stringify(t)).toString('base64url');
+    const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}v1.0/$metadata#users`, value };
+    if (state.offset + this.pageSize < items.length) body['@odata.nextLink'] = `${base}/v1.0/users/delta?$skiptoken=${token({ ...state, offset: state.offset + this.pageSize })}`;
+    else body['@odata.deltaLink'] = `${base}/v1.0/users/delta?$deltatoken=${token({ ...state, offset: 0 })}`;
+    return { status: 200, body };
+  }
+
+  private changedSince(since: number, at: number, select: string[]): unknown[] {
+    const byId = new Map<string, { removed: boolean; props: Set<string>; oldManagerId?: string | null }>();
+    for (const c of this.changeLog.filter((c) => c.version > since && c.version <= at)) {
+      const seen = byId.get(c.id);
+      if (c.removed || !seen) byId.set(c.id, { removed: c.removed, props: new Set(c.props), oldManagerId: c.oldManagerId });
+      else for (const p of c.props) seen.props.add(p);
+    }
+    return [...byId].map(([id, c]) => {
+      const user = this.users.get(id);
+      if (c.removed || !user) return { id, '@removed': { reason: 'deleted' } };
+      return this.deltaItem(user, select.filter((p) => p === 'id' || c.props.has(p === 'manager' ? 'managerId' : p)), c.oldManagerId);
+    });
+  }
+
+  /** A user as a delta item: the selected properties, the manager as `manager@delta` (a removed one as @removed). */
+  private deltaItem(user: SampleUser, select: string[], oldManagerId: string | null | undefined): Record<string, unknown> {
+    const item: Record<string, unknown> = project(user, select.filter((p) => p !== 'manager' && p !== 'employeeLeaveDateTime'));
+    item.id = user.id;
+    if (select.includes('employeeLeaveDateTime')) item.employeeLeaveDateTime = user.employeeLeaveDateTime ?? null;
+    if (select.includes('manager')) {
+      if (user.managerId) item['manager@delta'] = [{ '@odata.type': '#microsoft.graph.user', id: user.managerId }];
+      else if (oldManagerId) item['manager@delta'] = [{ '@odata.type': '#microsoft.graph.user', id: oldManagerId, '@removed': { reason: 'deleted' } }];
+    }
+    return item;
   }
 
   private user(id: string, select: string[] | undefined): Reply {

@@ -336,6 +336,7 @@ const CASES: Case[] = [
   { builder: teamMandatesCard, name: 'teamMandatesCard', variant: 'largest: 120 reports with up to 30 entries each', build: (l) => teamMandatesCard(translator(l), l, teamMembers(l, 120, 27)), neutral: REGISTER_NEUTRAL },
   { builder: taskCard, name: 'taskCard', variant: 'revocation, open, three mandates', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 3)), neutral: TASK_NEUTRAL },
   { builder: taskCard, name: 'taskCard', variant: 'revocation, done, one unreachable', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 3, true)), neutral: TASK_NEUTRAL },
+  { builder: taskCard, name: 'taskCard', variant: 'revocation, open, a date refused', build: (l) => taskCard(translator(l), l, { ...sampleTaskView('revocation', 2), today: '2026-12-01', notice: translator(l)('revocation.date.future') }), neutral: TASK_NEUTRAL },
   { builder: taskCard, name: 'taskCard', variant: 'largest: revocation of 40 mandates', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 40)), neutral: TASK_NEUTRAL },
   { builder: taskActionCard, name: 'taskActionCard', variant: 'review of five mandates', build: (l) => taskActionCard(translator(l), l, sampleTaskView('review', 5)), neutral: TASK_NEUTRAL },
   { builder: taskActionCard, name: 'taskActionCard', variant: 'largest: review of 60 mandates, half answered (the card sent back incomplete)', neutral: TASK_NEUTRAL,

@@ -159,4 +159,48 @@ describe('FileDirectory', () => {
   it('names a missing users list', () => {
     assert.match(loadError({ groups: {} }), /"users" must be an array/);
   });
+
+  it('reads a leave day (employeeLeaveDateTime) as the Helsinki day, and names a bad one without quoting it', async () => {
+    const leaving = sampleCopy();
+    (leaving.users[0] as unknown as Record<string, unknown>).employeeLeaveDateTime = '2026-12-30T23:00:00Z';
+    (leaving.users[1] as unknown as Record<string, unknown>).employeeLeaveDateTime = '2027-01-15';
+    const d = new FileDirectory(leaving);
+    assert.equal((await d.getUser(leaving.users[0].id))?.leaveDate, '2026-12-31');
+    assert.equal((await d.getUser(leaving.users[1].id))?.leaveDate, '2027-01-15');
+    assert.equal((await d.getUser(leaving.users[2].id))?.leaveDate, undefined);
+    const bad = sampleCopy();
+    (bad.users[3] as unknown as Record<string, unknown>).employeeLeaveDateTime = 'ensi kuussa';
+    const message = loadError(bad);
+    assert.match(message, /users\[3\]\.employeeLeaveDateTime must be a date/);
+    assert.doesNotMatch(message, /ensi kuussa/);
+  });
+
+  it('changes(): everyone when the file changed on disk (re-read, so the bot answers from it too), nothing while it stays', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vb-fd-'));
+    const file = path.join(dir, 'org.json');
+    const copy = sampleCopy();
+    fs.writeFileSync(file, JSON.stringify(copy));
+    const d = FileDirectory.fromFile(file);
+    const first = await d.changes(undefined);
+    assert.equal(first.kind, 'full');
+    assert.equal(first.kind === 'full' && first.users.length, copy.users.length);
+    assert.deepEqual(await d.changes(first.cursor), { kind: 'unchanged', cursor: first.cursor });
+    copy.users[0].accountEnabled = false;
+    copy.users[0].department = 'Uusi toimiala';
+    fs.writeFileSync(file, JSON.stringify(copy));
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(file, later, later);
+    const second = await d.changes(first.cursor);
+    assert.equal(second.kind, 'full');
+    assert.notEqual(second.cursor, first.cursor);
+    assert.deepEqual(second.kind === 'full' && second.users.find((u) => u.id === copy.users[0].id),
+      { id: copy.users[0].id, displayName: copy.users[0].displayName, department: 'Uusi toimiala', serviceArea: copy.users[0].officeLocation,
+        jobTitle: copy.users[0].jobTitle, managerId: copy.users[0].managerId, accountEnabled: false, leaveDate: null });
+    assert.equal((await d.getUser(copy.users[0].id))?.department, 'Uusi toimiala', 'the running bot reads the new file');
+    fs.writeFileSync(file, '{ broken');
+    fs.utimesSync(file, new Date(Date.now() + 9000), new Date(Date.now() + 9000));
+    await assert.rejects(d.changes(second.cursor), /is not valid JSON/);
+    assert.equal((await d.getUser(copy.users[0].id))?.department, 'Uusi toimiala', 'a broken file keeps the last good reading');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

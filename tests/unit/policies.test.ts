@@ -66,4 +66,9 @@ describe('policies: who may do what on an order', () => {
     assert.equal(may(roles.signatory, 'digest'), false);
     assert.equal(may(roles.otherEmployee, 'browseAll'), true);
   });
+
+  it('only administrators record a revocation task as done (not the manager, the signatory or the holder)', () => {
+    assert.equal(may(roles.administrator, 'revokeTask'), true);
+    for (const role of [roles.manager, roles.signatory, roles.requester, roles.otherEmployee]) assert.equal(may(role, 'revokeTask'), false);
+  });
 });

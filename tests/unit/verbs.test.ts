@@ -14,8 +14,7 @@ import { digestCard } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { setupCard } from '../../cards/setup';
 import { myMandatesCard, teamMandatesCard } from '../../cards/myMandates';
-import { taskActionCard } from '../../cards/registerTask';
-import '../../cards/reviewTask';
+import { taskActionCard, taskCard } from '../../cards/registerTask';
 import { availableVerbs } from '../../bot/domain/adminVerbs';
 import type { Order } from '../../bot/domain/order';
 import { LINE_STAGES, ORDER_STATUSES } from '../../bot/domain/lifecycle';
@@ -75,6 +74,9 @@ function everyCard(): AdaptiveCard[] {
       managerId: 'm', entries: [{ themeId: 't', themeName: 'Veroilmoittaminen', validFrom: '2025-01-01', validUntil: '2027-12-31' }], createdAt: '2026-11-30T08:00:00Z',
       dueOn: '2026-12-14', status: 'open' as const, adminCard: null, unreachable: [] }, personName: 'Matti', department: 'Konsernipalvelut', managerName: 'Aino', doneByName: '', unreachableNames: [] };
     cards.push(taskActionCard(tr, lang, review));
+    cards.push(taskCard(tr, lang, { personName: 'Matti', department: 'D', managerName: 'M', doneByName: '', unreachableNames: [], task: { id: 'task-rv-p-1',
+      kind: 'revocation', reason: 'left', personId: 'p', personName: 'Matti', department: 'D', entries: [{ themeId: 't', themeName: 'T', validFrom: '2025-01-01',
+        validUntil: '2027-01-01' }], createdAt: '2026-11-30T08:00:00Z', dueOn: '2026-11-30', status: 'open', adminCard: null, unreachable: [] } }));
     for (const order of ordersInEveryState()) {
       cards.push(adminOrderCard(tr, lang, { order, verbs: availableVerbs(order), unreachableNames: [] }));
       cards.push(confirmationCard(tr, lang, order, false), myOrdersCard(tr, lang, [{ order, overdue: false }]), myOrderDetailsCard(tr, lang, order, []));
