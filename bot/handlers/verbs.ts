@@ -20,6 +20,7 @@ import { runInBackground } from '../services/backgroundWork';
 import { showTasks, changeLanguage, showInstructions } from './menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm, parseOrderForm } from './order';
 import { showMyMandates, showTeamMandates } from './mandates';
+import { parseRenew, renewMandate } from './renewal';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder, parseOrderRef, parseCancel, parseAnswer } from './myOrders';
 import { showGlossaryList, showGlossaryTerm, parseTerm } from './glossary';
 import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrderSuggested, parseBrowse } from './suggest';
@@ -93,6 +94,8 @@ export const VERB_ROUTES: VerbRegistry = {
   // The register's views: the team view is the directory's answer (direct reports), never the card's.
   menuMyMandates: menu(noInput, (deps, turn) => showMyMandates(deps, turn)),
   menuTeamMandates: menu(noInput, (deps, turn) => showTeamMandates(deps, turn)),
+  // A renewal of the clicker's own entry (theme + start): the entry and its window are re-read on the server.
+  menuRenew: menu(parseRenew, renewMandate),
 
   // The order form.
   orderSearch: form(parseOrderForm, searchInOrderForm),

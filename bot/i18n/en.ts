@@ -383,6 +383,28 @@ export const en: Messages = {
   'notice.renewalReminderForManager': 'The mandate "{theme}" of your report {holder} ends on {until} (in {days} days).',
   'notice.expired': 'Your mandate "{theme}" ended on {until}.',
   // — renewal —
+  'renewal.title': 'Mandate ending: {theme}',
+  'renewal.current': 'Current mandate',
+  'renewal.newStart': 'Renewal would start',
+  'renewal.how': 'The button opens the order form already filled in. Type your personal identity code, check the validity and send.',
+  'renewal.order': 'Order a renewal',
+  'renewal.continuation': 'renewal, starts {start}',
+  'renewal.formNote': 'Renewal of the mandate "{theme}" (valid until {until}): the new mandate starts on {start}, the day the old one ends, so there is no gap.',
+  'renewal.justification': 'Renewal of a valid mandate that ends on {until}. The work continues as before.',
+  'renewal.opensOn': 'A renewal can be ordered from {from}.',
+  'renewal.untilAfterStart': 'The renewal of "{theme}" must be valid until a later day than it starts ({start}).',
+  'renewal.arranged': 'A renewal is already recorded for this mandate, valid until {until}.',
+  'renewal.ordered': 'The renewal is already ordered: order {number} is in progress.',
+  'renewal.notYet': 'A renewal can be ordered from {from}. You will be reminded in time.',
+  'renewal.notFound': 'The mandate is not in the register. See "My mandates".',
+  'renewal.ended': 'The mandate has already ended: you are ordering a new mandate (not a renewal).',
+  'renewal.suggestStatus': 'Held until {date} – a renewal can be ordered now',
+  'renewal.digestTitle': 'Ending within 30 days: {count}',
+  'renewal.digestRow': '{person} · {theme} · {date} · {renewal}',
+  'renewal.digest.recorded': 'renewal recorded',
+  'renewal.digest.ordered': 'renewal ordered',
+  'renewal.digest.none': 'no renewal',
+  'renewal.digestMore': '… and {count} more',
 
   // — revocation —
 

@@ -381,6 +381,28 @@ export const fi = {
   'notice.renewalReminderForManager': 'Alaisesi {holder} valtuus "{theme}" päättyy {until} ({days} päivän päästä).',
   'notice.expired': 'Valtuutesi "{theme}" päättyi {until}.',
   // — renewal —
+  'renewal.title': 'Valtuus päättyy: {theme}',
+  'renewal.current': 'Nykyinen valtuus',
+  'renewal.newStart': 'Jatko alkaisi',
+  'renewal.how': 'Painike avaa tilauslomakkeen valmiiksi täytettynä. Kirjoita henkilötunnuksesi, tarkista voimassaolo ja lähetä.',
+  'renewal.order': 'Tilaa jatko',
+  'renewal.continuation': 'jatko, alkaa {start}',
+  'renewal.formNote': 'Jatko valtuudelle "{theme}" (voimassa {until} asti): uusi valtuus alkaa {start}, samana päivänä kun vanha päättyy, joten katkoa ei tule.',
+  'renewal.justification': 'Jatko voimassa olevalle valtuudelle, joka päättyy {until}. Työtehtävät jatkuvat ennallaan.',
+  'renewal.opensOn': 'Jatkon voi tilata {from} alkaen.',
+  'renewal.untilAfterStart': 'Jatkon "{theme}" voimassaolon on päätyttävä myöhemmin kuin se alkaa ({start}).',
+  'renewal.arranged': 'Valtuudelle on jo kirjattu jatko, joka on voimassa {until} asti.',
+  'renewal.ordered': 'Jatko on jo tilattu: tilaus {number} on käsittelyssä.',
+  'renewal.notYet': 'Jatkon voi tilata {from} alkaen. Saat muistutuksen ajoissa.',
+  'renewal.notFound': 'Valtuutta ei löydy rekisteristä. Katso "Omat valtuudet".',
+  'renewal.ended': 'Valtuus on jo päättynyt: tilaat uuden valtuuden (ei jatkoa).',
+  'renewal.suggestStatus': 'Voimassa {date} asti – jatkon voi tilata nyt',
+  'renewal.digestTitle': 'Päättyy 30 päivän sisällä: {count}',
+  'renewal.digestRow': '{person} · {theme} · {date} · {renewal}',
+  'renewal.digest.recorded': 'jatko kirjattu',
+  'renewal.digest.ordered': 'jatko tilattu',
+  'renewal.digest.none': 'ei jatkoa',
+  'renewal.digestMore': '… ja {count} muuta',
 
   // — revocation —
 

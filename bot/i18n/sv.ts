@@ -383,6 +383,28 @@ export const sv: Messages = {
   'notice.renewalReminderForManager': 'Fullmakten "{theme}" för din underordnade {holder} upphör {until} (om {days} dagar).',
   'notice.expired': 'Din fullmakt "{theme}" upphörde {until}.',
   // — renewal —
+  'renewal.title': 'Fullmakten upphör: {theme}',
+  'renewal.current': 'Nuvarande fullmakt',
+  'renewal.newStart': 'Fortsättningen skulle börja',
+  'renewal.how': 'Knappen öppnar beställningsformuläret ifyllt. Skriv din personbeteckning, kontrollera giltigheten och skicka.',
+  'renewal.order': 'Beställ fortsättning',
+  'renewal.continuation': 'fortsättning, börjar {start}',
+  'renewal.formNote': 'Fortsättning på fullmakten "{theme}" (gäller till {until}): den nya fullmakten börjar {start}, samma dag som den gamla upphör, så det blir inget avbrott.',
+  'renewal.justification': 'Fortsättning på en gällande fullmakt som upphör {until}. Arbetsuppgifterna fortsätter som tidigare.',
+  'renewal.opensOn': 'Fortsättningen kan beställas från och med {from}.',
+  'renewal.untilAfterStart': 'Fortsättningen "{theme}" måste gälla till ett senare datum än den börjar ({start}).',
+  'renewal.arranged': 'En fortsättning är redan registrerad för fullmakten, den gäller till {until}.',
+  'renewal.ordered': 'Fortsättningen är redan beställd: beställning {number} behandlas.',
+  'renewal.notYet': 'Fortsättningen kan beställas från och med {from}. Du får en påminnelse i tid.',
+  'renewal.notFound': 'Fullmakten finns inte i registret. Se "Mina fullmakter".',
+  'renewal.ended': 'Fullmakten har redan upphört: du beställer en ny fullmakt (ingen fortsättning).',
+  'renewal.suggestStatus': 'Gäller till {date} – fortsättningen kan beställas nu',
+  'renewal.digestTitle': 'Upphör inom 30 dagar: {count}',
+  'renewal.digestRow': '{person} · {theme} · {date} · {renewal}',
+  'renewal.digest.recorded': 'fortsättning registrerad',
+  'renewal.digest.ordered': 'fortsättning beställd',
+  'renewal.digest.none': 'ingen fortsättning',
+  'renewal.digestMore': '… och {count} till',
 
   // — revocation —
 
