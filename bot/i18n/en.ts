@@ -400,7 +400,7 @@ export const en: Messages = {
   'renewal.ended': 'The mandate has already ended: you are ordering a new mandate (not a renewal).',
   'renewal.suggestStatus': 'Held until {date} – a renewal can be ordered now',
   'renewal.digestTitle': 'Ending within 30 days: {count}',
-  'renewal.digestRow': '{person} · {theme} · {date} · {renewal}',
+  'renewal.digestRow': '{person} · {theme} · ends {date} · {renewal}',
   'renewal.digest.recorded': 'renewal recorded',
   'renewal.digest.ordered': 'renewal ordered',
   'renewal.digest.none': 'no renewal',

@@ -398,7 +398,7 @@ export const fi = {
   'renewal.ended': 'Valtuus on jo päättynyt: tilaat uuden valtuuden (ei jatkoa).',
   'renewal.suggestStatus': 'Voimassa {date} asti – jatkon voi tilata nyt',
   'renewal.digestTitle': 'Päättyy 30 päivän sisällä: {count}',
-  'renewal.digestRow': '{person} · {theme} · {date} · {renewal}',
+  'renewal.digestRow': '{person} · {theme} · päättyy {date} · {renewal}',
   'renewal.digest.recorded': 'jatko kirjattu',
   'renewal.digest.ordered': 'jatko tilattu',
   'renewal.digest.none': 'ei jatkoa',

@@ -400,7 +400,7 @@ export const sv: Messages = {
   'renewal.ended': 'Fullmakten har redan upphört: du beställer en ny fullmakt (ingen fortsättning).',
   'renewal.suggestStatus': 'Gäller till {date} – fortsättningen kan beställas nu',
   'renewal.digestTitle': 'Upphör inom 30 dagar: {count}',
-  'renewal.digestRow': '{person} · {theme} · {date} · {renewal}',
+  'renewal.digestRow': '{person} · {theme} · upphör {date} · {renewal}',
   'renewal.digest.recorded': 'fortsättning registrerad',
   'renewal.digest.ordered': 'fortsättning beställd',
   'renewal.digest.none': 'ingen fortsättning',

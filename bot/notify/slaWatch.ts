@@ -7,6 +7,7 @@ import { helsinkiDate, isWorkingDay } from '../domain/workdays';
 import { mutateOrder } from '../store/mutateOrder';
 import { buildDigest } from '../presenters/digest';
 import { isStatus } from '../store/tables';
+import { expiringSoon, EXPIRING_IN_DIGEST } from '../services/renewal';
 
 export interface SlaWatchOptions {
   deps: Deps;
@@ -74,7 +75,8 @@ export class SlaWatch {
       if (isStatus(err, 409)) return false;
       throw err;
     }
-    await this.o.postDigest(buildDigest(this.o.deps, this.o.deps.config.adminLang, open));
+    const expiring = await expiringSoon(this.o.deps, today, EXPIRING_IN_DIGEST);
+    await this.o.postDigest(buildDigest(this.o.deps, this.o.deps.config.adminLang, open, expiring));
     return true;
   }
 }

@@ -76,6 +76,9 @@ export interface ExpiringEntry {
   renewal: 'recorded' | 'ordered' | 'none';
 }
 
+/** The digest's look ahead: 30 days, the first rows named (cards/digest shows at most that many). */
+export const EXPIRING_IN_DIGEST = { days: 30, named: 15 } as const;
+
 /** Reads of one person's partition at once while the digest looks (a bounded number, not one per entry at once). */
 const CONCURRENT_READS = 8;
 
