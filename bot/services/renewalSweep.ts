@@ -19,7 +19,9 @@ import { mapLimit } from '../store/mapLimit';
 /** Entries handled at once (each is a marker read and, when something is due, a few reads and writes). */
 const CONCURRENCY = 16;
 
-type Outcome = 'reminded' | 'remindedWithManager' | 'expired' | 'none';
+/** What this sweep queued for one entry (each notice counted by the instance whose write queued it). */
+interface Outcome { reminder?: boolean; managerReminder?: boolean; expired?: boolean }
+const NOTHING: Outcome = {};
 
 export async function renewalSweep(deps: SweepDeps, today: IsoDate): Promise<SweepCounts> {
   const [themes, entries] = await Promise.all([
@@ -27,35 +29,34 @@ export async function renewalSweep(deps: SweepDeps, today: IsoDate): Promise<Swe
     deps.grants.listEndingBetween(addCalendarDays(today, -EXPIRED_NOTICE_WITHIN_DAYS), addCalendarDays(today, longestLead(deps.config.register))),
   ]);
   const outcomes = await mapLimit(entries.filter((g) => !g.revokedAt), CONCURRENCY, (g) => sweepEntry(deps, themes, g, today));
-  const count = (...kinds: Outcome[]) => outcomes.filter((o) => kinds.includes(o)).length;
-  return { reminders: count('reminded', 'remindedWithManager'), managerReminders: count('remindedWithManager'), expired: count('expired') };
+  const count = (kind: keyof Outcome) => outcomes.filter((o) => o[kind]).length;
+  return { reminders: count('reminder'), managerReminders: count('managerReminder'), expired: count('expired') };
 }
 
 async function sweepEntry(deps: SweepDeps, themes: ReadonlyMap<string, Theme>, g: Grant, today: IsoDate): Promise<Outcome> {
   if (expiredNoticeDue(g, today)) {
     const marker = expiredMarker(g);
-    if (await deps.tasks.noticeSent(g.subjectId, marker) || !(await stillAlone(deps, g, false))) return 'none';
-    if (!(await deps.directory.getUser(g.subjectId))?.accountEnabled) return 'none';
-    return await notify(deps, g.subjectId, marker, 'expired', g, {}) ? 'expired' : 'none';
+    if (await deps.tasks.noticeSent(g.subjectId, marker) || !(await stillAlone(deps, g, false))) return NOTHING;
+    if (!(await deps.directory.getUser(g.subjectId))?.accountEnabled) return NOTHING;
+    return { expired: await notify(deps, g.subjectId, marker, 'expired', g, {}) };
   }
   const due = dueReminder(g, leadDaysFor(themes.get(g.themeId), deps.config.register), today);
-  if (!due) return 'none';
+  if (!due) return NOTHING;
   const marker = reminderMarker(g, due.lead);
   // The common case on most days: today's reminder went out on an earlier day (one point read).
-  if (await deps.tasks.noticeSent(g.subjectId, marker) || !(await stillAlone(deps, g, true))) return 'none';
+  if (await deps.tasks.noticeSent(g.subjectId, marker) || !(await stillAlone(deps, g, true))) return NOTHING;
   const holder = await deps.directory.getUser(g.subjectId);
   // A person the directory no longer knows, or whose account is closed, is a leaver: the directory step's work.
-  if (!holder?.accountEnabled) return 'none';
+  if (!holder?.accountEnabled) return NOTHING;
   const facts = { leadDays: due.lead, daysLeft: due.daysLeft };
   // The lead times that passed unsent are marked, so a later sweep never sends "30 days" after "7 days".
   for (const lead of due.passed) await deps.tasks.notice(g.subjectId, reminderMarker(g, lead), []);
   // The manager first, the holder's marker last: a crash between them leaves the holder's unsent, and the next
   // sweep finds the manager's marker written and sends only the holder's.
   const manager = holder.managerId ? await deps.directory.getManager(g.subjectId) : undefined;
-  const toManager = manager ? await notify(deps, manager.id, managerReminderMarker(g.subjectId, g, due.lead), 'renewalReminderForManager', g,
+  const managerReminder = manager ? await notify(deps, manager.id, managerReminderMarker(g.subjectId, g, due.lead), 'renewalReminderForManager', g,
     { ...facts, holderId: g.subjectId }) : false;
-  const toHolder = await notify(deps, g.subjectId, marker, 'renewalReminder', g, facts);
-  return toHolder ? (toManager ? 'remindedWithManager' : 'reminded') : 'none';
+  return { managerReminder, reminder: await notify(deps, g.subjectId, marker, 'renewalReminder', g, facts) };
 }
 
 /**
