@@ -94,6 +94,17 @@ export const managerReminderMarker = (holderId: string, e: { themeId: string; va
   `renewal|${holderId}|${e.themeId}|${e.validFrom}|${lead}`;
 export const expiredMarker = (e: { themeId: string; validFrom: IsoDate }): string => `expired|${e.themeId}|${e.validFrom}`;
 
+/**
+ * The validity a renewal form proposes: as many whole years from its start as the old entry lasted (rounded, at
+ * least one), so a yearly mandate renews for a year and a three-year one for three; the form's own limit caps it.
+ */
+export function proposedRenewalUntil(current: RegisterPeriod, start: IsoDate): IsoDate {
+  const years = Math.max(1, Math.round(daysBetween(current.validFrom, current.validUntil) / 365.25));
+  const [y, m, d] = start.split('-');
+  const day = m === '02' && d === '29' ? '28' : d;
+  return `${String(Number(y) + years).padStart(4, '0')}-${m}-${day}`;
+}
+
 /** Whole days from one ISO date to a later one. */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

@@ -10,8 +10,8 @@ import { optionalString, isoDate, type CardData } from './verbInput';
 import { openOrderForm } from './order';
 import { renewalOffer } from '../services/renewal';
 import { validityRange } from '../domain/orderInput';
-import { addCalendarDays, helsinkiDate } from '../domain/workdays';
-import { daysBetween } from '../domain/renewal';
+import { helsinkiDate } from '../domain/workdays';
+import { proposedRenewalUntil } from '../domain/renewal';
 import { formatDate } from '../i18n';
 
 export interface RenewInput { themeId?: string; validFrom?: string }
@@ -30,10 +30,9 @@ export async function renewMandate(deps: HandlerDeps, turn: Turn, input: RenewIn
     case 'notYet': return noticeCard(turn.tr('renewal.notYet', { from: formatDate(turn.lang, offer.opensOn) }));
     case 'ended': return openOrderForm(deps, turn, [offer.themeId], undefined, {}, turn.tr('renewal.ended'));
     case 'continuation': {
-      // As long as the entry it continues, from its last day, within what the form allows.
+      // As many whole years as the entry it continues, from its last day, within what the form allows.
       const { max } = validityRange(deps.now(), deps.config.maxValidityYears);
-      const length = Math.max(daysBetween(offer.current.validFrom, offer.current.validUntil), 30);
-      const until = addCalendarDays(offer.start, length);
+      const until = proposedRenewalUntil(offer.current, offer.start);
       return openOrderForm(deps, turn, [offer.themeId], undefined, {
         validUntil: until > max ? max : until,
         justification: turn.tr('renewal.justification', { until: formatDate(turn.lang, offer.current.validUntil) }),

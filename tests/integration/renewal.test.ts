@@ -201,7 +201,7 @@ describe('renewal before expiry (Azurite, injected clock)', function () {
       const inputs = new Map<string, unknown>();
       JSON.stringify(form, (_k, v: unknown) => { if (v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string') inputs.set((v as { id: string }).id, (v as { value?: unknown }).value); return v; });
       assert.equal(inputs.get('themes'), PALKKA.id, 'the theme is ticked');
-      assert.equal(inputs.get('validUntil'), '2027-12-31', 'as long as the old one, from its last day');
+      assert.equal(inputs.get('validUntil'), '2027-12-31', 'a year like the old one, from its last day');
       assert.match(String(inputs.get('justification')), /Jatko voimassa olevalle valtuudelle, joka päättyy 31\.12\.2026/);
 
       const tooShort = await bot.execute(PEOPLE.mikko, 'orderSubmit', validOrder({ validUntil: '2026-12-31' }));

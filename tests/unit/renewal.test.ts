@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { dueReminder, expiredNoticeDue, hasSuccessor, leadDaysFor, longestLead, renewalOpensOn, renewalStatus, daysBetween } from '../../bot/domain/renewal';
+import { proposedRenewalUntil, dueReminder, expiredNoticeDue, hasSuccessor, leadDaysFor, longestLead, renewalOpensOn, renewalStatus, daysBetween } from '../../bot/domain/renewal';
 import { periodsOverlap } from '../../bot/domain/register';
 
 const LEADS = { renewalLeadDays: [30, 7], renewalLeadDaysMissing: [60, 30] };
@@ -56,6 +56,12 @@ describe('renewal rules', () => {
     const next = { themeId: 'vero', validFrom: '2026-12-31', validUntil: '2027-12-31' };
     assert.deepEqual(renewalStatus([entry, next], 'vero', [30, 7], '2026-12-10'),
       { kind: 'held', current: { validFrom: '2026-12-31', validUntil: '2027-12-31' }, opensOn: '2027-12-01' });
+  });
+
+  it('the renewal form proposes as many whole years as the old entry lasted (at least one) from the new start', () => {
+    assert.equal(proposedRenewalUntil({ validFrom: '2026-02-03', validUntil: '2026-12-20' }, '2026-12-20'), '2027-12-20', '320 days: a year');
+    assert.equal(proposedRenewalUntil({ validFrom: '2024-01-01', validUntil: '2026-12-31' }, '2026-12-31'), '2029-12-31', 'three years');
+    assert.equal(proposedRenewalUntil({ validFrom: '2027-02-28', validUntil: '2028-02-29' }, '2028-02-29'), '2029-02-28', 'no 29 February in 2029');
   });
 
   it('the continuation shares only the boundary day with the old entry: the register accepts it', () => {
