@@ -107,14 +107,21 @@ export class TaskStore {
   async notice(personId: string, marker: string, outbox: OutboxMessage[]): Promise<'queued' | 'exists'> {
     const partition = noticePartition(personId);
     await this.touchOutbox(partition);
-    try {
-      await this.orders.submitTransaction([
-        ['create', { partitionKey: partition, rowKey: NOTICE_MARKER + safeKey(marker), at: this.now().toISOString() }],
-        ...appendActions(partition, [], outbox, this.now()),
-      ]);
-    } catch (err) {
-      if (isStatus(err, 409)) return 'exists';
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.orders.submitTransaction([
+          ['create', { partitionKey: partition, rowKey: NOTICE_MARKER + safeKey(marker), at: this.now().toISOString() }],
+          ...appendActions(partition, [], outbox, this.now()),
+        ]);
+        break;
+      } catch (err) {
+        if (!isStatus(err, 409)) throw err;
+        // A conflict is the marker (queued before) or, rarely, an outbox row key taken by another notice written
+        // into this partition in the same millisecond (a sweep notifies one manager of several reports at once):
+        // then nothing was written, and a new attempt draws another key.
+        if (await this.noticeSent(personId, marker)) return 'exists';
+        if (attempt >= 5) throw err;
+      }
     }
     await this.touchOutbox(partition).catch(() => undefined);
     return 'queued';

@@ -10,6 +10,7 @@ import { runRegisterSweep, type SweepDeps } from '../../bot/services/registerSwe
 import { chooseLanguage } from '../../bot/services/people';
 import { noticePartition, type NoticeFacts } from '../../bot/domain/registerTask';
 import { runRegisterCli } from '../../bot/cli/register';
+import { SlaWatch } from '../../bot/notify/slaWatch';
 import { projectRoot } from '../../bot/catalog/seed';
 import type { Grant } from '../../bot/store/grantStore';
 import type { Order } from '../../bot/domain/order';
@@ -101,6 +102,14 @@ describe('renewal before expiry (Azurite, injected clock)', function () {
       assert.ok(bot.sink.sent().some((r) => JSON.stringify(r.body).includes('Valtuutesi \\"Veroilmoittaminen\\" päättyi 31.12.2026')));
     });
 
+    it('a manager of many reports gets every notice the sweep writes at the same instant (no outbox key collision drops one)', async () => {
+      const notices = Array.from({ length: 120 }, (_, i) => bot.app.deps.tasks.notice(PEOPLE.aino, `renewal|report-${i}|vero|2025-12-31|30`,
+        [{ kind: 'notice', recipientId: PEOPLE.aino, event: 'renewalReminderForManager', facts: { themeId: VERO.id, themeName: VERO.name,
+          validFrom: '2025-12-31', validUntil: '2026-12-31', leadDays: 30, holderId: `report-${i}` } }]));
+      assert.deepEqual(new Set(await Promise.all(notices)), new Set(['queued']));
+      assert.equal((await queued(PEOPLE.aino)).length, 120);
+    });
+
     it('catch-up: a sweep that missed the 30-day day sends it later; one that missed both sends only the 7-day one and marks both', async () => {
       await bot.app.deps.grants.putMany([
         entry(PEOPLE.mikko, VERO.id, VERO.name, '2025-12-31', '2026-12-31'),
@@ -159,6 +168,26 @@ describe('renewal before expiry (Azurite, injected clock)', function () {
       assert.equal(await run('sweep', '--at', '2026-12-01'), 0);
       assert.match(out.join('\n'), /renewal: reminders 0, managerReminders 0, expired 0/, 'run again: nothing twice');
     });
+  });
+
+  it('the administrators\' daily digest lists what ends in the next 30 days, soonest first, with whether a renewal is recorded or ordered', async () => {
+    clock = at('2026-11-30'); // a Monday
+    await bot.app.deps.grants.putMany([
+      entry(PEOPLE.mikko, VERO.id, VERO.name, '2025-12-30', '2026-12-30'),
+      entry(PEOPLE.mikko, VERO.id, VERO.name, '2026-12-30', '2027-12-30'),
+      entry(PEOPLE.sanna, PALKKA.id, PALKKA.name, '2025-12-15', '2026-12-15'),
+      entry(PEOPLE.johan, PALKKA.id, PALKKA.name, '2025-12-05', '2026-12-05'),
+      entry(PEOPLE.johan, VERO.id, VERO.name, '2025-12-05', '2026-12-05', { revokedAt: '2026-06-01T10:00:00.000Z' }),
+      entry(PEOPLE.aino, VERO.id, VERO.name, '2026-01-01', '2027-01-01'),
+    ]);
+    const ordered = await bot.execute(PEOPLE.sanna, 'orderSubmit', validOrder({ givenName: 'Sanna', surname: 'Mäkinen', themes: PALKKA.id, validUntil: '2027-12-15' }));
+    assert.match(cardText(ordered), /jatko, alkaa 15\.12\.2026/);
+    clock = new Date('2026-11-30T12:00:00Z');
+    const digests: object[] = [];
+    await new SlaWatch({ deps: bot.app.deps, log: createLogger('silent'), postDigest: async (c) => { digests.push(c); } }).runOnce();
+    const text = cardText(digests[0]);
+    assert.match(text, /Päättyy 30 päivän sisällä: 3/, 'Aino\'s ends in 32 days; Johan\'s revoked one is not counted');
+    assert.match(text, /\nJohan Sjöberg · Palkkatietojen ilmoittaminen · päättyy 5\.12\.2026 · ei jatkoa\nSanna Korhonen · Palkkatietojen ilmoittaminen · päättyy 15\.12\.2026 · jatko tilattu\nMikko Virtanen · Veroilmoittaminen · päättyy 30\.12\.2026 · jatko kirjattu(\n|$)/);
   });
 
   describe('ordering a renewal', () => {
