@@ -272,6 +272,11 @@ describe('renewal before expiry (Azurite, injected clock)', function () {
       const mine = JSON.stringify(await reply(PEOPLE.mikko, { verb: 'menuMyMandates' }));
       const renewButtons = [...mine.matchAll(/"verb":"menuRenew","themeId":"([^"]+)"/g)].map((m) => m[1]);
       assert.deepEqual(renewButtons, [PALKKA.id]);
+
+      clock = at('2027-01-02');
+      const ended = await reply(PEOPLE.mikko, { verb: 'menuRenew', themeId: PALKKA.id, validFrom: old.validFrom });
+      assert.match(cardText(ended), /Valtuus on jo päättynyt: tilaat uuden valtuuden \(ei jatkoa\)/, 'an old reminder after the end: a new order, said so');
+      assert.doesNotMatch(cardText(ended), /Jatko valtuudelle/);
     });
   });
 });

@@ -431,6 +431,11 @@ const CASES: Case[] = [
     { themeId: LONGEST_THEME.id, themeName: LONGEST_THEME.name.fi, validFrom: '2025-12-20', validUntil: '2026-12-20', daysLeft: 7 }), neutral: [LONGEST_THEME.name.fi] },
   { builder: myMandatesCard, name: 'myMandatesCard', variant: 'largest: 300 entries, each offering a renewal', build: (l) => myMandatesCard(translator(l), l,
     mandateRows(l, 300).map((r, i) => ({ ...r, state: 'expiring', renew: { themeId: THEMES[i % THEMES.length].id, validFrom: r.validFrom } }))), neutral: REGISTER_NEUTRAL },
+  { builder: orderFormCard, name: 'orderFormCard', variant: 'largest, and 20 ticked themes each a renewal with its note', build: (l) => {
+    const tr = translator(l);
+    const notes = THEMES.slice(0, 20).map((t) => tr('renewal.formNote', { theme: themeName(t, l), until: formatDate(l, '2026-12-31'), start: formatDate(l, '2026-12-31') }));
+    return orderFormCard(tr, { ...largestOrderForm(tr, l), notes });
+  }, neutral: [ME.displayName, REPORTS, TYPED, THEMES.map((t) => t.eservice), 'Tieliikennelupien ylläpito'] },
   { builder: confirmationCard, name: 'confirmationCard', variant: 'a renewal (continuation line)', build: (l) => confirmationCard(translator(l), l, continuationOrder(), false),
     neutral: [continuationOrder()] },
   { builder: adminOrderCard, name: 'adminOrderCard', variant: 'a renewal (continuation line)', build: (l) => adminOrderCard(translator(l), l, {
