@@ -99,7 +99,7 @@ export async function expiringSoon(deps: Pick<Deps, 'grants' | 'orders' | 'direc
       renewal: recorded ? 'recorded' : ordered ? 'ordered' : 'none' };
   }).sort((a, b) => a.validUntil.localeCompare(b.validUntil) || a.personId.localeCompare(b.personId));
   await mapLimit(rows.slice(0, o.named), CONCURRENT_READS, async (row) => {
-    row.personName = (await deps.directory.getUser(row.personId))?.displayName ?? '';
+    row.personName = (await deps.directory.getUser(row.personId))?.displayName ?? '?';
   });
   return { total: rows.length, rows };
 }
