@@ -30,7 +30,9 @@ export function adminOrderCard(tr: Translate, lang: Lang, view: AdminOrderView):
     const verbs = view.verbs.lines.find((x) => x.index === index)?.verbs ?? [];
     const stage = l.stage === 'applicationPrepared' ? tr('admin.awaitingSignature') : tr(`stage.${l.stage}` as MessageKey);
     const items: Element[] = [text(
-      `**${plain(lineName(l, lang))}** (${plain(lineEservice(l, lang))}) — ${tr(l.path === 'existing' ? 'path.existingShort' : 'path.missingShort')}: ${stage}` +
+      `**${plain(lineName(l, lang))}** (${plain(lineEservice(l, lang))})` +
+      (l.proposedStart ? ` (${tr('renewal.continuation', { start: formatDate(lang, l.proposedStart) })})` : '') +
+      ` — ${tr(l.path === 'existing' ? 'path.existingShort' : 'path.missingShort')}: ${stage}` +
       (l.grantedUntil ? ` (${formatDate(lang, l.grantedFrom ?? '')} – ${formatDate(lang, l.grantedUntil)})` : '') +
       (l.refusalReason ? ` — ${plain(l.refusalReason)}` : ''), { size: 'Small' })];
     if (verbs.length) {

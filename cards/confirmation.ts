@@ -7,6 +7,7 @@ import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../bot/domain/paths';
 export function confirmationCard(tr: Translate, lang: Lang, order: Order, replayed: boolean): AdaptiveCard {
   const lines: Element[] = order.lines.map((line) => container([
     text(`**${plain(lineName(line, lang))}** (${plain(lineEservice(line, lang))})`),
+    ...(line.proposedStart ? [text(tr('renewal.continuation', { start: formatDate(lang, line.proposedStart) }), { size: 'Small', color: 'Accent', spacing: 'None' })] : []),
     text(line.path === 'existing'
       ? tr('path.existing', { days: PATH1_WORKING_DAYS })
       : tr('path.missing', { min: PATH2_WEEKS.min, max: PATH2_WEEKS.max }), { size: 'Small' }),

@@ -1,9 +1,18 @@
 import { card, heading, text, plain, type AdaptiveCard, type Element } from './card';
-import { formatDate, type Translate, type Lang } from '../bot/i18n';
+import { formatDate, type Translate, type Lang, type MessageKey } from '../bot/i18n';
 
 export interface DigestRow { number: string; subject: string; days: number; path: string; status: string; due: string; overdue: boolean }
 
-/** Open orders by age and path (the daily digest and the "avoimet" command). */
+/** A register entry ending soon, as the digest lists it: whose, which theme, its last day, whether a renewal is on its way. */
+export interface ExpiringRow { person: string; theme: string; validUntil: string; renewal: 'recorded' | 'ordered' | 'none' }
+
+/** What ends in the next 30 days: the count and the first rows (the soonest first). */
+export interface ExpiringSection { total: number; rows: ExpiringRow[] }
+
+/** Rows of the expiring section one card shows (about 200 bytes each, beside the 50 order rows: well under 28 KB). */
+export const MAX_EXPIRING_ROWS = 15;
+
+/** Open orders by age and path (the daily digest and the "avoimet" command), then further blocks (what expires, overdue reviews). */
 export function digestCard(tr: Translate, lang: Lang, rows: DigestRow[], sections: Element[] = []): AdaptiveCard {
   const overdue = rows.filter((r) => r.overdue).length;
   return card([
@@ -29,5 +38,16 @@ export function overdueReviewsBlock(tr: Translate, lang: Lang, rows: OverdueRevi
     ...rows.slice(0, OVERDUE_REVIEWS_SHOWN).map((r) => text(tr('review.digest.row', { person: plain(r.person), department: plain(r.department || '–'),
       manager: plain(r.manager || '–'), due: formatDate(lang, r.due) }), { size: 'Small', spacing: 'Small' })),
     ...(total > OVERDUE_REVIEWS_SHOWN ? [text(tr('review.digest.more', { count: total - OVERDUE_REVIEWS_SHOWN }), { size: 'Small', isSubtle: true })] : []),
+  ];
+}
+
+/** The digest's "what ends in the next 30 days" block: the first rows named, the rest counted. */
+export function expiringBlock(tr: Translate, lang: Lang, e: ExpiringSection): Element[] {
+  const shown = e.rows.slice(0, MAX_EXPIRING_ROWS);
+  return [
+    text(tr('renewal.digestTitle', { count: e.total }), { weight: 'Bolder', separator: true, spacing: 'Medium' }),
+    ...shown.map((r) => text(tr('renewal.digestRow', { person: plain(r.person), theme: plain(r.theme), date: formatDate(lang, r.validUntil),
+      renewal: tr(`renewal.digest.${r.renewal}` as MessageKey) }), { size: 'Small', spacing: 'Small', color: r.renewal === 'none' ? 'Warning' : 'Default' })),
+    ...(e.total > shown.length ? [text(tr('renewal.digestMore', { count: e.total - shown.length }), { size: 'Small', isSubtle: true })] : []),
   ];
 }

@@ -6,9 +6,14 @@
 import { card, heading, text, subtle, container, submit, plain, type AdaptiveCard, type Element } from './card';
 import { formatDate, type Lang, type MessageKey, type Translate } from '../bot/i18n';
 import type { RegisterState } from '../bot/domain/register';
+import { renewData } from './renewalReminder';
 
 /** One entry as shown: the theme and e-service in the reader's language, the validity, the state on today. */
-export interface MandateRow { theme: string; eservice: string; validFrom: string; validUntil: string; state: RegisterState }
+export interface MandateRow {
+  theme: string; eservice: string; validFrom: string; validUntil: string; state: RegisterState;
+  /** Set on the holder's own entry inside its renewal window: the renew button's data (the entry's key). */
+  renew?: { themeId: string; validFrom: string };
+}
 
 /** One direct report in the manager's view, with the entries shown for them. */
 export interface TeamMember { name: string; jobTitle: string; rows: MandateRow[] }
@@ -35,7 +40,7 @@ const bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringif
 export function myMandatesCard(tr: Translate, lang: Lang, rows: MandateRow[]): AdaptiveCard {
   const actions = [submit(tr('menu.order'), 'menuOrder'), submit(tr('menu.myOrders'), 'menuMyOrders')];
   if (!rows.length) return card([heading(tr('mandates.title')), text(tr('mandates.none'))], actions);
-  const shown = fit(rows.slice(0, MAX_ROWS).map((r) => rowElement(tr, lang, r)), ROWS_BUDGET_BYTES);
+  const shown = fit(leadingRows(rows).map((r) => rowElement(tr, lang, r)), ROWS_BUDGET_BYTES);
   return card([
     heading(tr('mandates.title')),
     subtle(tr('mandates.hint')),
@@ -53,6 +58,21 @@ export function teamMandatesCard(tr: Translate, lang: Lang, members: TeamMember[
     ...shown,
     ...(shown.length < members.length ? [text(tr('mandates.teamMore', { count: members.length - shown.length }), { separator: true })] : []),
   ], [submit(tr('menu.myMandates'), 'menuMyMandates'), submit(tr('menu.order'), 'menuOrder')]);
+}
+
+/** A row with a renew button weighs this many rows (the button is about a third of a row's bytes). */
+const RENEW_ROW_WEIGHT = 1.3;
+
+/** The leading rows that fit in MAX_ROWS, a row with a renew button weighing more (the same count in every language). */
+function leadingRows(rows: MandateRow[]): MandateRow[] {
+  let used = 0;
+  const out: MandateRow[] = [];
+  for (const r of rows) {
+    used += r.renew ? RENEW_ROW_WEIGHT : 1;
+    if (used > MAX_ROWS) break;
+    out.push(r);
+  }
+  return out;
 }
 
 /** The leading members whose name and rows fit in MAX_TEAM_ROWS (at least one). */
@@ -88,7 +108,7 @@ function rowElement(tr: Translate, lang: Lang, row: MandateRow): Element {
     { type: 'Column', width: 'auto', verticalContentAlignment: 'Center', items: [
       text(tr(`mandates.state.${row.state}` as MessageKey), { size: 'Small', weight: 'Bolder', color: STATE_COLOR[row.state] }),
     ] },
-  ] }], { separator: true });
+  ] }, ...(row.renew ? [{ type: 'ActionSet', actions: [submit(tr('renewal.order'), 'menuRenew', renewData(row.renew))] }] : [])], { separator: true });
 }
 
 /** A report's entry on one line: theme, validity and state (the e-service is on the holder's own view). */

@@ -16,6 +16,8 @@ export interface OrderFormData {
   subjects: Array<{ id: string; label: string }>;
   values: OrderFormValues;
   themeChoices: ThemeChoice[];
+  /** Notes about the ticked themes (a renewal: "continues …, starts on …"), already translated. */
+  notes?: string[];
   /** Message about the last theme search, if any. */
   searchNote?: string;
   /** Error message per field, already translated. */
@@ -61,6 +63,7 @@ export function orderFormCard(tr: Translate, d: OrderFormData): AdaptiveCard {
   } else {
     themeItems.push(text(tr('order.themes'), { weight: 'Bolder' }));
   }
+  themeItems.push(...(d.notes ?? []).map((n) => text(n, { size: 'Small', color: 'Accent' })));
   themeItems.push(...err('themes'));
   themeItems.push({ type: 'ColumnSet', columns: [
     { type: 'Column', width: 'stretch', items: [{ type: 'Input.Text', id: 'themeQuery', label: tr('order.themeSearch'), value: v.themeQuery ?? '', maxLength: 100 }] },

@@ -35,6 +35,13 @@ export interface OrderLine {
   stage: LineStage;
   due: IsoDate;
   earliest: IsoDate;
+  /**
+   * A renewal: the register entry this line continues (Suomi.fi cannot extend a mandate; the new one starts on the
+   * old one's last day). Absent on ordinary lines and on orders made before renewals.
+   */
+  continuationOf?: { validFrom: IsoDate; validUntil: IsoDate };
+  /** The start proposed for the line's mandate (a continuation: the old entry's last day). */
+  proposedStart?: IsoDate;
   grantedFrom?: IsoDate;
   grantedUntil?: IsoDate;
   grantedBy?: string;

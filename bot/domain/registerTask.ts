@@ -99,6 +99,8 @@ export interface NoticeFacts {
   validUntil: IsoDate;
   /** Days before the end this reminder belongs to (renewal reminders). */
   leadDays?: number;
+  /** Days from the day the reminder was queued to the entry's last day (a caught-up reminder says the true count). */
+  daysLeft?: number;
   /** The holder, when the recipient is someone else (their manager). */
   holderId?: string;
 }

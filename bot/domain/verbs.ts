@@ -10,6 +10,7 @@ import type { LineVerb, OrderVerb } from './adminVerbs';
 export const SUBMIT_VERBS = [
   'menuOrder', 'menuMyOrders', 'menuToSign', 'menuToApprove', 'menuSuggest', 'menuGlossary', 'menuLanguage',
   'menuInstructions', 'setLanguage', 'menuMyMandates', 'menuTeamMandates',
+  'menuRenew',
 ] as const;
 
 /** Administrator verbs on an order card: the order- and line-level verbs the order offers, plus its own views. */

@@ -3,11 +3,13 @@ import type { HandlerDeps, Turn } from './turn';
 import { actorOf, noticeCard } from './turn';
 import { text, card, type AdaptiveCard } from '../../cards/card';
 import { renderAdminCard } from '../presenters/adminCard';
-import { buildDigest } from '../presenters/digest';
+import { buildDigest, expiringSection } from '../presenters/digest';
 import { findOrderByNumber, listOpenOrders } from '../services/orderQueries';
 import { may } from '../domain/policies';
 import { adminView, maySeeAdminCard, refuseView } from './adminOrder';
 import { showOrderDetails } from './myOrders';
+import { expiringSoon, EXPIRING_IN_DIGEST } from '../services/renewal';
+import { helsinkiDate } from '../domain/workdays';
 
 /**
  * An order number typed in a chat ("VB-2026-00042"): in the administrators' channel (whose members see every
@@ -26,7 +28,8 @@ export async function showOrderByNumber(deps: HandlerDeps, turn: Turn, number: s
 export async function showOpenOrders(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {
   const actor = await actorOf(deps, turn.userId);
   if (!may(actor, 'digest')) return noticeCard(turn.tr('common.notAllowed'), 'Attention');
-  return buildDigest(deps, turn.lang, await listOpenOrders(deps));
+  const [open, expiring] = await Promise.all([listOpenOrders(deps), expiringSoon(deps, helsinkiDate(deps.now()), EXPIRING_IN_DIGEST)]);
+  return buildDigest(deps, turn.lang, open, expiringSection(turn.lang, expiring));
 }
 
 export function showChannelHelp(turn: Turn): AdaptiveCard {

@@ -116,9 +116,12 @@ export async function showGrantGuide(deps: HandlerDeps, turn: Turn, input: Order
     case 'denied': return adminAnswer(deps, turn, { kind: 'denied', order: result.order }, actor);
     case 'invalid': return adminAnswer(deps, turn, { kind: 'invalid', order: result.order, reason: 'notGrantable' }, actor);
     case 'shown': return grantGuideCard(turn.tr, turn.lang, { order: result.order, line: result.line, orgName: deps.config.orgName[turn.lang],
-      defaultFrom: helsinkiDate(deps.now()), theme: result.theme, selfGrant: result.selfGrant, ...extra });
+      defaultFrom: grantStart(result.order.lines[result.line].proposedStart, helsinkiDate(deps.now())), theme: result.theme, selfGrant: result.selfGrant, ...extra });
   }
 }
+
+/** A continuation is granted from the old mandate's last day (no gap); one processed after that day, from today. */
+const grantStart = (proposed: string | undefined, today: string): string => (proposed && proposed > today ? proposed : today);
 
 /** "Näytä henkilötunnus": the guide again with the code, or why not (every attempt is audited by the service). */
 export async function showHetu(deps: HandlerDeps, turn: Turn, input: OrderVerbInput, actor: Actor): Promise<AdaptiveCard> {

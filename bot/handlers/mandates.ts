@@ -11,7 +11,7 @@ import { myMandatesView, teamMandatesView } from '../presenters/registerViews';
 
 export async function showMyMandates(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {
   const [entries, themes] = await Promise.all([registerEntriesOf(deps, turn.userId), deps.catalog.themes()]);
-  return myMandatesView(turn.tr, turn.lang, entries, themes, deps.now());
+  return myMandatesView(turn.tr, turn.lang, entries, themes, deps.now(), deps.config.register);
 }
 
 export async function showTeamMandates(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {

@@ -8,10 +8,11 @@ import { validateOrderInput, validityRange, type FieldError } from '../domain/or
 import { decidePath } from '../domain/paths';
 import { searchThemes } from '../services/catalog';
 import { submitOrder } from '../services/submitOrder';
+import { continuationsFor } from '../services/renewal';
 import type { DirectoryUser } from '../../graph/directory';
 import type { Theme } from '../domain/catalog';
 import type { MessageKey } from '../i18n';
-import { formatIsoText } from '../i18n';
+import { formatDate, formatIsoText } from '../i18n';
 import { addCalendarDays, helsinkiDate } from '../domain/workdays';
 import { plainText } from '../domain/safeText';
 
@@ -22,8 +23,12 @@ export function parseOrderForm(data: Record<string, unknown>): OrderFormInput {
   return { token: tokenOf(data), values: formValues(data) };
 }
 
-/** Opens a new order form, prefilled from the directory, optionally with themes ticked (from suggestions). */
-export async function openOrderForm(deps: HandlerDeps, turn: Turn, preselected: string[] = [], forSubjectId?: string): Promise<AdaptiveCard> {
+/**
+ * Opens a new order form, prefilled from the directory, optionally with themes ticked (from suggestions) and other
+ * values given (a renewal: its validity and justification).
+ */
+export async function openOrderForm(deps: HandlerDeps, turn: Turn, preselected: string[] = [], forSubjectId?: string,
+  prefill: Pick<OrderFormValues, 'validUntil' | 'justification'> = {}, note?: string): Promise<AdaptiveCard> {
   const me = turn.user as DirectoryUser;
   const subject = forSubjectId && forSubjectId !== me.id ? (await deps.directory.getDirectReports(me.id)).find((u) => u.id === forSubjectId) ?? me : me;
   const values: OrderFormValues = {
@@ -34,8 +39,9 @@ export async function openOrderForm(deps: HandlerDeps, turn: Turn, preselected: 
     themes: preselected.join(','),
     requesterMail: me.mail,
     validUntil: addCalendarDays(helsinkiDate(deps.now()), 365),
+    ...prefill,
   };
-  return renderForm(deps, turn, randomUUID(), values, {}, undefined);
+  return renderForm(deps, turn, randomUUID(), values, {}, note);
 }
 
 /** "Hae": runs the theme search and shows the form again with every typed value kept. */
@@ -91,7 +97,12 @@ async function renderForm(deps: HandlerDeps, turn: Turn, token: string, values: 
     .map((t) => ({ id: t.id, name: t.name[turn.lang] || t.name.fi, eservice: eserviceIn(t, turn.lang),
       pathShort: turn.tr(decidePath(t) === 'existing' ? 'path.existingShort' : 'path.missingShort') }));
   const range = validityRange(deps.now(), deps.config.maxValidityYears);
+  // A ticked theme the person holds inside its renewal window is ordered as a continuation: the form says so.
+  const continuations = await continuationsFor(deps, subject.id, selected, helsinkiDate(deps.now()));
+  const notes = continuations.map((c) => turn.tr('renewal.formNote', { theme: plainText(themes.get(c.themeId)?.name[turn.lang] || themes.get(c.themeId)?.name.fi || c.themeId),
+    until: formatDate(turn.lang, c.until), start: formatDate(turn.lang, c.start) }));
   return orderFormCard(turn.tr, {
+    notes,
     token,
     subjects: [{ id: me.id, label: `${turn.tr('order.forMyself')} (${me.displayName})` },
       ...reports.map((r) => ({ id: r.id, label: `${r.displayName}, ${r.jobTitle}` }))],

@@ -12,7 +12,7 @@ import { formatDate } from '../i18n';
 import { personView } from '../services/orderQueries';
 
 import { optionalString, type CardData } from './verbInput';
-import { isHeldOrArranged } from '../domain/register';
+import { statusFor } from '../services/renewal';
 
 
 /** Whose suggestions: a direct report picked on the card (or the one the view was for), else the user. */
@@ -44,16 +44,18 @@ export async function showSuggestions(deps: HandlerDeps, turn: Turn, input: Sugg
   for (const s of map.suggest(person)) {
     const theme = themes.get(s.themeId);
     if (!theme) continue;
-    const held = grants.find((g) => g.themeId === theme.id && isHeldOrArranged(g, today));
+    // Held beyond its renewal window: not orderable; inside the window: orderable as a continuation.
+    const renewal = statusFor(deps, grants, theme, theme.id, today);
     const open = orders.find((o) => (OPEN_STATUSES as readonly string[]).includes(o.status) && o.openThemeIds.includes(theme.id));
     let status: string;
     let orderable = false;
-    if (held) status = turn.tr('suggest.status.held', { date: formatDate(turn.lang, held.validUntil) });
+    if (renewal.kind === 'held') status = turn.tr('suggest.status.held', { date: formatDate(turn.lang, renewal.current.validUntil) });
     else if (open) status = turn.tr('suggest.status.open', { number: open.number });
     else if (!theme.active) status = turn.tr('suggest.status.hidden');
     else {
       orderable = true;
-      status = theme.heldByOrganisation
+      status = renewal.kind === 'continuation' ? turn.tr('renewal.suggestStatus', { date: formatDate(turn.lang, renewal.current.validUntil) })
+        : theme.heldByOrganisation
         ? turn.tr('suggest.status.orderable', { days: PATH1_WORKING_DAYS })
         : turn.tr('suggest.status.missing', { min: PATH2_WEEKS.min, max: PATH2_WEEKS.max });
     }

@@ -22,6 +22,7 @@ import { openOrderForm, searchInOrderForm, submitOrderForm, parseOrderForm } fro
 import { showMyMandates, showTeamMandates } from './mandates';
 import { answerReviewCard, parseReviewAnswer } from './review';
 import { parseRevoke, revokeTaskVerb } from './revocation';
+import { parseRenew, renewMandate } from './renewal';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder, parseOrderRef, parseCancel, parseAnswer } from './myOrders';
 import { showGlossaryList, showGlossaryTerm, parseTerm } from './glossary';
 import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrderSuggested, parseBrowse } from './suggest';
@@ -95,6 +96,8 @@ export const VERB_ROUTES: VerbRegistry = {
   // The register's views: the team view is the directory's answer (direct reports), never the card's.
   menuMyMandates: menu(noInput, (deps, turn) => showMyMandates(deps, turn)),
   menuTeamMandates: menu(noInput, (deps, turn) => showTeamMandates(deps, turn)),
+  // A renewal of the clicker's own entry (theme + start): the entry and its window are re-read on the server.
+  menuRenew: menu(parseRenew, renewMandate),
 
   // The order form.
   orderSearch: form(parseOrderForm, searchInOrderForm),

@@ -5,8 +5,9 @@ import { isOpen } from '../domain/lifecycle';
 import { isOverdue } from '../domain/paths';
 import { helsinkiDate, isWorkingDay } from '../domain/workdays';
 import { mutateOrder } from '../store/mutateOrder';
-import { buildDigest, overdueReviewsSection } from '../presenters/digest';
+import { buildDigest, expiringSection, overdueReviewsSection } from '../presenters/digest';
 import { isStatus } from '../store/tables';
+import { expiringSoon, EXPIRING_IN_DIGEST } from '../services/renewal';
 
 export interface SlaWatchOptions {
   deps: Deps;
@@ -75,8 +76,11 @@ export class SlaWatch {
       throw err;
     }
     const { deps } = this.o;
-    const reviews = await overdueReviewsSection(deps, deps.config.adminLang, await deps.tasks.listOpen({ kind: 'review' }));
-    await this.o.postDigest(buildDigest(deps, deps.config.adminLang, open, reviews));
+    const [reviews, expiring] = await Promise.all([
+      overdueReviewsSection(deps, deps.config.adminLang, await deps.tasks.listOpen({ kind: 'review' })),
+      expiringSoon(deps, today, EXPIRING_IN_DIGEST),
+    ]);
+    await this.o.postDigest(buildDigest(deps, deps.config.adminLang, open, [...expiringSection(deps.config.adminLang, expiring), ...reviews]));
     return true;
   }
 }

@@ -10,6 +10,7 @@ import { plainText } from '../domain/safeText';
 import { displayName, recipientLang, type PresenterDeps } from './people';
 import type { Delivery } from './notifications';
 import { taskCard, taskActionCard, type TaskView } from '../../cards/registerTask';
+import { renewalReminderCard } from '../../cards/renewalReminder';
 
 type RegisterMessage = Extract<OutboxMessage, { kind: 'taskCard' | 'taskThread' | 'taskPersonal' | 'taskActionCard' | 'notice' }>;
 
@@ -22,10 +23,15 @@ export async function renderRegisterMessage(deps: PresenterDeps, m: RegisterMess
     const lang = await recipientLang(deps, m.recipientId);
     const tr = translator(lang);
     const f = m.facts;
+    // The holder's reminder is a card with the one-click renewal; the manager's and "ended" are text.
+    if (m.event === 'renewalReminder') {
+      return { to: 'personal', userId: m.recipientId, message: { card: renewalReminderCard(tr, lang, { themeId: f.themeId, themeName: f.themeName,
+        validFrom: f.validFrom, validUntil: f.validUntil, daysLeft: f.daysLeft ?? f.leadDays ?? 0 }) } };
+    }
     const holder = f.holderId ? plainText(await displayName(deps.directory, f.holderId)) : '';
     const text = tr(`notice.${m.event}` as MessageKey, {
       theme: plainText(f.themeName), until: formatDate(lang, f.validUntil), from: formatDate(lang, f.validFrom),
-      days: f.leadDays ?? '', holder,
+      days: f.daysLeft ?? f.leadDays ?? '', holder,
     });
     return { to: 'personal', userId: m.recipientId, message: { text } };
   }

@@ -8,6 +8,7 @@ import type { Grant } from '../store/grantStore';
 import type { DirectoryUser } from '../../graph/directory';
 import { eserviceIn, type Theme } from '../domain/catalog';
 import { registerState, type RegisterFacts, type RegisterState } from '../domain/register';
+import { leadDaysFor, renewalStatus, type LeadTimes } from '../domain/renewal';
 import { helsinkiDate, type IsoDate } from '../domain/workdays';
 import type { Lang, Translate } from '../i18n';
 import { myMandatesCard, teamMandatesCard, type MandateRow, type TeamMember } from '../../cards/myMandates';
@@ -49,20 +50,29 @@ function withinState(a: ShownEntry, b: ShownEntry): number {
   }
 }
 
-function rowsOf(lang: Lang, entries: readonly RegisterEntry[], themes: ReadonlyMap<string, Theme>, today: IsoDate): MandateRow[] {
+function rowsOf(lang: Lang, entries: readonly RegisterEntry[], themes: ReadonlyMap<string, Theme>, today: IsoDate, leads?: LeadTimes): MandateRow[] {
   return entriesToShow(entries, today).map(({ entry, state }) => {
     const theme = themes.get(entry.themeId);
     return {
       theme: (theme && (theme.name[lang] || theme.name.fi)) || entry.themeName,
       eservice: theme ? eserviceIn(theme, lang) : '',
       validFrom: entry.validFrom, validUntil: entry.validUntil, state,
+      ...(leads && renewable(entries, entry, theme, leads, today) ? { renew: { themeId: entry.themeId, validFrom: entry.validFrom } } : {}),
     };
   });
 }
 
-/** "Omat valtuudet": the reader's own entries. */
-export function myMandatesView(tr: Translate, lang: Lang, entries: readonly RegisterEntry[], themes: ReadonlyMap<string, Theme>, now: Date): AdaptiveCard {
-  return myMandatesCard(tr, lang, rowsOf(lang, entries, themes, helsinkiDate(now)));
+/** Whether the entry is the one a renewal of its theme would continue, inside its window (and the theme orderable). */
+function renewable(entries: readonly RegisterEntry[], entry: RegisterEntry, theme: Theme | undefined, leads: LeadTimes, today: IsoDate): boolean {
+  if (!theme?.active) return false;
+  const status = renewalStatus(entries, entry.themeId, leadDaysFor(theme, leads), today);
+  return status.kind === 'continuation' && status.current.validFrom === entry.validFrom;
+}
+
+/** "Omat valtuudet": the reader's own entries; with the lead times, an entry inside its renewal window offers "renew". */
+export function myMandatesView(tr: Translate, lang: Lang, entries: readonly RegisterEntry[], themes: ReadonlyMap<string, Theme>, now: Date,
+  leads?: LeadTimes): AdaptiveCard {
+  return myMandatesCard(tr, lang, rowsOf(lang, entries, themes, helsinkiDate(now), leads));
 }
 
 /** A direct report and their entries, as the team view reads them. */

@@ -1,8 +1,83 @@
-/** Sweep step "renewal" (see registerSweep.ts). */
+/**
+ * Sweep step "renewal" (see registerSweep.ts): reminds a holder and their manager before an entry ends, at each
+ * lead time (the longer ones for a theme the organisation does not hold), and tells the holder once when it has
+ * ended. Nothing is said about an entry that is revoked, already followed by a later entry (the renewal is
+ * arranged), or whose theme is on an open order of the holder. Each notice is queued with a marker row in the same
+ * transaction (TaskStore.notice), so two instances, a restart or the operator's `register -- sweep` send it once;
+ * a missed day is caught up (dueReminder: only the nearest due lead time is sent, the passed ones are marked).
+ */
 import type { SweepCounts, SweepDeps } from './registerSweep';
-import type { IsoDate } from '../domain/workdays';
+import type { Grant } from '../store/grantStore';
+import type { Theme } from '../domain/catalog';
+import type { NoticeEvent } from '../domain/registerTask';
+import { isLineDone, isOpen, isOpenStatus } from '../domain/lifecycle';
+import { addCalendarDays, type IsoDate } from '../domain/workdays';
+import { dueReminder, EXPIRED_NOTICE_WITHIN_DAYS, expiredMarker, expiredNoticeDue, hasSuccessor, leadDaysFor, longestLead,
+  managerReminderMarker, reminderMarker } from '../domain/renewal';
+import { mapLimit } from '../store/mapLimit';
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-export async function renewalSweep(_deps: SweepDeps, _today: IsoDate): Promise<SweepCounts> {
-  return {};
+/** Entries handled at once (each is a marker read and, when something is due, a few reads and writes). */
+const CONCURRENCY = 16;
+
+/** What this sweep queued for one entry (each notice counted by the instance whose write queued it). */
+interface Outcome { reminder?: boolean; managerReminder?: boolean; expired?: boolean }
+const NOTHING: Outcome = {};
+
+export async function renewalSweep(deps: SweepDeps, today: IsoDate): Promise<SweepCounts> {
+  const [themes, entries] = await Promise.all([
+    deps.catalog.themes(),
+    deps.grants.listEndingBetween(addCalendarDays(today, -EXPIRED_NOTICE_WITHIN_DAYS), addCalendarDays(today, longestLead(deps.config.register))),
+  ]);
+  const outcomes = await mapLimit(entries.filter((g) => !g.revokedAt), CONCURRENCY, (g) => sweepEntry(deps, themes, g, today));
+  const count = (kind: keyof Outcome) => outcomes.filter((o) => o[kind]).length;
+  return { reminders: count('reminder'), managerReminders: count('managerReminder'), expired: count('expired') };
+}
+
+async function sweepEntry(deps: SweepDeps, themes: ReadonlyMap<string, Theme>, g: Grant, today: IsoDate): Promise<Outcome> {
+  if (expiredNoticeDue(g, today)) {
+    const marker = expiredMarker(g);
+    if (await deps.tasks.noticeSent(g.subjectId, marker) || !(await stillAlone(deps, g, false))) return NOTHING;
+    if (!(await deps.directory.getUser(g.subjectId))?.accountEnabled) return NOTHING;
+    return { expired: await notify(deps, g.subjectId, marker, 'expired', g, {}) };
+  }
+  const due = dueReminder(g, leadDaysFor(themes.get(g.themeId), deps.config.register), today);
+  if (!due) return NOTHING;
+  const marker = reminderMarker(g, due.lead);
+  // The common case on most days: today's reminder went out on an earlier day (one point read).
+  if (await deps.tasks.noticeSent(g.subjectId, marker) || !(await stillAlone(deps, g, true))) return NOTHING;
+  const holder = await deps.directory.getUser(g.subjectId);
+  // A person the directory no longer knows, or whose account is closed, is a leaver: the directory step's work.
+  if (!holder?.accountEnabled) return NOTHING;
+  const facts = { leadDays: due.lead, daysLeft: due.daysLeft };
+  // The lead times that passed unsent are marked, so a later sweep never sends "30 days" after "7 days".
+  for (const lead of due.passed) await deps.tasks.notice(g.subjectId, reminderMarker(g, lead), []);
+  // The manager first, the holder's marker last: a crash between them leaves the holder's unsent, and the next
+  // sweep finds the manager's marker written and sends only the holder's.
+  const manager = holder.managerId ? await deps.directory.getManager(g.subjectId) : undefined;
+  const managerReminder = manager ? await notify(deps, manager.id, managerReminderMarker(g.subjectId, g, due.lead), 'renewalReminderForManager', g,
+    { ...facts, holderId: g.subjectId }) : false;
+  return { managerReminder, reminder: await notify(deps, g.subjectId, marker, 'renewalReminder', g, facts) };
+}
+
+/**
+ * Whether the entry is still the holder's last word on the theme: no later entry recorded and (for reminders) no
+ * open order of the theme. Read only when a notice is due (the person's partition: entries and order pointers).
+ */
+async function stillAlone(deps: SweepDeps, g: Grant, orderCounts: boolean): Promise<boolean> {
+  const view = await deps.orders.personView(g.subjectId);
+  if (hasSuccessor(g, view.grants)) return false;
+  if (!orderCounts) return true;
+  const pointers = view.orders.filter((s) => isOpenStatus(s.status) && s.openThemeIds.includes(g.themeId));
+  // A pointer is written just before its order's commit, so it may name an order that never was: confirm it.
+  for (const p of pointers) {
+    const order = (await deps.orders.get(p.orderId))?.order;
+    if (order && isOpen(order) && order.lines.some((l) => l.themeId === g.themeId && !isLineDone(l))) return false;
+  }
+  return true;
+}
+
+async function notify(deps: SweepDeps, recipientId: string, marker: string, event: NoticeEvent, g: Grant,
+  extra: { leadDays?: number; daysLeft?: number; holderId?: string }): Promise<boolean> {
+  const facts = { themeId: g.themeId, themeName: g.themeName, validFrom: g.validFrom, validUntil: g.validUntil, ...extra };
+  return (await deps.tasks.notice(recipientId, marker, [{ kind: 'notice', recipientId, event, facts }])) === 'queued';
 }

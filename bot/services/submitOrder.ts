@@ -12,7 +12,7 @@ import type { OutboxMessage } from '../domain/outbox';
 import { eserviceIn, type Theme } from '../domain/catalog';
 import type { OrderSummary } from '../store/orderStore';
 import type { Grant } from '../store/grantStore';
-import { isHeldOrArranged } from '../domain/register';
+import { statusFor } from './renewal';
 
 export interface SubmitOrderProps {
   /** The person submitting (the requester): themselves or a manager ordering for a direct report. */
@@ -52,12 +52,13 @@ export async function submitOrder(deps: Deps, props: SubmitOrderProps): Promise<
 
   const now = deps.now();
   const today = helsinkiDate(now);
-  const duplicate = await findDuplicates(deps, { id, themeIds: input.themeIds, themes, summaries, grants, today });
+  const continuations = new Map<string, Continuation>();
+  const duplicate = await findDuplicates(deps, { id, themeIds: input.themeIds, themes, summaries, grants, today, validUntil: input.validUntil }, continuations);
   if (duplicate) return duplicate;
 
   const sequence = await deps.orders.nextSequence(Number(today.slice(0, 4)));
   const needsApproval = deps.config.managerApproval && subject.managerId !== null && subject.managerId !== requester.id;
-  const order = newOrder(deps, props, { id, number: formatOrderNumber(Number(today.slice(0, 4)), sequence), lines: buildLines(input, themes, now),
+  const order = newOrder(deps, props, { id, number: formatOrderNumber(Number(today.slice(0, 4)), sequence), lines: buildLines(input, themes, now, continuations),
     status: initialStatus(needsApproval), now });
   return write(deps, order, notifications(order, requester, subject, needsApproval));
 }
@@ -72,13 +73,20 @@ interface DuplicateCheck {
   /** Mandates the subject holds. */
   grants: Grant[];
   today: string;
+  /** The validity asked for (a continuation must end after it starts). */
+  validUntil: string;
 }
+
+/** A line that continues a held entry inside its renewal window: the entry and the new mandate's start. */
+interface Continuation { of: { validFrom: string; validUntil: string }; start: string }
 
 /**
  * Refuses a theme the subject already has on an open order (the order's line still in progress) or already
- * holds as a valid mandate; each refusal names the clashing order or the mandate's end date.
+ * holds as a valid mandate beyond its renewal window; each refusal names the clashing order, or the mandate's end
+ * date and the day a renewal may be ordered. A held theme inside its window is a continuation (put in
+ * `continuations`): it starts on the current entry's last day.
  */
-async function findDuplicates(deps: Deps, c: DuplicateCheck): Promise<Extract<SubmitOrderResult, { kind: 'duplicate' }> | undefined> {
+async function findDuplicates(deps: Deps, c: DuplicateCheck, continuations: Map<string, Continuation>): Promise<Extract<SubmitOrderResult, { kind: 'duplicate' }> | undefined> {
   // Index rows say which orders hold which themes open; only those few are read to confirm (rows are written
   // just before their order's transaction, so a row may speak of an order that never committed).
   const candidates = c.summaries.filter((s) => s.orderId !== c.id && s.openThemeIds.some((t) => c.themeIds.includes(t)));
@@ -89,20 +97,28 @@ async function findDuplicates(deps: Deps, c: DuplicateCheck): Promise<Extract<Su
     const name = c.themes.get(themeId)?.name.fi ?? themeId;
     const open = subjectOrders.find((o) => isOpen(o) && o.lines.some((l) => l.themeId === themeId && !isLineDone(l)));
     if (open) { duplicates.push({ key: 'err.duplicateOpen', params: { theme: name, number: open.number } }); clashing.push(open); continue; }
-    const held = c.grants.find((g) => g.themeId === themeId && isHeldOrArranged(g, c.today));
-    if (held) duplicates.push({ key: 'err.duplicateHeld', params: { theme: name, until: held.validUntil } });
+    const renewal = statusFor(deps, c.grants, c.themes.get(themeId), themeId, c.today);
+    if (renewal.kind === 'held') {
+      duplicates.push({ key: 'err.duplicateHeld', params: { theme: name, until: renewal.current.validUntil } },
+        { key: 'renewal.opensOn', params: { from: renewal.opensOn } });
+    } else if (renewal.kind === 'continuation') {
+      if (c.validUntil <= renewal.start) duplicates.push({ key: 'renewal.untilAfterStart', params: { theme: name, start: renewal.start } });
+      else continuations.set(themeId, { of: renewal.current, start: renewal.start });
+    }
   }
   return duplicates.length ? { kind: 'duplicate', errors: duplicates, existing: clashing } : undefined;
 }
 
 /** One line per catalog theme (its path decided by whether the organisation holds it) plus the described theme. */
-function buildLines(input: ValidOrderInput, themes: ReadonlyMap<string, Theme>, now: Date): OrderLine[] {
+function buildLines(input: ValidOrderInput, themes: ReadonlyMap<string, Theme>, now: Date, continuations: ReadonlyMap<string, Continuation>): OrderLine[] {
   const lines: OrderLine[] = input.themeIds.map((themeId) => {
     const theme = themes.get(themeId);
     const path = decidePath(theme);
     const est = estimate(path, now);
+    const continuation = continuations.get(themeId);
     return { themeId, themeName: theme?.name.fi ?? themeId, eservice: theme?.eservice ?? '', path, stage: initialStage(path),
       due: est.due, earliest: est.earliest,
+      ...(continuation ? { continuationOf: { ...continuation.of }, proposedStart: continuation.start } : {}),
       ...(theme ? { names: { ...theme.name }, eservices: { fi: theme.eservice, sv: eserviceIn(theme, 'sv'), en: eserviceIn(theme, 'en') } } : {}) };
   });
   if (input.customTheme) {

@@ -107,14 +107,25 @@ export class TaskStore {
   async notice(personId: string, marker: string, outbox: OutboxMessage[]): Promise<'queued' | 'exists'> {
     const partition = noticePartition(personId);
     await this.touchOutbox(partition);
-    try {
-      await this.orders.submitTransaction([
-        ['create', { partitionKey: partition, rowKey: NOTICE_MARKER + safeKey(marker), at: this.now().toISOString() }],
-        ...appendActions(partition, [], outbox, this.now()),
-      ]);
-    } catch (err) {
-      if (isStatus(err, 409)) return 'exists';
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      const now = this.now();
+      // A retry's rows are stamped up to a second later (a notice partition's messages need no strict order), so
+      // it draws its key from a far larger space than the first attempt's millisecond.
+      const at = attempt === 1 ? now : new Date(now.getTime() + 1 + Math.floor(Math.random() * 999));
+      try {
+        await this.orders.submitTransaction([
+          ['create', { partitionKey: partition, rowKey: NOTICE_MARKER + safeKey(marker), at: now.toISOString() }],
+          ...appendActions(partition, [], outbox, at),
+        ]);
+        break;
+      } catch (err) {
+        if (!isStatus(err, 409)) throw err;
+        // A conflict is the marker (queued before) or an outbox row key taken by another notice written into this
+        // partition in the same millisecond (a sweep notifies one manager of many reports at once): then nothing
+        // was written, and a new attempt draws another key.
+        if (await this.noticeSent(personId, marker)) return 'exists';
+        if (attempt >= 5) throw err;
+      }
     }
     await this.touchOutbox(partition).catch(() => undefined);
     return 'queued';

@@ -16,6 +16,7 @@ import type { Order } from '../../bot/domain/order';
 import { runRegisterCli } from '../../bot/cli/register';
 import { projectRoot } from '../../bot/catalog/seed';
 import { addCalendarDays, helsinkiDate } from '../../bot/domain/workdays';
+import { formatDate } from '../../bot/i18n';
 
 /**
  * The whole product through the Teams client protocol: the Microsoft 365 Agents Playground in headless Chromium
@@ -299,6 +300,43 @@ describe('end to end in the Agents Playground (Chromium + real bot + Azurite)', 
     await teams.send('alaisteni valtuudet');
     const team = await teams.waitForCardWithText(/Alaisteni valtuudet[\s\S]*Mikko Virtanen[\s\S]*Veroilmoittaminen/);
     assert.match(await team.innerText(), /päättymässä/);
+  });
+
+  it('the register sweep reminds the employee of the imported mandate; "Tilaa jatko" opens the order form prefilled as a renewal, sent as a continuation', async () => {
+    // The imported entry ends in 20 days: inside the 30-day lead time. Deliveries wait until the employee is signed in.
+    await app.dispatcher.stop();
+    const today = helsinkiDate(new Date());
+    const until = addCalendarDays(today, 20);
+    const storage = app.config.storage;
+    const out: string[] = [];
+    const code = await runRegisterCli(['sweep'], { out: (l) => out.push(l), err: (l) => out.push(l), cwd: dir, root: projectRoot(),
+      env: { AZURE_TABLES_CONNECTION_STRING: storage.kind === 'connectionString' ? storage.connectionString : '', TABLE_PREFIX: storage.prefix } });
+    assert.equal(code, 0, out.join('\n'));
+    assert.match(out.join('\n'), /renewal: reminders 1, managerReminders 1, expired 0/);
+
+    await actAs('employee');
+    await teams.openPersonalChat();
+    app.dispatcher.start();
+    const reminder = await teams.waitForCardWithText(/Valtuus päättyy: Veroilmoittaminen/, 60_000);
+    assert.match(await reminder.innerText(), /\(20 päivän päästä\)/);
+    if (process.env.E2E_SCREENSHOTS === 'all') await teams.screenshot(path.join(SCREENS, 'renewal_reminder_card.png'));
+    await teams.clickInCard(reminder, 'Tilaa jatko');
+
+    const form = await teams.waitForCardWithText(/Jatko valtuudelle "Veroilmoittaminen"/);
+    assert.match(await form.innerText(), new RegExp(`uusi valtuus alkaa ${formatDate('fi', until).replace(/\./g, '\\.')}`));
+    assert.ok(await form.locator('input[type="checkbox"][aria-label^="Veroilmoittaminen"]').isChecked(), 'the theme is ticked');
+    assert.equal(await inputValue(form, 'Työntekijän etunimi'), 'Mikko');
+    assert.match(await inputValue(form, 'Perustelut'), /^Jatko voimassa olevalle valtuudelle/);
+    if (process.env.E2E_SCREENSHOTS === 'all') await teams.screenshot(path.join(SCREENS, 'renewal_prefilled_form.png'));
+    await teams.fillInput(form, 'Työntekijän henkilötunnus', '010594Y9032');
+    await teams.clickInCard(form, 'Lähetä');
+
+    const confirmation = await teams.waitForCardWithText('Tilaus vastaanotettu');
+    const ctext = await confirmation.innerText();
+    assert.match(ctext, new RegExp(`jatko, alkaa ${formatDate('fi', until).replace(/\./g, '\\.')}`));
+    const order = (await app.deps.orders.findByNumber(/VB-\d{4}-\d{5}/.exec(ctext)?.[0] ?? '')) as Order;
+    assert.deepEqual(order.lines.map((l) => [l.themeId, l.continuationOf, l.proposedStart]),
+      [['veroilmoittaminen', { validFrom: addCalendarDays(today, -300), validUntil: until }, until]]);
   });
 });
 

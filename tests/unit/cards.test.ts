@@ -20,7 +20,7 @@ import { myMandatesCard, teamMandatesCard, type MandateRow, type TeamMember } fr
 import { taskCard, taskActionCard, type TaskView } from '../../cards/registerTask';
 import { reviewDoneCard, reviewAnsweredCard } from '../../cards/reviewTask';
 import { reviewProgressCard } from '../../cards/reviewProgress';
-import { overdueReviewsBlock } from '../../cards/digest';
+import { overdueReviewsBlock, expiringBlock } from '../../cards/digest';
 import type { RegisterState } from '../../bot/domain/register';
 import { LANGS, formatDate, translator, type Lang, type MessageKey, type Params, type Translate } from '../../bot/i18n';
 import { loadSeedCatalog, loadSeedGlossary } from '../../bot/catalog/seed';
@@ -33,6 +33,8 @@ import { PATH1_WORKING_DAYS, PATH2_WEEKS } from '../../bot/domain/paths';
 import { buildDigest } from '../../bot/presenters/digest';
 import type { HandlerDeps } from '../../bot/handlers/turn';
 import { setupCard } from '../../cards/setup';
+import { renewalReminderCard } from '../../cards/renewalReminder';
+import type { ExpiringRow } from '../../cards/digest';
 import { setupChecks } from '../../bot/domain/setupCheck';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -268,6 +270,20 @@ function teamMembers(lang: Lang, n: number, rows: number): TeamMember[] {
 }
 const REGISTER_NEUTRAL = [THEMES.map((t) => [t.name.fi, t.name.sv, t.name.en, t.eservice]), PEOPLE, REPORTS];
 
+/** The catalog's longest theme name (the renewal cards' worst case). */
+const LONGEST_THEME = [...THEMES].sort((a, b) => b.name.fi.length - a.name.fi.length)[0];
+/** n entries ending soon, as the digest lists them (the longest names, every renewal state). */
+function expiringRows(n: number): ExpiringRow[] {
+  const states: ExpiringRow['renewal'][] = ['none', 'ordered', 'recorded'];
+  return Array.from({ length: n }, (_, i) => ({ person: PEOPLE[i % PEOPLE.length], theme: LONGEST_THEME.name.fi, validUntil: `2026-12-${String(1 + (i % 28)).padStart(2, '0')}`,
+    renewal: states[i % 3] }));
+}
+/** An order whose first line continues a held entry (a renewal from 20.12.2026). */
+function continuationOrder(): ReturnType<typeof sampleOrder> {
+  const o = sampleOrder();
+  return { ...o, lines: o.lines.map((l, i) => (i === 0 ? { ...l, continuationOf: { validFrom: '2025-12-20', validUntil: '2026-12-20' }, proposedStart: '2026-12-20' } : l)) };
+}
+
 const glossaryTermWithAka = glossary.terms.find((t) => t.aka.length > 1) ?? glossary.terms[0];
 
 /** A theme whose guide needs every extra: another valtuustyyppi, a tarkenne and the e-service's instructions. */
@@ -435,6 +451,21 @@ const CASES: Case[] = [
     neutral: ['Maapolitiikka'] },
   { builder: digestCard, name: 'digestCard', variant: 'no open orders', build: (l) => digestCard(translator(l), l, []), neutral: [] },
   { builder: digestCard, name: 'digestCard', variant: 'largest: 50 rows', build: (l) => digestCard(translator(l), l, digestRows(translator(l), 50)), neutral: [manyOrders(50)] },
+  { builder: digestCard, name: 'digestCard', variant: 'largest: 50 orders and 400 entries expiring', build: (l) => digestCard(translator(l), l, digestRows(translator(l), 50),
+    expiringBlock(translator(l), l, { total: 400, rows: expiringRows(400) })), neutral: [manyOrders(50), PEOPLE, LONGEST_THEME.name.fi] },
+  { builder: renewalReminderCard, name: 'renewalReminderCard', variant: 'the longest theme name, 7 days left', build: (l) => renewalReminderCard(translator(l), l,
+    { themeId: LONGEST_THEME.id, themeName: LONGEST_THEME.name.fi, validFrom: '2025-12-20', validUntil: '2026-12-20', daysLeft: 7 }), neutral: [LONGEST_THEME.name.fi] },
+  { builder: myMandatesCard, name: 'myMandatesCard', variant: 'largest: 300 entries, each offering a renewal', build: (l) => myMandatesCard(translator(l), l,
+    mandateRows(l, 300).map((r, i) => ({ ...r, state: 'expiring', renew: { themeId: THEMES[i % THEMES.length].id, validFrom: r.validFrom } }))), neutral: REGISTER_NEUTRAL },
+  { builder: orderFormCard, name: 'orderFormCard', variant: 'largest, and 20 ticked themes each a renewal with its note', build: (l) => {
+    const tr = translator(l);
+    const notes = THEMES.slice(0, 20).map((t) => tr('renewal.formNote', { theme: themeName(t, l), until: formatDate(l, '2026-12-31'), start: formatDate(l, '2026-12-31') }));
+    return orderFormCard(tr, { ...largestOrderForm(tr, l), notes });
+  }, neutral: [ME.displayName, REPORTS, TYPED, THEMES.map((t) => t.eservice), 'Tieliikennelupien ylläpito'] },
+  { builder: confirmationCard, name: 'confirmationCard', variant: 'a renewal (continuation line)', build: (l) => confirmationCard(translator(l), l, continuationOrder(), false),
+    neutral: [continuationOrder()] },
+  { builder: adminOrderCard, name: 'adminOrderCard', variant: 'a renewal (continuation line)', build: (l) => adminOrderCard(translator(l), l, {
+    order: continuationOrder(), verbs: availableVerbs(continuationOrder()), unreachableNames: [] }), neutral: [continuationOrder()] },
   { builder: catalogHeldCard, name: 'catalogHeldCard', variant: 'largest: 25 of 44 themes, notice', build: (l) => {
     const tr = translator(l);
     return catalogHeldCard(tr, l, THEMES.slice(0, 25), THEMES.length, '', 7, tr('catalog.changed', { theme: themeName(THEMES[3], l), state: tr('catalog.held') }));

@@ -11,6 +11,7 @@ import { managerApprovalCard, signatureCard } from '../../cards/requests';
 import { glossaryTermCard, glossaryListCard, glossarySuggestionsCard } from '../../cards/glossary';
 import { suggestionsCard, mapBrowseCard } from '../../cards/suggest';
 import { digestCard } from '../../cards/digest';
+import { renewalReminderCard } from '../../cards/renewalReminder';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { setupCard } from '../../cards/setup';
 import { myMandatesCard, teamMandatesCard } from '../../cards/myMandates';
@@ -68,6 +69,7 @@ function everyCard(): AdaptiveCard[] {
     cards.push(suggestionsCard(tr, { title: 't', basis: 'b', items: [{ themeId: catalog.themes[0].id, name: 'n', eservice: 'e', why: 'w', status: 's', orderable: true }],
       forUserId: 'me', reports: [{ id: 'r', label: 'Report' }] }));
     cards.push(mapBrowseCard(tr, { scopeType: 'department', scopes: ['Konsernipalvelut'], scope: 'Konsernipalvelut', rows: [{ name: 'n', eservice: 'e', why: 'w' }] }));
+    cards.push(renewalReminderCard(tr, lang, { themeId: catalog.themes[0].id, themeName: 'n', validFrom: '2025-12-20', validUntil: '2026-12-20', daysLeft: 30 }));
     cards.push(digestCard(tr, lang, []), catalogHeldCard(tr, lang, catalog.themes.slice(0, 3), 3, '', 1, 'notice'));
     cards.push(setupCard(tr, { teamName: 'Team', checks: [] }));
     const review = { task: { id: 'task-rw-p-r2026-11-30', kind: 'review' as const, reason: 'review' as const, personId: 'p', personName: 'Matti', department: 'Konsernipalvelut',
