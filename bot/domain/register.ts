@@ -29,14 +29,6 @@ export function registerState(entry: RegisterFacts, today: IsoDate): RegisterSta
   return entry.validUntil <= addCalendarDays(today, EXPIRING_WITHIN_DAYS) ? 'expiring' : 'active';
 }
 
-/**
- * Whether the theme is held or already arranged on that day: in force, or a recorded renewal that starts later.
- * Such an entry makes a new order for the same theme a duplicate; a revoked or ended one does not.
- */
-export function isHeldOrArranged(entry: RegisterFacts, today: IsoDate): boolean {
-  return !entry.revokedAt && entry.validUntil >= today;
-}
-
 /** Whether the entry lets its holder act in Suomi.fi on that day (active or expiring). */
 export function isInForce(entry: RegisterFacts, today: IsoDate): boolean {
   const state = registerState(entry, today);

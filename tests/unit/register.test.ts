@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { EXPIRING_WITHIN_DAYS, isHeldOrArranged, isInForce, registerState } from '../../bot/domain/register';
+import { EXPIRING_WITHIN_DAYS, isInForce, registerState } from '../../bot/domain/register';
 
 describe('register: the state of an entry (domain/register)', () => {
   const entry = { validFrom: '2026-01-01', validUntil: '2026-12-31' };
@@ -21,10 +21,5 @@ describe('register: the state of an entry (domain/register)', () => {
   it('is in force only while active or expiring', () => {
     assert.deepEqual(['2025-12-31', '2026-06-01', '2026-12-31', '2027-01-01'].map((d) => isInForce(entry, d)), [false, true, true, false]);
     assert.equal(isInForce({ ...entry, revokedAt: '2026-03-01T10:00:00Z' }, '2026-06-01'), false);
-  });
-
-  it('a theme is held or arranged (a new order would be a duplicate) until the entry ends, unless it was revoked', () => {
-    assert.deepEqual(['2025-12-31', '2026-12-31', '2027-01-01'].map((d) => isHeldOrArranged(entry, d)), [true, true, false]);
-    assert.equal(isHeldOrArranged({ ...entry, revokedAt: '2026-03-01T10:00:00Z' }, '2026-06-01'), false);
   });
 });
