@@ -40,4 +40,9 @@ export interface Directory {
    * directory is inconsistent — several, so a caller matching a spreadsheet can tell "unknown" from "ambiguous".
    */
   findByAddress(address: string): Promise<DirectoryUser[]>;
+  /**
+   * People by name (the display name starts with, or a word of it starts with, the text; case-insensitive) or by
+   * department (equal, case-insensitive), at most `limit` of them: the administrators' register search.
+   */
+  findPeople(filter: { name: string } | { department: string }, limit: number): Promise<DirectoryUser[]>;
 }

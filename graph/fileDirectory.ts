@@ -84,6 +84,17 @@ export class FileDirectory implements Directory {
     return this.users.filter((u) => u.mail.toLowerCase() === wanted || u.userPrincipalName.toLowerCase() === wanted);
   }
 
+  async findPeople(filter: { name: string } | { department: string }, limit: number): Promise<DirectoryUser[]> {
+    const fold = (v: string): string => v.normalize('NFKC').toLowerCase().trim();
+    if ('department' in filter) {
+      const wanted = fold(filter.department);
+      return wanted ? this.users.filter((u) => fold(u.department) === wanted).slice(0, limit) : [];
+    }
+    const wanted = fold(filter.name);
+    if (!wanted) return [];
+    return this.users.filter((u) => fold(u.displayName).startsWith(wanted) || fold(u.displayName).split(/\s+/).some((w) => w.startsWith(wanted))).slice(0, limit);
+  }
+
   /** Everyone in the file, in file order (for tests and tools such as the local seeding script). */
   allUsers(): readonly DirectoryUser[] {
     return this.users;

@@ -28,7 +28,7 @@ export type OrderAction =
   | 'inviteMeeting' | 'markPrepared' | 'markSent' | 'dvvDecision'
   | 'sign' | 'approve' | 'decline';
 
-export type GlobalAction = 'toggleHeld' | 'digest' | 'browseAll';
+export type GlobalAction = 'toggleHeld' | 'digest' | 'browseAll' | 'searchRegister';
 
 type Rule = (actor: Actor, order: OrderFacts) => boolean;
 
@@ -70,6 +70,8 @@ const GLOBAL_RULES: Record<GlobalAction, (actor: Actor) => boolean> = {
   toggleHeld: (a) => a.isAdministrator,
   digest: (a) => a.isAdministrator,
   browseAll: () => true,
+  // Who holds what across the organisation (and its CSV): personal data of everyone, for administrators only.
+  searchRegister: (a) => a.isAdministrator,
 };
 
 export function mayOnOrder(actor: Actor, action: OrderAction, order: OrderFacts): boolean {

@@ -10,6 +10,7 @@ import type { LineVerb, OrderVerb } from './adminVerbs';
 export const SUBMIT_VERBS = [
   'menuOrder', 'menuMyOrders', 'menuToSign', 'menuToApprove', 'menuSuggest', 'menuGlossary', 'menuLanguage',
   'menuInstructions', 'setLanguage', 'menuMyMandates', 'menuTeamMandates',
+  'menuRegisterSearch',
 ] as const;
 
 /** Administrator verbs on an order card: the order- and line-level verbs the order offers, plus its own views. */
@@ -28,6 +29,7 @@ export const EXECUTE_VERBS = [
   ...ADMIN_VERBS,
   'manager.approve', 'manager.decline',
   'signatory.sign',
+  'registerSearch', 'registerExport',
 ] as const;
 
 export type SubmitVerb = typeof SUBMIT_VERBS[number];

@@ -20,6 +20,7 @@ import { runInBackground } from '../services/backgroundWork';
 import { showTasks, changeLanguage, showInstructions } from './menu';
 import { openOrderForm, searchInOrderForm, submitOrderForm, parseOrderForm } from './order';
 import { showMyMandates, showTeamMandates } from './mandates';
+import { openRegisterSearch, runRegisterSearch, exportRegisterSearch, parseSearchInput } from './registerSearch';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder, parseOrderRef, parseCancel, parseAnswer } from './myOrders';
 import { showGlossaryList, showGlossaryTerm, parseTerm } from './glossary';
 import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrderSuggested, parseBrowse } from './suggest';
@@ -93,6 +94,8 @@ export const VERB_ROUTES: VerbRegistry = {
   // The register's views: the team view is the directory's answer (direct reports), never the card's.
   menuMyMandates: menu(noInput, (deps, turn) => showMyMandates(deps, turn)),
   menuTeamMandates: menu(noInput, (deps, turn) => showTeamMandates(deps, turn)),
+  // The administrators' register search (the handler asks the policy and wants the personal chat).
+  menuRegisterSearch: menu(noInput, (deps, turn) => openRegisterSearch(deps, turn)),
 
   // The order form.
   orderSearch: form(parseOrderForm, searchInOrderForm),
@@ -167,6 +170,10 @@ export const VERB_ROUTES: VerbRegistry = {
   }),
   'signatory.sign': orderVerb('sign', parseOrderVerb, async (deps, turn, input, actor) =>
     decisionAnswer(turn, await signApplication(deps, { ...common(input, actor), line: lineAt(input) }), 'signature.done')),
+
+  // The administrators' register search and its CSV link.
+  registerSearch: gated('searchRegister', parseSearchInput, runRegisterSearch),
+  registerExport: gated('searchRegister', parseSearchInput, exportRegisterSearch),
 };
 
 /** The registry's entries of one kind, for registering routes. */

@@ -3,6 +3,7 @@ import type { Directory } from '../../graph/directory';
 import type { OrderStore } from '../store/orderStore';
 import type { GrantStore } from '../store/grantStore';
 import type { TaskStore } from '../store/taskStore';
+import type { ExportLinkStore } from '../store/exportLinkStore';
 import type { UserStore } from '../store/userStore';
 import type { HetuCipher } from '../security/hetuCipher';
 import type { CatalogReader } from './catalog';
@@ -16,6 +17,8 @@ export interface Deps {
   grants: GrantStore;
   /** Register tasks (revocation, review) and people's register notices. */
   tasks: TaskStore;
+  /** The administrators' one-time CSV download links of a register search. */
+  exportLinks: ExportLinkStore;
   users: UserStore;
   catalog: CatalogReader;
   /** Catalog changes made by the bot itself (DVV granted a theme → the organisation now holds it). */
