@@ -22,6 +22,8 @@ export interface SearchAnswerView {
   entries: number;
   byState: Array<[RegisterState, number]>;
   rows: SearchRowView[];
+  /** The search read only this many people (the directory had more): said above the counts. */
+  partialAt?: number;
 }
 
 /** Rows one answer shows (a row is about 250 bytes), and the byte budget under the 28 KB card limit. */
@@ -56,6 +58,7 @@ export function registerSearchAnswerCard(tr: Translate, lang: Lang, view: Search
   const rows = fit(view.rows.slice(0, MAX_SEARCH_ROWS).map((r) => rowElement(tr, lang, r)));
   return card([
     heading(tr('search.resultTitle', { matched: plainTitle(view.matched) })),
+    ...(view.partialAt ? [text(tr('search.partial', { count: view.partialAt }), { color: 'Warning' })] : []),
     facts([
       [tr('search.people'), String(view.people)],
       [tr('search.entries'), String(view.entries)],

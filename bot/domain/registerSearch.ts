@@ -41,6 +41,8 @@ export interface SearchFound {
   rows: SearchRow[];
   /** The people of `rows` known so far (a theme search looks up the names of what it shows or exports). */
   persons: Map<string, SearchPerson>;
+  /** Set when the directory returned as many people as a search reads: the counts cover only those. */
+  partialAt?: number;
 }
 
 export type SearchResult =

@@ -421,6 +421,8 @@ export const en: Messages = {
   'search.csv.validUntil': 'Valid until',
   'search.csv.state': 'State',
   'search.csv.revokedOn': 'Revoked on',
+  'search.partial': 'Only the first {count} people of the directory were read: narrow the search for counts that cover everyone.',
+  'registerCli.reindexed': 'The register\'s summaries and indexes were rebuilt. Holders: {holders}.',
   'search.linkRefused': 'This link is not valid: it was used already, has expired or is wrong. Search again in Teams and ask for a new link.',
 
 };

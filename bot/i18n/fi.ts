@@ -419,6 +419,8 @@ export const fi = {
   'search.csv.validUntil': 'Päättyy',
   'search.csv.state': 'Tila',
   'search.csv.revokedOn': 'Mitätöity',
+  'search.partial': 'Vain {count} ensimmäistä hakemiston henkilöä luettiin: tarkenna hakua, jotta luvut kattavat kaikki.',
+  'registerCli.reindexed': 'Valtuusrekisterin yhteenvedot ja hakemistot rakennettu uudelleen. Haltijoita: {holders}.',
   'search.linkRefused': 'Linkki ei ole voimassa: se on jo käytetty, vanhentunut tai virheellinen. Tee haku uudelleen Teamsissa ja pyydä uusi linkki.',
 
 } as const;

@@ -421,6 +421,8 @@ export const sv: Messages = {
   'search.csv.validUntil': 'Upphör',
   'search.csv.state': 'Status',
   'search.csv.revokedOn': 'Återkallad',
+  'search.partial': 'Endast de {count} första personerna i katalogen lästes: precisera sökningen så att siffrorna täcker alla.',
+  'registerCli.reindexed': 'Registrets sammandrag och index har byggts om. Innehavare: {holders}.',
   'search.linkRefused': 'Länken gäller inte: den har redan använts, gått ut eller är felaktig. Gör sökningen på nytt i Teams och be om en ny länk.',
 
 };

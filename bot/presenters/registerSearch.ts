@@ -32,7 +32,7 @@ export function registerSearchAnswer(tr: Translate, lang: Lang, result: Found, t
   const matched = result.theme ? (result.theme.name[lang] || result.theme.name.fi) : result.department ?? result.query.text;
   return registerSearchAnswerCard(tr, lang, {
     form: { by: result.query.by, text: result.query.text },
-    matched, people: result.people, entries: result.entries,
+    matched, people: result.people, entries: result.entries, ...(result.partialAt ? { partialAt: result.partialAt } : {}),
     byState: SEARCH_STATES.map((s) => [s, result.byState[s]]),
     rows: shownRows(result).map((r) => rowView(result, themes, lang, tr, r)),
   });

@@ -49,12 +49,13 @@ export async function searchRegister(deps: SearchDeps, query: RegisterSearchQuer
     case 'department': {
       const people = await deps.directory.findPeople({ department: text }, DEPARTMENT_LIMIT);
       if (!people.length) return { kind: 'noMatch' };
-      return found(query, await rowsOf(deps, people, today), new Map(people.map((p) => [p.id, p])), { department: people[0].department });
+      return found(query, await rowsOf(deps, people, today), new Map(people.map((p) => [p.id, p])),
+        { department: people[0].department, ...(people.length >= DEPARTMENT_LIMIT ? { partialAt: DEPARTMENT_LIMIT } : {}) });
     }
     case 'person': {
       const people = text.includes('@') ? await deps.directory.findByAddress(text) : await deps.directory.findPeople({ name: text }, NAME_LIMIT);
       if (!people.length) return { kind: 'noMatch' };
-      return found(query, await rowsOf(deps, people, today), new Map(people.map((p) => [p.id, p])), {});
+      return found(query, await rowsOf(deps, people, today), new Map(people.map((p) => [p.id, p])), people.length >= NAME_LIMIT ? { partialAt: NAME_LIMIT } : {});
     }
   }
 }
@@ -87,7 +88,7 @@ function row(e: { subjectId: string; themeId: string; validFrom: string; validUn
   return out;
 }
 
-function found(query: RegisterSearchQuery, rows: SearchRow[], persons: Map<string, SearchPerson>, what: { theme?: Theme; department?: string }): SearchResult {
+function found(query: RegisterSearchQuery, rows: SearchRow[], persons: Map<string, SearchPerson>, what: { theme?: Theme; department?: string; partialAt?: number }): SearchResult {
   const byState = Object.fromEntries(SEARCH_STATES.map((s) => [s, 0])) as Record<RegisterState, number>;
   for (const r of rows) byState[r.state] += 1;
   rows.sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || a.validUntil.localeCompare(b.validUntil)

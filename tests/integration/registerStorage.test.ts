@@ -3,16 +3,23 @@ import { TABLES, GRANT_SUMMARY_KEY, personGrantKey, registerIndexKeys } from '..
 import { TableGrantStore, grantRow, type Grant } from '../../bot/store/grantStore';
 import { Tables } from '../../bot/store/tables';
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
+import { runRegisterCli } from '../../bot/cli/register';
+import { projectRoot } from '../../bot/catalog/seed';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
 const C = '33333333-3333-4333-8333-333333333333';
 
 async function freshTables(label: string): Promise<Tables> {
+  return (await freshStorage(label)).tables;
+}
+
+async function freshStorage(label: string): Promise<{ tables: Tables; prefix: string; connectionString: string }> {
   const { connectionString } = await testAzurite();
-  const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix(label));
+  const prefix = uniquePrefix(label);
+  const tables = new Tables({ kind: 'connectionString', connectionString }, prefix);
   await tables.ensure(TABLES);
-  return tables;
+  return { tables, prefix, connectionString };
 }
 
 function entry(subjectId: string, themeId: string, validFrom: string, validUntil: string, extra: Partial<Grant> = {}): Grant {
@@ -133,6 +140,20 @@ describe('register storage for scale: summary row, end-date index, theme rosters
       { subjectId: A, periods: [{ validFrom: '2026-01-01', validUntil: '2026-12-10' }] },
       { subjectId: B, periods: [{ validFrom: '2026-02-01', validUntil: '2027-06-30', revokedAt: '2026-03-01T00:00:00.000Z' }] },
     ]);
+  });
+
+  it('npm run register -- reindex rebuilds the summaries and indexes of rows written behind the store\'s back', async () => {
+    const { tables, prefix, connectionString } = await freshStorage('regreidx');
+    const old = [entry(A, 'vero', '2026-01-01', '2026-12-10'), entry(B, 'vero', '2026-02-01', '2027-06-30')];
+    for (const g of old) await tables.client('people').createEntity(grantRow(g));
+    const out: string[] = [];
+    const code = await runRegisterCli(['reindex'], { out: (l) => out.push(l), err: (l) => out.push(l), cwd: process.cwd(), root: projectRoot(),
+      env: { AZURE_TABLES_CONNECTION_STRING: connectionString, TABLE_PREFIX: prefix } });
+    assert.equal(code, 0, out.join('\n'));
+    assert.match(out.join('\n'), /Haltijoita: 2\./);
+    assert.equal((await tables.client('people').getEntity<Record<string, unknown>>(A, GRANT_SUMMARY_KEY)).count, 1);
+    await tables.client('registerIndex').getEntity(registerIndexKeys.META, registerIndexKeys.INDEXED);
+    assert.deepEqual((await new TableGrantStore(tables).themeHolders('vero')).map((h) => h.subjectId), [A, B]);
   });
 
   it('a theme roster follows every write of its holders (renewal, revocation), whichever instance wrote', async () => {
