@@ -229,8 +229,8 @@ export class TableGrantStore implements GrantStore {
         throw err;
       }
       await this.options.afterCommit?.(subjectId);
-      await this.confirm(marks);
-      await this.updateRosters(subjectId, plan.version, plan.entries, plan.themes);
+      // Independent of each other: the end-date rows and the rosters.
+      await Promise.all([this.confirm(marks), this.updateRosters(subjectId, plan.version, plan.entries, plan.themes)]);
       return;
     }
   }
@@ -281,7 +281,7 @@ export class TableGrantStore implements GrantStore {
   private async updateRosters(subjectId: string, version: number, entries: readonly StoredEntry[], themes: ReadonlySet<string>): Promise<void> {
     const shard = rosterShardOf(subjectId);
     const kept = dropMigrated(entries.map((e) => grantFromEntity(subjectId, e)));
-    for (const themeId of themes) {
+    await Promise.all([...themes].map(async (themeId) => {
       const part: RosterPart = { v: version, p: kept.filter((g) => g.themeId === themeId).sort((a, b) => a.validFrom.localeCompare(b.validFrom))
         .map((g): RosterPeriod => [g.validFrom, g.validUntil, g.revokedAt ?? '']) };
       for (let attempt = 1; ; attempt++) {
@@ -298,7 +298,7 @@ export class TableGrantStore implements GrantStore {
           throw err;
         }
       }
-    }
+    }));
   }
 
   private async readRoster(themeId: string, shard: string): Promise<{ holders: RosterShard; etag?: string }> {
