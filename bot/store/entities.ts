@@ -47,14 +47,14 @@ export function prefixEnd(prefix: string): string {
 
 /**
  * registerIndex: the register's read paths other than "by holder" (grantStore.ts / registerIndex.ts own the rows).
- * `end|<YYYY-MM>` (RowKey `<validUntil>|<holder>|<theme>|<validFrom>`): the entries by end date, for the daily sweep;
+ * `end|<YYYY-MM-DD>` (RowKey `<holder>|<theme>|<validFrom>`): the entries by end date, one partition per day, for the
+ * daily sweep (a day's partition stays small: Azurite looks a row up by scanning its partition);
  * `roster|<themeId>` (RowKey = shard `00`..`15`): the holders of a theme with their periods, for the administrators'
  * search; `meta/indexed`: written once the index covers every entry (old registers are backfilled first).
  */
 export const registerIndexKeys = {
-  end: (validUntil: string): string => `end|${validUntil.slice(0, 7)}`,
-  endRow: (validUntil: string, subjectId: string, themeId: string, validFrom: string): string =>
-    `${safeKey(validUntil)}|${safeKey(subjectId)}|${safeKey(themeId)}|${safeKey(validFrom)}`,
+  end: (validUntil: string): string => `end|${safeKey(validUntil)}`,
+  endRow: (subjectId: string, themeId: string, validFrom: string): string => `${safeKey(subjectId)}|${safeKey(themeId)}|${safeKey(validFrom)}`,
   roster: (themeId: string): string => `roster|${safeKey(themeId)}`,
   META: 'meta',
   INDEXED: 'indexed',

@@ -2,7 +2,7 @@ import { odata, type TableClient, type TableEntity, type TableTransaction } from
 import { isStatus, type Tables } from './tables';
 import { GRANT_ROW_PREFIX, GRANT_SUMMARY_KEY, personGrantKey, personGrantEntryKey, prefixEnd, registerIndexKeys } from './entities';
 import { mapLimit } from './mapLimit';
-import { ROSTER_SHARDS, chunked, monthsBetween, rosterFromEntity, rosterRow, rosterShardOf, unchunked, type RosterPart, type RosterPeriod, type RosterShard } from './registerIndex';
+import { ROSTER_SHARDS, chunked, daysBetween, rosterFromEntity, rosterRow, rosterShardOf, unchunked, type RosterPart, type RosterPeriod, type RosterShard } from './registerIndex';
 
 /** Where a register entry came from: a confirmed order line, a row of an imported spreadsheet, or (later) a review. */
 export type GrantSource =
@@ -138,7 +138,7 @@ export class TableGrantStore implements GrantStore {
   }
 
   /**
-   * The entries ending in a window, from the end-date index: one range query per month of the window. Confirmed
+   * The entries ending in a window, from the end-date index: one partition query per day of the window. Confirmed
    * rows are the entries themselves; a pending row is checked against its holder's summary (the entry as committed,
    * if it still ends in the window). A register written before the index existed is backfilled first, once.
    */
@@ -147,8 +147,8 @@ export class TableGrantStore implements GrantStore {
     await this.ensureIndexed();
     const found = new Map<string, Grant>();
     const pending = new Map<string, Set<string>>();
-    for (const month of monthsBetween(from, to)) {
-      const filter = odata`PartitionKey eq ${'end|' + month} and RowKey ge ${from + '|'} and RowKey lt ${to + '}'}`;
+    for (const day of daysBetween(from, to)) {
+      const filter = odata`PartitionKey eq ${registerIndexKeys.end(day)}`;
       for await (const e of this.index.listEntities<GrantEntity & { subjectId: string; pending?: boolean }>({ queryOptions: { filter } })) {
         if (e.pending) pending.set(e.subjectId, (pending.get(e.subjectId) ?? new Set()).add(entryKey(e)));
         else found.set(`${e.subjectId}|${entryKey(e)}`, grantFromEntity(e.subjectId, e));
@@ -403,7 +403,7 @@ function dedupe(entries: readonly StoredEntry[]): StoredEntry[] {
 const entryKey = (e: { themeId: string; validFrom: string }): string => `${e.themeId}|${e.validFrom}`;
 
 function endRowRef(subjectId: string, e: StoredEntry): RowRef {
-  return { partitionKey: registerIndexKeys.end(e.validUntil), rowKey: registerIndexKeys.endRow(e.validUntil, subjectId, e.themeId, e.validFrom) };
+  return { partitionKey: registerIndexKeys.end(e.validUntil), rowKey: registerIndexKeys.endRow(subjectId, e.themeId, e.validFrom) };
 }
 
 function withoutLegacy(e: StoredEntry): GrantEntity {
@@ -435,7 +435,11 @@ function summaryRow(subjectId: string, version: number, entries: readonly Stored
  */
 export function bulkRows(grants: readonly Grant[]): { holders: Array<Array<TableEntity<Record<string, unknown>>>>; index: Array<TableEntity<Record<string, unknown>>> } {
   const byHolder = new Map<string, Grant[]>();
-  for (const g of grants) byHolder.set(g.subjectId, [...(byHolder.get(g.subjectId) ?? []), g]);
+  for (const g of grants) {
+    const list = byHolder.get(g.subjectId) ?? [];
+    byHolder.set(g.subjectId, list);
+    list.push(g);
+  }
   const holders: Array<Array<TableEntity<Record<string, unknown>>>> = [];
   const index: Array<TableEntity<Record<string, unknown>>> = [];
   const rosters = new Map<string, Map<string, RosterShard>>();

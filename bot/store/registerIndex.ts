@@ -2,7 +2,7 @@
  * The register's index rows (table `registerIndex`, keys in entities.ts): what the daily sweep and the
  * administrators' search read instead of scanning every holder's partition. The holder's partition in `people`
  * (entries + summary, one transaction) stays the truth; these rows are derived from it:
- * - an end-date row per entry (`end|<YYYY-MM>`) carries a copy of the entry. It is written `pending` BEFORE the
+ * - an end-date row per entry (`end|<YYYY-MM-DD>`) carries a copy of the entry. It is written `pending` BEFORE the
  *   holder's transaction and confirmed after it with its own ETag, so a confirmed row always equals the committed
  *   entry (any later change of that entry first marks it pending again, and a confirm fails when someone else
  *   touched the row in between); a pending row — a crash, a lost race — is checked against the holder's summary.
@@ -60,16 +60,11 @@ export function rosterFromEntity(entity: Record<string, unknown>): RosterShard {
   return json ? JSON.parse(json) as RosterShard : {};
 }
 
-/** The months (YYYY-MM) from one ISO date's month to another's, both included. */
-export function monthsBetween(from: string, to: string): string[] {
+/** The ISO dates from one to another, both included (calendar days on UTC midnights: no daylight saving). */
+export function daysBetween(from: string, to: string): string[] {
   const out: string[] = [];
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  const endY = Number(to.slice(0, 4));
-  const endM = Number(to.slice(5, 7));
-  while (y < endY || (y === endY && m <= endM)) {
-    out.push(`${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`);
-    if (++m > 12) { m = 1; y++; }
+  for (let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); t <= end; t += 86_400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
   }
   return out;
 }

@@ -64,7 +64,11 @@ export async function seedRegister(connectionString: string, tablePrefix: string
 /** The index rows, grouped by partition into transactions of up to 100 rows, several in flight. */
 async function writeIndex(tables: Tables, rows: ReadonlyArray<TableEntity<Record<string, unknown>>>): Promise<void> {
   const byPartition = new Map<string, Array<TableEntity<Record<string, unknown>>>>();
-  for (const row of rows) byPartition.set(row.partitionKey, [...(byPartition.get(row.partitionKey) ?? []), row]);
+  for (const row of rows) {
+    const list = byPartition.get(row.partitionKey) ?? [];
+    byPartition.set(row.partitionKey, list);
+    list.push(row);
+  }
   const batches: Array<Array<TableEntity<Record<string, unknown>>>> = [];
   for (const list of byPartition.values()) for (let i = 0; i < list.length; i += 100) batches.push(list.slice(i, i + 100));
   const index = tables.client('registerIndex');

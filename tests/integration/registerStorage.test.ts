@@ -120,9 +120,9 @@ describe('register storage for scale: summary row, end-date index, theme rosters
     assert.equal(moved.revokedAt, '2026-11-01T00:00:00.000Z', 'the pending row answered with the committed entry');
     // A stale index row (its entry never committed, or says otherwise) is not an entry.
     const index = tables.client('registerIndex');
-    await index.upsertEntity({ partitionKey: registerIndexKeys.end('2026-12-24'), rowKey: registerIndexKeys.endRow('2026-12-24', C, 'ghost', '2026-01-01'),
+    await index.upsertEntity({ partitionKey: registerIndexKeys.end('2026-12-24'), rowKey: registerIndexKeys.endRow(C, 'ghost', '2026-01-01'),
       ...entry(C, 'ghost', '2026-01-01', '2026-12-24'), source: '', subjectId: C, pending: true });
-    await index.upsertEntity({ partitionKey: registerIndexKeys.end('2026-12-20'), rowKey: registerIndexKeys.endRow('2026-12-20', C, 'vero', '2026-01-01'),
+    await index.upsertEntity({ partitionKey: registerIndexKeys.end('2026-12-20'), rowKey: registerIndexKeys.endRow(C, 'vero', '2026-01-01'),
       ...entry(C, 'vero', '2026-01-01', '2026-12-20'), source: '', subjectId: C, pending: true });
     assert.deepEqual((await reader.listEndingBetween('2026-12-01', '2027-01-15')).map(key).sort(), window('2026-12-01', '2027-01-15'));
     assert.deepEqual(await reader.listEndingBetween('2027-01-16', '2027-01-15'), []);
