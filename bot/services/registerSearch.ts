@@ -25,6 +25,8 @@ const CONCURRENT_READS = 16;
 /** How long a download link is valid (minutes): long enough to click, short enough to be useless if forwarded later. */
 export const EXPORT_LINK_MINUTES = 10;
 
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const STATE_RANK: Record<RegisterState, number> = { expiring: 0, active: 1, upcoming: 2, expired: 3, revoked: 4 };
 
 type SearchDeps = Pick<Deps, 'grants' | 'directory' | 'catalog' | 'now'>;
@@ -91,8 +93,9 @@ function row(e: { subjectId: string; themeId: string; validFrom: string; validUn
 function found(query: RegisterSearchQuery, rows: SearchRow[], persons: Map<string, SearchPerson>, what: { theme?: Theme; department?: string; partialAt?: number }): SearchResult {
   const byState = Object.fromEntries(SEARCH_STATES.map((s) => [s, 0])) as Record<RegisterState, number>;
   for (const r of rows) byState[r.state] += 1;
-  rows.sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || a.validUntil.localeCompare(b.validUntil)
-    || a.subjectId.localeCompare(b.subjectId) || a.themeId.localeCompare(b.themeId) || a.validFrom.localeCompare(b.validFrom));
+  // Code-point order (ids and ISO dates): a theme's thousands of rows sort in a millisecond, localeCompare took tens.
+  rows.sort((a, b) => STATE_RANK[a.state] - STATE_RANK[b.state] || cmp(a.validUntil, b.validUntil)
+    || cmp(a.subjectId, b.subjectId) || cmp(a.themeId, b.themeId) || cmp(a.validFrom, b.validFrom));
   return { kind: 'found', query, ...what, people: new Set(rows.map((r) => r.subjectId)).size, entries: rows.length, byState, rows, persons };
 }
 

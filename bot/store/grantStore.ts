@@ -171,7 +171,7 @@ export class TableGrantStore implements GrantStore {
         out.push({ subjectId, periods: part.p.map(([validFrom, validUntil, revokedAt]) => (revokedAt ? { validFrom, validUntil, revokedAt } : { validFrom, validUntil })) });
       }
     }
-    return out.sort((a, b) => a.subjectId.localeCompare(b.subjectId));
+    return out.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
   }
 
   async put(grant: Grant): Promise<void> {
