@@ -126,6 +126,8 @@ describe('register storage for scale: summary row, end-date index, theme rosters
       ...entry(C, 'vero', '2026-01-01', '2026-12-20'), source: '', subjectId: C, pending: true });
     assert.deepEqual((await reader.listEndingBetween('2026-12-01', '2027-01-15')).map(key).sort(), window('2026-12-01', '2027-01-15'));
     assert.deepEqual(await reader.listEndingBetween('2027-01-16', '2027-01-15'), []);
+    // A window of years is answered by a scan, with the same entries.
+    assert.deepEqual((await reader.listEndingBetween('2000-01-01', '2027-01-15')).map(key).sort(), window('2000-01-01', '2027-01-15'));
   });
 
   it('a register written before the index existed is backfilled on first use: the window and the rosters are complete', async () => {
