@@ -9,6 +9,7 @@ import { onInstallationUpdate, onMembersAdded, onMembersRemoved, rememberPersona
 import { openOrderForm } from './handlers/order';
 import { showMyOrders } from './handlers/myOrders';
 import { showMyMandates, showTeamMandates } from './handlers/mandates';
+import { openRegisterSearch } from './handlers/registerSearch';
 import { answerText, showGlossaryList } from './handlers/glossary';
 import { showSuggestions } from './handlers/suggest';
 import { showOrderByNumber, showOpenOrders, showChannelHelp } from './handlers/adminChannel';
@@ -89,6 +90,7 @@ async function answerMessage(deps: HandlerDeps, ctx: TurnContext, turn: Turn): P
     case 'myOrders': await sendCard(ctx, await showMyOrders(deps, turn)); return;
     case 'myMandates': await sendCard(ctx, await showMyMandates(deps, turn)); return;
     case 'teamMandates': await sendCard(ctx, await showTeamMandates(deps, turn)); return;
+    case 'registerSearch': await sendCard(ctx, await openRegisterSearch(deps, turn, intent.text)); return;
     case 'suggest': await sendCard(ctx, await showSuggestions(deps, turn, {})); return;
     case 'glossaryList': await sendCard(ctx, await showGlossaryList(deps, turn)); return;
     case 'language': return changeLanguage(deps, turn, intent.value);

@@ -84,6 +84,8 @@ export interface RegisterConfig {
   revocationReminderWorkdays: number;
   /** Helsinki hour after which the day's sweep runs (REGISTER_SWEEP_HOUR, default 7). */
   sweepHour: number;
+  /** The bot's public origin for the administrators' CSV download links (PUBLIC_URL); undefined = the local server. */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -179,7 +181,15 @@ function registerConfig(settings: SettingsReader): RegisterConfig {
     reviewAnswerWorkdays: int('REVIEW_ANSWER_WORKDAYS', 10, 1, 60),
     revocationReminderWorkdays: int('REVOCATION_REMINDER_WORKDAYS', 1, 1, 30),
     sweepHour: int('REGISTER_SWEEP_HOUR', 7, 0, 23),
+    publicUrl: publicUrl(problems, get('PUBLIC_URL')),
   };
+}
+
+/** The bot's public https origin (the administrators' CSV links point there); unset = the local server's address. */
+function publicUrl(problems: string[], raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^\s/]+\/?$/.test(raw)) problems.push(`PUBLIC_URL="${raw}" must be an origin such as https://valtuusbotti.example.fi`);
+  return raw.replace(/\/+$/, '');
 }
 
 /** A comma-separated list of 1–5 day counts from 1 to 365 (e.g. "30,7"), largest first. */

@@ -15,6 +15,7 @@ import { Tables, isStatus, type TableAccess } from './store/tables';
 import { TABLES } from './store/entities';
 import { TableOrderStore } from './store/orderStore';
 import { TableGrantStore } from './store/grantStore';
+import { TableExportLinkStore } from './store/exportLinkStore';
 import { TableUserStore } from './store/userStore';
 import { InstallStore } from './store/installStore';
 import { CatalogStore } from './store/catalogStore';
@@ -29,7 +30,8 @@ import type { Directory } from '../graph/directory';
 import { loadSeedCatalog, loadSeedGlossary, loadScopeVariants } from './catalog/seed';
 import { StoreCatalogReader } from './services/catalogReader';
 import { createApp } from './app';
-import { BotServer } from './server';
+import { BotServer, type ServerOptions } from './server';
+import { downloadRegisterExport } from './handlers/registerSearch';
 import { guardTurn } from './handlers/turnGuard';
 import { OutboxStore } from './store/outboxStore';
 import { OutboxDispatcher } from './notify/dispatcher';
@@ -96,13 +98,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const meetings = createMeetings(config, credential);
   const cipher = new HetuCipher(await loadKeyring(config.hetuKeys, credential));
   const stores = await createStores(config, tables, now, options.telemetry, log);
-  const { orders, grants, tasks, reviews, users, catalogStore, directoryState } = stores;
+  const { orders, grants, tasks, reviews, users, catalogStore, directoryState, exportLinks } = stores;
   const cardTemplates = loadCardTemplates(config, log);
   const teams = connectTeams(config, options, log);
 
   let dispatcher: OutboxDispatcher | undefined;
   const deps: HandlerDeps = {
-    config, directory, directoryState, orders, grants, tasks, reviews, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates, installs: stores.installs,
+    config, directory, directoryState, orders, grants, tasks, reviews, exportLinks, users, catalog: stores.catalog, cipher, log, catalogStore, cardTemplates,
+    installs: stores.installs,
     catalogAdmin: { setHeldByOrganisation: (themeId, held) => recordHeldFlag(catalogStore, themeId, held) },
     background: new BackgroundWork(),
     glossary: loadSeedGlossary(),
@@ -113,7 +116,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   dispatcher = createDispatcher(deps, tables, teams.messenger, options);
   const app = createApp(deps);
   const runApp = guardTurn(deps, (ctx) => app.run(ctx));
-  const server = createServer(teams, tables, metrics, log, runApp);
+  const server = createServer(teams, tables, metrics, log, runApp, (token, lang) => downloadRegisterExport(deps, token, lang));
   await server.listen(config.port, config.host);
   dispatcher.start();
   if (options.telemetry) {
@@ -124,6 +127,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   jobs.forEach((j) => j.start());
   metrics.start();
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${server.port}`;
+  deps.publicUrl = config.register.publicUrl ?? url;
   log.info({ url, mode: config.mode, directory: config.directory.kind, storage: config.storage.kind }, 'Valtuusbotti listening');
   return {
     config, port: server.port, url, deps, dispatcher, tables, adapter: teams.adapter,
@@ -164,6 +168,7 @@ async function createStores(config: Config, tables: Tables, now: () => Date, tel
     tasks: new TaskStore(tables, { now }),
     reviews: new ReviewStore(tables),
     directoryState: new DirectoryStateStore(tables),
+    exportLinks: new TableExportLinkStore(tables),
     users,
     catalogStore,
     catalog: new StoreCatalogReader(catalogStore, loadScopeVariants(undefined, config.directory.kind === 'file' ? config.directory.path : undefined)),
@@ -224,8 +229,10 @@ function createDispatcher(deps: HandlerDeps, tables: Tables, messenger: Messenge
   });
 }
 
-function createServer(teams: TeamsConnection, tables: Tables, metrics: Metrics, log: Logger, run: (ctx: TurnContext) => Promise<void>): BotServer {
+function createServer(teams: TeamsConnection, tables: Tables, metrics: Metrics, log: Logger, run: (ctx: TurnContext) => Promise<void>,
+  registerExport: ServerOptions['registerExport']): BotServer {
   return new BotServer({
+    registerExport,
     adapter: teams.adapter,
     log,
     run: async (ctx: TurnContext) => {

@@ -15,7 +15,12 @@ export interface ServerOptions {
   log: Logger;
   /** Called with each /api/messages request's duration and status. */
   onRequest?: (ms: number, status: number) => void;
+  /** GET /register/export/:token — the administrators' one-time CSV download (bot/services/registerSearch.ts). */
+  registerExport?: (token: string, lang: string) => Promise<FileAnswer>;
 }
+
+/** A small answer that is not JSON: a file or a plain-text refusal. */
+export interface FileAnswer { status: number; body: string; headers: Record<string, string> }
 
 /**
  * restify host: POST /api/messages (Bot Framework, authenticated by the adapter), GET /healthz (readiness:
@@ -64,6 +69,22 @@ export class BotServer {
       }
     });
     this.server.get('/healthz/live', async (_req, res) => { res.send(200, { status: 'live' }); });
+    const registerExport = o.registerExport;
+    if (registerExport) {
+      this.server.get('/register/export/:token', async (req, res) => {
+        let answer: FileAnswer;
+        try {
+          const lang = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? '';
+          answer = await registerExport(decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname.split('/').pop() ?? ''), lang);
+        } catch (err) {
+          o.log.error({ err: (err as Error)?.name }, 'register export failed');
+          answer = { status: 503, body: 'Try again shortly.\n', headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' } };
+        }
+        // Nobody caches a file of people's mandates, and the link stays out of referrers.
+        res.writeHead(answer.status, { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff', ...answer.headers });
+        res.end(answer.body);
+      });
+    }
   }
 
   listen(port: number, host: string): Promise<void> {

@@ -9,6 +9,8 @@ export interface MenuData {
   /** Entries by role: a signatory's applications to sign; a manager's orders to approve and team's mandates. */
   signatory?: boolean;
   manager?: boolean;
+  /** An administrator: the register search (the server checks again when it is clicked). */
+  administrator?: boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function menuCard(tr: Translate, data: MenuData): AdaptiveCard {
     submit(tr('menu.suggest'), 'menuSuggest'),
     submit(tr('menu.glossary'), 'menuGlossary'),
     submit(tr('menu.language'), 'menuLanguage'),
+    ...(data.administrator ? [submit(tr('menu.registerSearch'), 'menuRegisterSearch')] : []),
   ]);
 }
 

@@ -75,6 +75,11 @@ export interface Directory {
    * re-reads its file when it changed on disk; Graph runs the users delta query.
    */
   changes(cursor: string | undefined): Promise<DirectoryChanges>;
+  /**
+   * People by name (the display name starts with, or a word of it starts with, the text; case-insensitive) or by
+   * department (equal, case-insensitive), at most `limit` of them: the administrators' register search.
+   */
+  findPeople(filter: { name: string } | { department: string }, limit: number): Promise<DirectoryUser[]>;
 }
 
 const HELSINKI_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' });

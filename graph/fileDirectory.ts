@@ -92,6 +92,17 @@ export class FileDirectory implements Directory {
     return cursor === 'memory' ? { kind: 'unchanged', cursor } : { kind: 'full', users: this.org.users.map(recordOf), cursor: 'memory' };
   }
 
+  async findPeople(filter: { name: string } | { department: string }, limit: number): Promise<DirectoryUser[]> {
+    const fold = (v: string): string => v.normalize('NFKC').toLowerCase().trim();
+    if ('department' in filter) {
+      const wanted = fold(filter.department);
+      return wanted ? this.org.users.filter((u) => fold(u.department) === wanted).slice(0, limit) : [];
+    }
+    const wanted = fold(filter.name);
+    if (!wanted) return [];
+    return this.org.users.filter((u) => fold(u.displayName).startsWith(wanted) || fold(u.displayName).split(/\s+/).some((w) => w.startsWith(wanted))).slice(0, limit);
+  }
+
   /** Everyone in the file, in file order (for tests and tools such as the local seeding script). */
   allUsers(): readonly DirectoryUser[] {
     return this.org.users;

@@ -247,6 +247,31 @@ export class GraphDirectory implements Directory {
     }
   }
 
+  /**
+   * `GET /users?$filter=startswith(displayName,'…') or startswith(surname,'…')` or `department eq '…'`, at most
+   * `limit` people (pages followed until then). Department filtering is an advanced query in Graph: it asks with
+   * `ConsistencyLevel: eventual` and `$count=true`.
+   */
+  async findPeople(filter: { name: string } | { department: string }, limit: number): Promise<DirectoryUser[]> {
+    const value = ('department' in filter ? filter.department : filter.name).trim();
+    if (!value) return [];
+    const literal = `'${value.replace(/'/g, "''")}'`;
+    const clause = 'department' in filter ? `department eq ${literal}` : `startswith(displayName,${literal}) or startswith(surname,${literal})`;
+    let request = this.client.api('/users').header('ConsistencyLevel', 'eventual').query({ $count: 'true' }).filter(clause)
+      .top(Math.min(limit, 999)).select([...USER_FIELDS]);
+    const entries: unknown[] = [];
+    for (let page = 1; entries.length < limit; page++) {
+      const body = await graphCall('findPeople', () => request.get());
+      const { value: items, nextLink } = parseCollection(body, 'findPeople');
+      entries.push(...items);
+      if (nextLink === undefined) break;
+      if (page >= MAX_PAGES) throw new GraphRequestError('findPeople', undefined, `more than ${MAX_PAGES} pages`);
+      request = this.followable(nextLink, 'findPeople').header('ConsistencyLevel', 'eventual');
+    }
+    return mapWithLimit(entries.slice(0, limit).filter((e) => !isObject(e) || e['@odata.type'] === undefined || isUserEntry(e)), LOOKUP_CONCURRENCY,
+      async (entry) => parseUser(entry, await this.managerIdOf(idOf(entry, 'findPeople')), 'findPeople'));
+  }
+
   /** The manager's object id; Graph answers 404 both for "no manager" and for an unknown user. */
   private managerIdOf(id: string): Promise<string | null> {
     return this.managerIds.get(id, async () => {

@@ -42,6 +42,8 @@ const USAGE = `Usage: npm run register -- <command> [--lang fi|sv|en]
   export <file.xlsx|file.csv>               write every entry of the register
   sweep [--at YYYY-MM-DD]                   run today's (or that day's) register sweep now: renewal reminders,
                                             expiries, leavers and movers, reviews; the running app sends what it queues
+  reindex                                   rebuild the register's summaries and indexes (end dates, theme rosters) from
+                                            its entries, e.g. after restoring the people table from a backup
 Columns (headers in Finnish, Swedish or English): employee (e-mail/UPN or directory object id), theme (catalog id
 or exact Finnish name), valid from, valid until (2026-03-01 or 1.3.2026), granted by (optional), note (optional).
 Any error (with its row number) means nothing is imported. A file with henkilötunnus is refused.
@@ -89,6 +91,13 @@ export async function runRegisterCli(argv: readonly string[], ctx: RegisterCliCo
     const when = at === undefined ? clock(ctx)() : sweepInstant(at);
     if (!when) { ctx.err(`--at "${at}" must be a date (YYYY-MM-DD)\n\n${USAGE}`); return 2; }
     return sweepRegister(when, ctx);
+  }
+  if (command === 'reindex') {
+    if (args.length > 0) { ctx.err(`reindex takes no file\n\n${USAGE}`); return 2; }
+    return withStorage(ctx, async (tables) => {
+      ctx.out(translator(lang)('registerCli.reindexed', { holders: await new TableGrantStore(tables).reindex() }));
+      return 0;
+    });
   }
   if (command !== 'import' && command !== 'export') {
     ctx.err(`Unknown command "${command}".\n\n${USAGE}`);

@@ -28,7 +28,7 @@ export type OrderAction =
   | 'inviteMeeting' | 'markPrepared' | 'markSent' | 'dvvDecision'
   | 'sign' | 'approve' | 'decline';
 
-export type GlobalAction = 'toggleHeld' | 'digest' | 'browseAll' | 'revokeTask';
+export type GlobalAction = 'toggleHeld' | 'digest' | 'browseAll' | 'revokeTask' | 'searchRegister';
 
 type Rule = (actor: Actor, order: OrderFacts) => boolean;
 
@@ -72,6 +72,8 @@ const GLOBAL_RULES: Record<GlobalAction, (actor: Actor) => boolean> = {
   browseAll: () => true,
   /** Recording a revocation task as done: the administrators, who revoke in Suomi.fi. */
   revokeTask: (a) => a.isAdministrator,
+  // Who holds what across the organisation (and its CSV): personal data of everyone, for administrators only.
+  searchRegister: (a) => a.isAdministrator,
 };
 
 /** The facts about a review task a rule may look at (the manager as stored on the task: the one who was asked). */

@@ -11,6 +11,7 @@ export const SUBMIT_VERBS = [
   'menuOrder', 'menuMyOrders', 'menuToSign', 'menuToApprove', 'menuSuggest', 'menuGlossary', 'menuLanguage',
   'menuInstructions', 'setLanguage', 'menuMyMandates', 'menuTeamMandates',
   'menuRenew',
+  'menuRegisterSearch',
 ] as const;
 
 /** Administrator verbs on an order card: the order- and line-level verbs the order offers, plus its own views. */
@@ -31,6 +32,7 @@ export const EXECUTE_VERBS = [
   'signatory.sign',
   'review.answer',
   'task.revoke',
+  'registerSearch', 'registerExport',
 ] as const;
 
 export type SubmitVerb = typeof SUBMIT_VERBS[number];

@@ -5,6 +5,7 @@ export type Intent =
   | { kind: 'myOrders' }
   | { kind: 'myMandates' }
   | { kind: 'teamMandates' }
+  | { kind: 'registerSearch'; text: string }
   | { kind: 'suggest' }
   | { kind: 'glossaryList' }
   | { kind: 'language'; value?: string }
@@ -54,6 +55,9 @@ export function recognise(raw: string): Intent {
   const lang = /^(kieli|språk|language|lang)(?:\s+(\S+))?$/.exec(text);
   if (lang) return { kind: 'language', value: lang[2] };
   for (const [re, intent] of EXACT) if (re.test(text)) return intent;
+  // The administrators' register search, optionally with what to search ("hae valtuuksia Virtanen").
+  const search = /^(hae valtuuksia|hae valtuudet|valtuushaku|sök fullmakter|search mandates)(?:\s+(.+))?$/.exec(text);
+  if (search) return { kind: 'registerSearch', text: search[2] ?? '' };
   const number = /\bvb-(\d{4})-(\d{1,7})\b/i.exec(text);
   if (number) return { kind: 'showOrder', number: `VB-${number[1]}-${number[2].padStart(5, '0')}` };
   return { kind: 'text', text: raw.trim() };

@@ -29,10 +29,11 @@ function orgCard(deps: HandlerDeps, turn: Turn, name: TemplateName, lang: Lang =
   return (deps.cardTemplates ?? shippedTemplates()).render(name, lang, data);
 }
 
-/** Whether the menu offers "Allekirjoitettavat" (signatories) and "Hyväksyttävät" (people with direct reports). */
-async function taskRoles(deps: HandlerDeps, userId: string): Promise<{ signatory: boolean; manager: boolean }> {
-  const [signatory, reports] = await Promise.all([deps.directory.isMember(userId, 'signatories'), deps.directory.getDirectReports(userId)]);
-  return { signatory, manager: reports.length > 0 };
+/** Whether the menu offers "Allekirjoitettavat" (signatories), "Hyväksyttävät" (people with direct reports) and "Hae valtuuksia" (administrators). */
+async function taskRoles(deps: HandlerDeps, userId: string): Promise<{ signatory: boolean; manager: boolean; administrator: boolean }> {
+  const [signatory, reports, administrator] = await Promise.all([deps.directory.isMember(userId, 'signatories'), deps.directory.getDirectReports(userId),
+    deps.directory.isMember(userId, 'administrators')]);
+  return { signatory, manager: reports.length > 0, administrator };
 }
 
 /** At most this many task cards in one answer (Teams' 7 messages/s per conversation; the rest come next time). */

@@ -23,6 +23,7 @@ import { showMyMandates, showTeamMandates } from './mandates';
 import { answerReviewCard, parseReviewAnswer } from './review';
 import { parseRevoke, revokeTaskVerb } from './revocation';
 import { parseRenew, renewMandate } from './renewal';
+import { openRegisterSearch, runRegisterSearch, exportRegisterSearch, parseSearchInput } from './registerSearch';
 import { showMyOrders, showOrderDetails, cancelMyOrder, answerMyOrder, parseOrderRef, parseCancel, parseAnswer } from './myOrders';
 import { showGlossaryList, showGlossaryTerm, parseTerm } from './glossary';
 import { showSuggestions, orderSuggested, browseMap, parseSuggestFor, parseOrderSuggested, parseBrowse } from './suggest';
@@ -98,6 +99,8 @@ export const VERB_ROUTES: VerbRegistry = {
   menuTeamMandates: menu(noInput, (deps, turn) => showTeamMandates(deps, turn)),
   // A renewal of the clicker's own entry (theme + start): the entry and its window are re-read on the server.
   menuRenew: menu(parseRenew, renewMandate),
+  // The administrators' register search (the handler asks the policy and wants the personal chat).
+  menuRegisterSearch: menu(noInput, (deps, turn) => openRegisterSearch(deps, turn)),
 
   // The order form.
   orderSearch: form(parseOrderForm, searchInOrderForm),
@@ -177,6 +180,9 @@ export const VERB_ROUTES: VerbRegistry = {
   'review.answer': { kind: 'execute', policy: { review: 'answerReview' }, handle: (deps, turn, data) => answerReviewCard(deps, turn, parseReviewAnswer(data)) },
   // A revocation task's card: administrators record the mandates revoked in Suomi.fi (the service checks the policy).
   'task.revoke': { kind: 'execute', policy: { global: 'revokeTask' }, handle: (deps, turn, data) => revokeTaskVerb(deps, turn, parseRevoke(data)) },
+  // The administrators' register search and its CSV link.
+  registerSearch: gated('searchRegister', parseSearchInput, runRegisterSearch),
+  registerExport: gated('searchRegister', parseSearchInput, exportRegisterSearch),
 };
 
 /** The registry's entries of one kind, for registering routes. */

@@ -14,4 +14,6 @@ export interface AppDeps extends Deps {
   installs?: InstallStore;
   /** Work that outlives the turn that started it (the review meeting's calendar call); absent = not tracked. */
   background?: BackgroundWork;
+  /** The bot's public origin (PUBLIC_URL, else the local server's address once it listens): the CSV links point there. */
+  publicUrl?: string;
 }

@@ -5,6 +5,7 @@ import type { GrantStore } from '../store/grantStore';
 import type { TaskStore } from '../store/taskStore';
 import type { ReviewStore } from '../store/reviewStore';
 import type { DirectoryStateStore } from '../store/directoryState';
+import type { ExportLinkStore } from '../store/exportLinkStore';
 import type { UserStore } from '../store/userStore';
 import type { HetuCipher } from '../security/hetuCipher';
 import type { CatalogReader } from './catalog';
@@ -22,6 +23,8 @@ export interface Deps {
   reviews: ReviewStore;
   /** What the directory sweep remembers between runs (the delta cursor, each person's last role). */
   directoryState: DirectoryStateStore;
+  /** The administrators' one-time CSV download links of a register search. */
+  exportLinks: ExportLinkStore;
   users: UserStore;
   catalog: CatalogReader;
   /** Catalog changes made by the bot itself (DVV granted a theme → the organisation now holds it). */

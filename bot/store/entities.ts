@@ -1,5 +1,5 @@
 /** Table/key design, in one place. Every hot query names a PartitionKey. */
-export const TABLES = ['orders', 'orderIndex', 'people', 'users', 'counters', 'outboxIndex', 'catalog', 'directory'] as const;
+export const TABLES = ['orders', 'orderIndex', 'people', 'users', 'counters', 'outboxIndex', 'catalog', 'directory', 'registerIndex'] as const;
 
 /** orders: PartitionKey = order id; the order, its audit events and its outbox messages share the partition,
  * so a state change, its audit event and its notifications commit in one transaction. The outbox rows (and the
@@ -18,6 +18,11 @@ export const personOrderKey = (orderId: string): string => `order|${orderId}`;
 export const personGrantKey = (themeId: string): string => `grant|${safeKey(themeId)}`;
 /** The key of one register entry: a holder may hold a theme several times over time, one entry per start date. */
 export const personGrantEntryKey = (themeId: string, validFrom: string): string => `grant|${safeKey(themeId)}|${safeKey(validFrom)}`;
+/**
+ * The holder's register summary in their `people` partition: every entry of the holder in one row, written in the
+ * same transaction as the entries (so "Omat valtuudet" is one point read). Sorts before `grant|` and outside its range.
+ */
+export const GRANT_SUMMARY_KEY = 'grants';
 export const ORDER_ROW_PREFIX = 'order|';
 export const GRANT_ROW_PREFIX = 'grant|';
 
@@ -39,3 +44,18 @@ export function safeKey(value: string): string {
 export function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
+
+/**
+ * registerIndex: the register's read paths other than "by holder" (grantStore.ts / registerIndex.ts own the rows).
+ * `end|<YYYY-MM-DD>` (RowKey `<holder>|<theme>|<validFrom>`): the entries by end date, one partition per day, for the
+ * daily sweep (a day's partition stays small: Azurite looks a row up by scanning its partition);
+ * `roster|<themeId>` (RowKey = shard `00`..`15`): the holders of a theme with their periods, for the administrators'
+ * search; `meta/indexed`: written once the index covers every entry (old registers are backfilled first).
+ */
+export const registerIndexKeys = {
+  end: (validUntil: string): string => `end|${safeKey(validUntil)}`,
+  endRow: (subjectId: string, themeId: string, validFrom: string): string => `${safeKey(subjectId)}|${safeKey(themeId)}|${safeKey(validFrom)}`,
+  roster: (themeId: string): string => `roster|${safeKey(themeId)}`,
+  META: 'meta',
+  INDEXED: 'indexed',
+};

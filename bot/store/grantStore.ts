@@ -1,6 +1,8 @@
 import { odata, type TableClient, type TableEntity, type TableTransaction } from '@azure/data-tables';
-import type { Tables } from './tables';
-import { GRANT_ROW_PREFIX, personGrantKey, personGrantEntryKey, prefixEnd } from './entities';
+import { isStatus, type Tables } from './tables';
+import { GRANT_ROW_PREFIX, GRANT_SUMMARY_KEY, personGrantKey, personGrantEntryKey, prefixEnd, registerIndexKeys } from './entities';
+import { mapLimit } from './mapLimit';
+import { ROSTER_SHARDS, chunked, daysBetween, rosterFromEntity, rosterRow, rosterShardOf, unchunked, type RosterPart, type RosterPeriod, type RosterShard } from './registerIndex';
 
 /** Where a register entry came from: a confirmed order line, a row of an imported spreadsheet, or (later) a review. */
 export type GrantSource =
@@ -37,12 +39,22 @@ export interface Grant {
 export interface GrantStore {
   /** The holder's entries, oldest start first. */
   listFor(subjectId: string): Promise<Grant[]>;
+  /** Every entry of every holder (a scan: for an operator's export and a reindex, never for a turn). */
+  listAll(): Promise<Grant[]>;
   /** Records an entry; recording the same holder, theme and start again replaces it (idempotent). */
   put(grant: Grant): Promise<void>;
   /** Records entries (one transaction per holder). */
   putMany(grants: readonly Grant[]): Promise<void>;
   /** Every entry whose last day is from `from` to `to` (ISO dates, both included): what the daily sweep looks at. */
   listEndingBetween(from: string, to: string): Promise<Grant[]>;
+  /** The holders of a theme with their periods of it (the theme's roster), for the administrators' search. */
+  themeHolders(themeId: string): Promise<ThemeHolder[]>;
+}
+
+/** A holder of a theme as its roster knows them: enough for counts by state and a row per period. */
+export interface ThemeHolder {
+  subjectId: string;
+  periods: Array<{ validFrom: string; validUntil: string; revokedAt?: string }>;
 }
 
 /**
@@ -50,6 +62,13 @@ export interface GrantStore {
  * RowKey = `grant|<theme id>|<valid from>` (schema 2). Rows written before entries had a history use
  * `grant|<theme id>` (schema 1, no `schema` field); they keep loading, and a rewrite of the same entry (same theme
  * and start, e.g. an outbox retry of registerGrant) moves it to the new key in one transaction.
+ *
+ * Beside the entries, the holder's summary row (`grants`) holds a copy of every entry row of the partition and a
+ * version; each write commits the entries and the summary in one transaction, the summary guarded by its ETag, so
+ * the two never disagree and "Omat valtuudet" is one point read (a partition query costs a scan of the whole table
+ * in Azurite, and a range read in Table Storage). A holder without a summary (rows written before it existed) is
+ * read with the partition query once and gets one, created only if still absent. The index rows for the sweep and
+ * the search (registerIndex.ts) are derived from the same write.
  */
 const SCHEMA = 2;
 
@@ -69,15 +88,42 @@ interface GrantEntity {
   revokedBy?: string;
 }
 
+/** An entry row as the summary copies it; `legacy` marks a schema 1 row (key `grant|<theme>`). */
+type StoredEntry = GrantEntity & { legacy?: true };
+
+/** The summary as read: its entries (every row, a migrated pair included), version and ETag. */
+interface Summary { version: number; entries: StoredEntry[]; etag?: string }
+
+/** Entry rows per transaction: each may come with the delete of its schema 1 row, plus the summary (≤ 100 actions). */
+const ENTRIES_PER_TRANSACTION = 49;
+/** Attempts when another writer changed the holder's summary between our read and our commit. */
+const WRITE_ATTEMPTS = 8;
+/** The longest window read through the end-date index (one query per day); a longer one scans the entries. */
+const MAX_INDEXED_WINDOW_DAYS = 400;
+/** Point reads in flight when the sweep checks pending index rows, or a reindex walks the holders. */
+const CONCURRENT_READS = 16;
+
+export interface GrantStoreOptions {
+  /** Called between a holder's committed transaction and its index rows' confirmation (tests simulate a crash there). */
+  afterCommit?: (subjectId: string) => Promise<void>;
+}
+
 export class TableGrantStore implements GrantStore {
   private readonly table: TableClient;
-  constructor(tables: Tables) { this.table = tables.client('people'); }
+  private readonly index: TableClient;
+  /** Set once the index row `meta/indexed` was seen: the backfill is done for good. */
+  private indexed = false;
+  constructor(tables: Tables, private readonly options: GrantStoreOptions = {}) {
+    this.table = tables.client('people');
+    this.index = tables.client('registerIndex');
+  }
 
   async listFor(subjectId: string): Promise<Grant[]> {
-    const out: Grant[] = [];
-    const filter = odata`PartitionKey eq ${subjectId} and RowKey ge ${GRANT_ROW_PREFIX} and RowKey lt ${prefixEnd(GRANT_ROW_PREFIX)}`;
-    for await (const e of this.table.listEntities<GrantEntity>({ queryOptions: { filter } })) out.push(grantFromEntity(subjectId, e));
-    return sortEntries(dropMigrated(out));
+    const summary = await this.readSummary(subjectId);
+    if (summary) return sortEntries(dropMigrated(summary.entries.map((e) => grantFromEntity(subjectId, e))));
+    const entries = await this.queryEntries(subjectId);
+    await this.createMissingSummary(subjectId, entries);
+    return sortEntries(dropMigrated(entries.map((e) => grantFromEntity(subjectId, e))));
   }
 
   /**
@@ -94,11 +140,42 @@ export class TableGrantStore implements GrantStore {
   }
 
   /**
-   * The entries ending in a window. This first version filters a scan of every entry (as listAll); an index by
-   * end date replaces it so the daily sweep reads only the window.
+   * The entries ending in a window, from the end-date index: one partition query per day of the window. Confirmed
+   * rows are the entries themselves; a pending row is checked against its holder's summary (the entry as committed,
+   * if it still ends in the window). A register written before the index existed is backfilled first, once.
    */
   async listEndingBetween(from: string, to: string): Promise<Grant[]> {
-    return (await this.listAll()).filter((g) => g.validUntil >= from && g.validUntil <= to);
+    if (from > to) return [];
+    // A window of years (a catch-up "since ever") is one scan rather than thousands of day partitions.
+    if ((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 >= MAX_INDEXED_WINDOW_DAYS) return (await this.listAll()).filter((g) => g.validUntil >= from && g.validUntil <= to);
+    await this.ensureIndexed();
+    const found = new Map<string, Grant>();
+    const pending = new Map<string, Set<string>>();
+    for (const day of daysBetween(from, to)) {
+      const filter = odata`PartitionKey eq ${registerIndexKeys.end(day)}`;
+      for await (const e of this.index.listEntities<GrantEntity & { subjectId: string; pending?: boolean }>({ queryOptions: { filter } })) {
+        if (e.pending) pending.set(e.subjectId, (pending.get(e.subjectId) ?? new Set()).add(entryKey(e)));
+        else found.set(`${e.subjectId}|${entryKey(e)}`, grantFromEntity(e.subjectId, e));
+      }
+    }
+    await mapLimit([...pending], CONCURRENT_READS, async ([subjectId, keys]) => {
+      for (const g of await this.listFor(subjectId)) {
+        if (keys.has(entryKey(g)) && g.validUntil >= from && g.validUntil <= to) found.set(`${subjectId}|${entryKey(g)}`, g);
+      }
+    });
+    return sortEntries([...found.values()]);
+  }
+
+  async themeHolders(themeId: string): Promise<ThemeHolder[]> {
+    await this.ensureIndexed();
+    const shards = await Promise.all(Array.from({ length: ROSTER_SHARDS }, (_, i) => this.readRoster(themeId, String(i).padStart(2, '0'))));
+    const out: ThemeHolder[] = [];
+    for (const { holders } of shards) {
+      for (const [subjectId, part] of Object.entries(holders)) {
+        out.push({ subjectId, periods: part.p.map(([validFrom, validUntil, revokedAt]) => (revokedAt ? { validFrom, validUntil, revokedAt } : { validFrom, validUntil })) });
+      }
+    }
+    return out.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
   }
 
   async put(grant: Grant): Promise<void> {
@@ -106,39 +183,286 @@ export class TableGrantStore implements GrantStore {
   }
 
   /**
-   * Records entries, one transaction per holder (all or nothing for each person; at most 50 entries a holder per
-   * transaction, each possibly with the delete of its schema 1 row).
+   * Records entries, one holder at a time: each holder's entries and summary in one transaction (at most
+   * ENTRIES_PER_TRANSACTION entries per transaction, each possibly with the delete of its schema 1 row).
    */
   async putMany(grants: readonly Grant[]): Promise<void> {
     const byHolder = new Map<string, Grant[]>();
     for (const g of grants) byHolder.set(g.subjectId, [...(byHolder.get(g.subjectId) ?? []), g]);
-    for (const [subjectId, entries] of byHolder) {
-      const legacy = await this.legacyRows(subjectId, entries);
-      for (let i = 0; i < entries.length; i += 50) {
-        const actions: TableTransaction['actions'] = [];
-        for (const g of entries.slice(i, i + 50)) {
-          actions.push(['upsert', grantRow({ ...g, subjectId }), 'Replace']);
-          // The same entry in the old format (same theme and start): replaced by the new row, not kept beside it.
-          if (legacy.has(g.themeId + '|' + g.validFrom)) actions.push(['delete', { partitionKey: subjectId, rowKey: personGrantKey(g.themeId) }]);
-        }
-        await this.table.submitTransaction(actions);
-      }
+    for (const [subjectId, entries] of byHolder) await this.writeHolder(subjectId, entries, false);
+  }
+
+  /**
+   * Builds the index rows of a register written before they existed (every holder with entries: summary, end-date
+   * rows, rosters), then marks the index complete. Idempotent; runs by itself before the first indexed read, and
+   * `npm run register -- reindex` runs it again (e.g. after a restore). Returns the number of holders.
+   */
+  async reindex(): Promise<number> {
+    const holders = [...new Set((await this.listAll()).map((g) => g.subjectId))];
+    await mapLimit(holders, CONCURRENT_READS, (subjectId) => this.writeHolder(subjectId, [], true));
+    await this.index.upsertEntity({ partitionKey: registerIndexKeys.META, rowKey: registerIndexKeys.INDEXED, at: new Date().toISOString(), holders: holders.length }, 'Replace');
+    this.indexed = true;
+    return holders.length;
+  }
+
+  private async ensureIndexed(): Promise<void> {
+    if (this.indexed) return;
+    try {
+      await this.index.getEntity(registerIndexKeys.META, registerIndexKeys.INDEXED);
+      this.indexed = true;
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+      await this.reindex();
     }
   }
 
-  /** The entries (theme|validFrom) among these that exist as schema 1 rows. */
-  private async legacyRows(subjectId: string, entries: readonly Grant[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const themeId of new Set(entries.map((g) => g.themeId))) {
+  /**
+   * One holder's write (the protocol in registerIndex.ts): read the summary → mark the end-date rows of the
+   * changed entries pending → commit entries + summary (ETag) → confirm those rows, drop the ones of a moved end
+   * date → update the rosters. `all` re-derives the index rows of every entry (a reindex; `grants` empty).
+   */
+  private async writeHolder(subjectId: string, grants: readonly Grant[], all: boolean): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readSummary(subjectId) ?? { version: 0, entries: await this.queryEntries(subjectId) };
+      const plan = planWrite(subjectId, current, grants, all);
+      const marks = await this.markPending(subjectId, plan.touched, plan.moved);
       try {
-        const e = await this.table.getEntity<GrantEntity>(subjectId, personGrantKey(themeId));
-        if (entries.some((g) => g.themeId === themeId && g.validFrom === e.validFrom)) found.add(themeId + '|' + e.validFrom);
+        await this.commit(subjectId, current, plan);
       } catch (err) {
-        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+        if ((isStatus(err, 412) || isStatus(err, 409)) && attempt < WRITE_ATTEMPTS) continue;
+        throw err;
       }
+      await this.options.afterCommit?.(subjectId);
+      // Independent of each other: the end-date rows and the rosters.
+      await Promise.all([this.confirm(marks), this.updateRosters(subjectId, plan.version, plan.entries, plan.themes)]);
+      return;
     }
-    return found;
   }
+
+  private async commit(subjectId: string, current: Summary, plan: WritePlan): Promise<void> {
+    let etag = current.etag;
+    for (let i = 0; i < plan.batches.length; i++) {
+      const last = i === plan.batches.length - 1;
+      const version = current.version + i + 1;
+      const summary = summaryRow(subjectId, last ? plan.version : version, plan.afterBatch[i]);
+      const actions: TableTransaction['actions'] = [...plan.batches[i],
+        etag ? ['update', summary, 'Replace', { etag }] : ['create', summary]];
+      const response = await this.table.submitTransaction(actions);
+      etag = response.subResponses.find((r) => r.rowKey === GRANT_SUMMARY_KEY)?.etag ?? (await this.readSummary(subjectId))?.etag;
+    }
+  }
+
+  /**
+   * Before the commit: the end-date rows of the entries being written, as they will be, pending; and the rows of
+   * their old end dates marked pending (so no confirmed row can outlive a change). Returns what to do after it.
+   */
+  private async markPending(subjectId: string, touched: readonly StoredEntry[], moved: readonly StoredEntry[]): Promise<Array<{ key: RowRef; etag: string; drop: boolean }>> {
+    const marks = await mapLimit([...touched.map((e) => ({ e, drop: false })), ...moved.map((e) => ({ e, drop: true }))], CONCURRENT_READS, async ({ e, drop }) => {
+      const key = endRowRef(subjectId, e);
+      // A dropped row keeps (or gets) the keys that name its entry, so a reader can check it whatever happens next.
+      const row = drop ? { ...key, subjectId, themeId: e.themeId, validFrom: e.validFrom, validUntil: e.validUntil, pending: true }
+        : { ...key, ...withoutLegacy(e), subjectId, pending: true };
+      const { etag } = await this.index.upsertEntity(row, drop ? 'Merge' : 'Replace');
+      return { key, etag: etag ?? '', drop };
+    });
+    return marks;
+  }
+
+  /** After the commit: confirm our pending rows unless another writer touched them since; drop rows of a moved end. */
+  private async confirm(marks: ReadonlyArray<{ key: RowRef; etag: string; drop: boolean }>): Promise<void> {
+    await mapLimit(marks, CONCURRENT_READS, async ({ key, etag, drop }) => {
+      try {
+        if (drop) await this.index.deleteEntity(key.partitionKey, key.rowKey, { etag });
+        else await this.index.updateEntity({ ...key, pending: false }, 'Merge', { etag });
+      } catch (err) {
+        // Another writer marked the row since: it stays pending (checked on read) until that writer confirms it.
+        if (!isStatus(err, 412) && !isStatus(err, 404)) throw err;
+      }
+    });
+  }
+
+  /** The holder's part of each roster it touches, replaced when ours is newer (ETag retry on the shard). */
+  private async updateRosters(subjectId: string, version: number, entries: readonly StoredEntry[], themes: ReadonlySet<string>): Promise<void> {
+    const shard = rosterShardOf(subjectId);
+    const kept = dropMigrated(entries.map((e) => grantFromEntity(subjectId, e)));
+    await Promise.all([...themes].map(async (themeId) => {
+      const part: RosterPart = { v: version, p: kept.filter((g) => g.themeId === themeId).sort((a, b) => a.validFrom.localeCompare(b.validFrom))
+        .map((g): RosterPeriod => [g.validFrom, g.validUntil, g.revokedAt ?? '']) };
+      for (let attempt = 1; ; attempt++) {
+        const { holders, etag } = await this.readRoster(themeId, shard);
+        if ((holders[subjectId]?.v ?? -1) >= version) break;
+        holders[subjectId] = part;
+        try {
+          const row = rosterRow(themeId, shard, holders);
+          if (etag) await this.index.updateEntity(row, 'Replace', { etag });
+          else await this.index.createEntity(row);
+          break;
+        } catch (err) {
+          if ((isStatus(err, 412) || isStatus(err, 409)) && attempt < WRITE_ATTEMPTS) continue;
+          throw err;
+        }
+      }
+    }));
+  }
+
+  private async readRoster(themeId: string, shard: string): Promise<{ holders: RosterShard; etag?: string }> {
+    try {
+      const e = await this.index.getEntity<Record<string, unknown>>(registerIndexKeys.roster(themeId), shard);
+      return { holders: rosterFromEntity(e), etag: e.etag };
+    } catch (err) {
+      if (isStatus(err, 404)) return { holders: {} };
+      throw err;
+    }
+  }
+
+  private async readSummary(subjectId: string): Promise<Summary | undefined> {
+    try {
+      const e = await this.table.getEntity<Record<string, unknown>>(subjectId, GRANT_SUMMARY_KEY);
+      return { version: Number(e.version) || 0, entries: JSON.parse(unchunked('e', e) || '[]') as StoredEntry[], etag: e.etag };
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  /** The holder's entry rows by partition query (a holder without a summary yet), schema 1 rows marked. */
+  private async queryEntries(subjectId: string): Promise<StoredEntry[]> {
+    const out: StoredEntry[] = [];
+    const filter = odata`PartitionKey eq ${subjectId} and RowKey ge ${GRANT_ROW_PREFIX} and RowKey lt ${prefixEnd(GRANT_ROW_PREFIX)}`;
+    for await (const e of this.table.listEntities<GrantEntity>({ queryOptions: { filter } })) {
+      const stored = storedOf(e);
+      out.push(e.rowKey === personGrantKey(e.themeId) ? { ...stored, legacy: true } : stored);
+    }
+    return out;
+  }
+
+  /**
+   * The summary of a holder read without one. Created only if still absent: a writer that got there first wrote
+   * its own (with the entries it committed), and that one stands.
+   */
+  private async createMissingSummary(subjectId: string, entries: StoredEntry[]): Promise<void> {
+    try {
+      await this.table.createEntity(summaryRow(subjectId, 0, entries));
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+    }
+  }
+}
+
+interface RowRef { partitionKey: string; rowKey: string }
+
+/** What one holder's write commits: the entry actions in batches, the summary after each batch, and its index work. */
+interface WritePlan {
+  batches: Array<TableTransaction['actions']>;
+  afterBatch: StoredEntry[][];
+  /** The summary's version after the write. */
+  version: number;
+  /** The holder's entries after the write. */
+  entries: StoredEntry[];
+  /** The entries whose end-date rows are (re)written; those whose end date moved away from the old row. */
+  touched: StoredEntry[];
+  moved: StoredEntry[];
+  /** The themes whose rosters get the holder's new part. */
+  themes: Set<string>;
+}
+
+function planWrite(subjectId: string, current: Summary, grants: readonly Grant[], all: boolean): WritePlan {
+  let entries = [...current.entries];
+  const batches: Array<TableTransaction['actions']> = [];
+  const afterBatch: StoredEntry[][] = [];
+  const touched: StoredEntry[] = [];
+  const moved: StoredEntry[] = [];
+  for (let i = 0; i < grants.length; i += ENTRIES_PER_TRANSACTION) {
+    const actions: TableTransaction['actions'] = [];
+    for (const g of grants.slice(i, i + ENTRIES_PER_TRANSACTION)) {
+      const next = grantToEntity({ ...g, subjectId });
+      const key = entryKey(next);
+      const before = entries.filter((e) => entryKey(e) === key);
+      // The same entry in the old format (same theme and start): replaced by the new row, not kept beside it.
+      if (before.some((e) => e.legacy)) actions.push(['delete', { partitionKey: subjectId, rowKey: personGrantKey(g.themeId) }]);
+      for (const old of before) if (old.validUntil !== next.validUntil) moved.push(old);
+      entries = [...entries.filter((e) => entryKey(e) !== key), next];
+      touched.push(next);
+      actions.push(['upsert', grantRow({ ...g, subjectId }), 'Replace']);
+    }
+    batches.push(actions);
+    afterBatch.push(entries);
+  }
+  if (!batches.length) { batches.push([]); afterBatch.push(entries); }
+  if (all) touched.push(...dedupe(entries));
+  const themes = new Set((all ? entries : touched).map((e) => e.themeId));
+  return { batches, afterBatch, version: current.version + batches.length, entries, touched: dedupe(touched), moved, themes };
+}
+
+/** One entry per theme and start (the later recorded wins, as on read). */
+function dedupe(entries: readonly StoredEntry[]): StoredEntry[] {
+  const seen = new Map<string, StoredEntry>();
+  for (const e of entries) {
+    const prior = seen.get(entryKey(e));
+    if (!prior || e.grantedAt >= prior.grantedAt) seen.set(entryKey(e), e);
+  }
+  return [...seen.values()];
+}
+
+const entryKey = (e: { themeId: string; validFrom: string }): string => `${e.themeId}|${e.validFrom}`;
+
+function endRowRef(subjectId: string, e: StoredEntry): RowRef {
+  return { partitionKey: registerIndexKeys.end(e.validUntil), rowKey: registerIndexKeys.endRow(subjectId, e.themeId, e.validFrom) };
+}
+
+function withoutLegacy(e: StoredEntry): GrantEntity {
+  const { legacy: _legacy, ...rest } = e;
+  return rest;
+}
+
+/** An entry row's fields as the summary keeps them (the SDK's keys and metadata left out). */
+function storedOf(e: GrantEntity): StoredEntry {
+  const { themeId, themeName, validFrom, validUntil, grantedBy, orderId, grantedAt, schema, source, note, revokedAt, revokedBy } = e;
+  const out: StoredEntry = { themeId, themeName, validFrom, validUntil, grantedBy, orderId, grantedAt };
+  if (schema !== undefined) out.schema = schema;
+  if (source !== undefined) out.source = source;
+  if (note) out.note = note;
+  if (revokedAt) out.revokedAt = revokedAt;
+  if (revokedBy) out.revokedBy = revokedBy;
+  return out;
+}
+
+/** The holder's summary row: a copy of every entry row of the partition, and the write's version. */
+function summaryRow(subjectId: string, version: number, entries: readonly StoredEntry[]): TableEntity<Record<string, unknown>> {
+  return { partitionKey: subjectId, rowKey: GRANT_SUMMARY_KEY, version, count: entries.length, ...chunked('e', JSON.stringify(entries)) };
+}
+
+/**
+ * The rows a bulk loader writes for holders none of whose entries exist yet (the bench's seeding): per holder the
+ * entry rows and the summary (one transaction), the confirmed end-date rows, and the rosters' rows, plus the
+ * `indexed` mark. The same formats as the store's own writes.
+ */
+export function bulkRows(grants: readonly Grant[]): { holders: Array<Array<TableEntity<Record<string, unknown>>>>; index: Array<TableEntity<Record<string, unknown>>> } {
+  const byHolder = new Map<string, Grant[]>();
+  for (const g of grants) {
+    const list = byHolder.get(g.subjectId) ?? [];
+    byHolder.set(g.subjectId, list);
+    list.push(g);
+  }
+  const holders: Array<Array<TableEntity<Record<string, unknown>>>> = [];
+  const index: Array<TableEntity<Record<string, unknown>>> = [];
+  const rosters = new Map<string, Map<string, RosterShard>>();
+  for (const [subjectId, entries] of byHolder) {
+    const stored = entries.map((g) => grantToEntity(g));
+    holders.push([...entries.map(grantRow), summaryRow(subjectId, 1, stored)]);
+    for (const e of stored) {
+      index.push({ ...endRowRef(subjectId, e), ...e, subjectId, pending: false });
+      const shards = rosters.get(e.themeId) ?? new Map<string, RosterShard>();
+      rosters.set(e.themeId, shards);
+      const shard = shards.get(rosterShardOf(subjectId)) ?? {};
+      shards.set(rosterShardOf(subjectId), shard);
+      const part = shard[subjectId] ??= { v: 1, p: [] };
+      part.p.push([e.validFrom, e.validUntil, e.revokedAt ?? '']);
+    }
+  }
+  for (const [themeId, shards] of rosters) for (const [shard, holdersOf] of shards) index.push(rosterRow(themeId, shard, holdersOf));
+  index.push({ partitionKey: registerIndexKeys.META, rowKey: registerIndexKeys.INDEXED, holders: byHolder.size });
+  return { holders, index };
 }
 
 /** A register entry from its entity in the `people` table (schema 1 or 2). */

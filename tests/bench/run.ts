@@ -19,7 +19,9 @@
  *   6. memory: RSS of this process (which hosts the app) after 10,000 orders (BENCH_RSS_ORDERS shortens it);
  *   7. `npm start` until ready, cold (compile cache removed) and warm (./startTime.ts);
  *   8. register: 40,000 employees with 5 register entries each (BENCH_REGISTER_PEOPLE) seeded into Azurite
- *      (./seedRegister.ts), then "Omat valtuudet" of random employees (menu button and typed intent, alternating).
+ *      (./seedRegister.ts), then "Omat valtuudet" of random employees (menu button and typed intent, alternating);
+ *      the administrators' search (by theme, every theme in turn, alternating with a person by e-mail); and the
+ *      daily expiry sweep (the register's window read through the end-date index, then runRegisterSweep).
  * Prints a table and the rows of issue #15 with their targets, PASS/FAIL per row. Exit 0 whatever the targets say (this reports, it does not gate),
  * exit 1 if a round had errors, non-2xx answers, wrong answers, "already ordered" answers or reply counts off.
  */
@@ -65,6 +67,14 @@ const TARGET_CARD_P99_MS = 2000;
 const TARGET_START_WARM_MS = 10_000;
 /** Issue #12, "Scale": "Omat valtuudet" with the register of a 40,000-person organisation. */
 const TARGET_MY_MANDATES_P99_MS = 50;
+/** Issue #12, "Scale": an administrator's search, and the daily expiry sweep, at the same size. */
+const TARGET_ADMIN_SEARCH_P99_MS = 50;
+const TARGET_EXPIRY_SWEEP_MS = 30_000;
+/** The sweep's window: what ended in the last month (catching up) to the longest renewal lead time ahead. */
+const SWEEP_BACK_DAYS = 31;
+const SWEEP_AHEAD_DAYS = 60;
+/** An administrator of the sample organisation (Eija Mäkelä): the search scenario's searcher. */
+const BENCH_ADMIN_ID = '2f6cb537-66c5-5019-a6e5-5a622419ee49';
 
 /** Scenario 4: orders per second, and for how long. */
 const CARD_RATE = 5;
@@ -86,7 +96,7 @@ const MIKKO = { aadObjectId: '7b5e2561-7863-55ae-a8d6-36e54dc47c0c', givenName: 
 const HETU = '010594Y9032';
 const JUSTIFICATION = 'Palkanlaskenta vaatii tämän valtuuden joka kuukausi.';
 const ADMIN_CHANNEL_ID = '19:tilaukset@thread.tacv2';
-const CONV = { greeting: 'c1', echo: 'c-echo', order: 'c-order', suggest: 'c-suggest', mandates: 'c-mandates' } as const;
+const CONV = { greeting: 'c1', echo: 'c-echo', order: 'c-order', suggest: 'c-suggest', mandates: 'c-mandates', search: 'c-search' } as const;
 
 /** Scale catalog: 1,000 themes, 500 scopes × 4 rows, Mikko's two scopes 6 + 4 rows → 10 suggestions. */
 const SCALE_THEMES = 1000;
@@ -105,7 +115,7 @@ function boundedEnv(name: string, fallback: number, min: number, max: number): n
 // Messages between the processes (JSON over the fork IPC channel)
 // ---------------------------------------------------------------------------------------------------------
 
-type Scenario = 'greeting' | 'echo' | 'order' | 'suggest' | 'mandates';
+type Scenario = 'greeting' | 'echo' | 'order' | 'suggest' | 'mandates' | 'search';
 
 interface OrderUser { id: string; givenName: string; surname: string; department: string; mail: string }
 
@@ -122,6 +132,8 @@ interface RoundSpec {
   order?: { users: OrderUser[]; themeIds: string[]; validUntil: string; offset: number; maxOrders?: number };
   /** Scenario 8: request n asks for the register of synthetic person personOfRequest(n, people). */
   register?: { people: number };
+  /** Scenario 8's search: the catalog's theme names (Finnish) searched in turn, and the title every answer starts with. */
+  search?: { themes: string[]; titlePrefix: string };
 }
 
 interface RoundOutcome {
@@ -255,6 +267,16 @@ function orderInvoke(spec: RoundSpec, id: string, user: OrderUser, themeId: stri
   });
 }
 
+/** The administrators' search form submitted by the sample organisation's administrator. */
+function searchInvoke(spec: RoundSpec, id: string, data: { by: string; q: string }): string {
+  return JSON.stringify({
+    type: 'invoke', name: 'adaptiveCard/action', id, channelId: 'msteams', serviceUrl: spec.serviceUrl,
+    from: { id: 'u-admin', aadObjectId: BENCH_ADMIN_ID }, recipient: { id: 'b1' },
+    conversation: { id: spec.conversationId, conversationType: 'personal', tenantId: LOCAL_CLIENT_TENANT_ID }, locale: 'fi-FI',
+    value: { action: { type: 'Action.Execute', verb: 'registerSearch', data } },
+  });
+}
+
 /** Every string value in a JSON value (card texts, labels, error messages), in document order. */
 function strings(value: unknown, out: string[] = [], depth = 0): string[] {
   if (depth > 40) return out;
@@ -315,6 +337,14 @@ async function runRound(spec: RoundSpec): Promise<RoundOutcome> {
         body = n % 2 ? messageActivity(spec, id, 'omat valtuudet', person) : messageActivity(spec, id, '', person, { verb: 'menuMyMandates' });
         break;
       }
+      case 'search': {
+        // Every theme in turn (each about 1/44 of the register), and every other request one person by e-mail.
+        const themes = spec.search?.themes ?? [];
+        const k = personOfRequest(n, spec.register?.people ?? 1);
+        const data = n % 2 ? { by: 'person', q: `testi.henkilo${String(k).padStart(4, '0')}@porvoo.example` } : { by: 'theme', q: themes[(n / 2) % themes.length] };
+        body = searchInvoke(spec, id, data);
+        break;
+      }
       case 'order': {
         if (n >= orderLimit && !stoppedEarly) { stoppedEarly = true; instance?.stop(); }
         // Person varies fastest, so each person's open orders grow evenly (listBySubject stays realistic).
@@ -329,6 +359,13 @@ async function runRound(spec: RoundSpec): Promise<RoundOutcome> {
   };
   const onResponse: autocannon.OnResponse = (status, body, context) => {
     const ok2xx = status >= 200 && status < 300;
+    if (spec.scenario === 'search') {
+      // The answer card is the invoke's own answer: it must be a result (title), not a refusal or "nothing found".
+      const verdict = ok2xx && body.includes(`"${spec.search?.titlePrefix ?? ''}`) ? 'ok' : 'wrong';
+      tally[verdict] += 1;
+      if (verdict === 'wrong' && wrongSample === undefined) wrongSample = `${status} ${body.slice(0, 300)}`;
+      return;
+    }
     if (spec.scenario !== 'order') {
       if (ok2xx && typeof context.n === 'number') completedIds.push(context.n);
       return;
@@ -711,6 +748,8 @@ async function main(): Promise<void> {
     const registerPrefix = `bench${runTag}g`;
     const registerApp = await startBot(registerPrefix, sinkUrl, { DIRECTORY_FILE: registerOrgFile });
     let mandates: Measured;
+    let search: Measured;
+    let sweep: SweepTiming;
     let register: RegisterScale;
     try {
       const { themes } = await registerApp.deps.catalogStore.load();
@@ -728,12 +767,30 @@ async function main(): Promise<void> {
       const check: ReplyCheck = { kind: 'mandates', title: t('fi', 'mandates.title'), rowByTheme: themes.map((x) => `**${plain(x.name.fi)}**`), people: seeded.people };
       progressWarmup(mandates.label, await round('mandates', url, WARMUP_SECONDS, spec, check));
       for (let i = 0; i < ROUNDS; i++) record(mandates, await round('mandates', url, ROUND_SECONDS, spec, check));
+
+      // The administrators' search: by theme (its roster) and by person (the directory + a summary).
+      search = measured(`administrator's search (${seeded.entries} entries)`);
+      const searchSpec: Partial<RoundSpec> = { register: { people: seeded.people },
+        search: { themes: themes.map((x) => x.name.fi), titlePrefix: t('fi', 'search.resultTitle', { matched: '' }) } };
+      progressWarmup(search.label, await round('search', url, WARMUP_SECONDS, searchSpec));
+      for (let i = 0; i < ROUNDS; i++) record(search, await round('search', url, ROUND_SECONDS, searchSpec));
+
+      // The daily expiry sweep: the window through the end-date index, then the sweep's steps as this branch has them.
+      const { runRegisterSweep } = require('../../bot/services/registerSweep') as typeof import('../../bot/services/registerSweep');
+      const { addCalendarDays } = require('../../bot/domain/workdays') as typeof import('../../bot/domain/workdays');
+      const today = helsinkiDate(new Date());
+      const sweepStarted = Date.now();
+      const window = await registerApp.deps.grants.listEndingBetween(addCalendarDays(today, -SWEEP_BACK_DAYS), addCalendarDays(today, SWEEP_AHEAD_DAYS));
+      const windowMs = Date.now() - sweepStarted;
+      await runRegisterSweep(registerApp.deps);
+      sweep = { entries: window.length, windowMs, ms: Date.now() - sweepStarted };
+      console.log(`  timed    daily expiry sweep: ${window.length} entries ending ${-SWEEP_BACK_DAYS}..+${SWEEP_AHEAD_DAYS} days read in ${windowMs} ms, whole sweep ${sweep.ms} ms`);
     } finally {
       await registerApp.stop();
     }
 
-    failed = report([greetApp, greetEcho, orders, suggestSmall, suggest, greetScale, mandates], { greetApp, greetEcho, orders, suggest, greetScale, mandates },
-      { cards, fan, memory, start: { cold, warm }, register });
+    failed = report([greetApp, greetEcho, orders, suggestSmall, suggest, greetScale, mandates, search], { greetApp, greetEcho, orders, suggest, greetScale, mandates, search },
+      { cards, fan, memory, start: { cold, warm }, register, sweep });
     console.log(`bench: total ${((Date.now() - started) / 1000).toFixed(0)} s, load average now ${loadAverage()}`);
   } catch (err) {
     console.error('bench failed:', err);
@@ -755,7 +812,9 @@ function collectGarbage(): void {
 }
 /** Scenario 8's register as seeded (./seedRegister.ts), and what one partition read takes Azurite alone. */
 type RegisterScale = import('./seedRegister').SeedResult & { azuriteRead: { p50: number; max: number } };
-interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime }; register: RegisterScale }
+/** Scenario 8's sweep: the entries in the window, the index read, and the whole sweep (window + steps). */
+interface SweepTiming { entries: number; windowMs: number; ms: number }
+interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime }; register: RegisterScale; sweep: SweepTiming }
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 
@@ -873,7 +932,7 @@ function progress(label: string, o: RoundOutcome, replies?: ReplyCount): void {
 }
 
 /** Prints the table and the targets; returns true when a round went wrong (errors, wrong answers, replies off). */
-function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; orders: Measured; suggest: Measured; greetScale: Measured; mandates: Measured },
+function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; orders: Measured; suggest: Measured; greetScale: Measured; mandates: Measured; search: Measured },
   e: Extra): boolean {
   const rows = all.map((x) => {
     const errors = x.rounds.reduce((a, r) => a + r.errors, 0);
@@ -903,6 +962,10 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   for (const x of all) {
     for (const [i, r] of x.rounds.entries()) {
       if (r.errors || r.non2xx) bad = true;
+      if (x === m.search) {
+        console.log(`  ${x.label} round ${i + 1}: ${r.ok} results, ${r.wrong} wrong${r.wrongSample ? ` (first: ${r.wrongSample})` : ''}; ${r.completed} answered of ${r.generated} sent`);
+        if (r.wrong) bad = true;
+      }
       if (x === m.orders) {
         console.log(`  ${x.label} round ${i + 1}: ${r.ok} confirmations, ${r.alreadyOrdered} "already ordered", ${r.wrong} wrong` +
           `${r.wrongSample ? ` (first: ${r.wrongSample})` : ''}; ${r.completed} answered of ${r.generated} sent`);
@@ -947,6 +1010,9 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   const people = e.register.cut ? `${count(e.register.people)} employees with entries (seeding cut short; ${count(REGISTER_PEOPLE)} in the directory)`
     : `${count(e.register.people)} employees`;
   console.log(`  ${verdict(mandatesP99 <= TARGET_MY_MANDATES_P99_MS)}  "Omat valtuudet" p99 with ${people} and ${count(e.register.entries)} entries = ${mandatesP99} ms (target ≤ ${TARGET_MY_MANDATES_P99_MS} ms), ratio to the greeting p99 = ${(mandatesP99 / p99(m.greetApp)).toFixed(2)}× (rounds ${m.mandates.rounds.map((r) => r.p99).join(', ')} ms; ${rps(m.mandates).toFixed(0)} req/s, p50 ${median(m.mandates.rounds.map((r) => r.p50))} ms)`);
+  const searchP99 = p99(m.search);
+  console.log(`  ${verdict(searchP99 <= TARGET_ADMIN_SEARCH_P99_MS)}  administrator's search p99 (by theme, every theme in turn, and by person) with ${count(e.register.entries)} entries = ${searchP99} ms (target ≤ ${TARGET_ADMIN_SEARCH_P99_MS} ms), ratio to the greeting p99 = ${(searchP99 / p99(m.greetApp)).toFixed(2)}× (rounds ${m.search.rounds.map((r) => r.p99).join(', ')} ms; ${rps(m.search).toFixed(0)} req/s, p50 ${median(m.search.rounds.map((r) => r.p50))} ms)`);
+  console.log(`  ${verdict(e.sweep.ms <= TARGET_EXPIRY_SWEEP_MS)}  daily expiry sweep with ${count(e.register.entries)} entries = ${e.sweep.ms} ms (${count(e.sweep.entries)} entries in the window read in ${e.sweep.windowMs} ms; target ≤ ${TARGET_EXPIRY_SWEEP_MS / 1000} s), ratio to the greeting p99 = ${(e.sweep.ms / p99(m.greetApp)).toFixed(0)}×`);
   console.log(`  ----  register seeded straight into Azurite: ${count(e.register.entries)} entries of ${count(e.register.people)} people in ${(e.register.ms / 1000).toFixed(1)} s = ${(e.register.entries / (e.register.ms / 1000)).toFixed(0)} entries/s${e.register.cut ? ` (stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget before ${count(REGISTER_PEOPLE)} people)` : ''}; ` +
     `one person's entries read by Azurite alone, one at a time: p50 ${e.register.azuriteRead.p50} ms, max ${e.register.azuriteRead.max} ms ` +
     `(Azurite filters every row of the table per query, Table Storage one partition); reported, no target`);

@@ -2,14 +2,16 @@
  * Writes the synthetic register (./registerData.ts) straight into Azurite in the `people` table's row format:
  * going through the app (imports, order confirmations) would take hours for 200,000 entries, and the scenario
  * measures reading them. One transaction per person (a transaction is one partition, and one person is one
- * partition), several in flight. The row format is the grant store's; its entity mapping is private, so the
- * fields are spelled here and the result is read back through TableGrantStore, which fails the bench if they drift.
+ * partition: the entries and the holder's summary), several in flight; then the register's index rows (end dates,
+ * theme rosters) in transactions per index partition. The rows are the grant store's own (bulkRows), and the
+ * result is read back through TableGrantStore, which fails the bench if they drift.
  */
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
-import type { TableTransaction } from '@azure/data-tables';
+import type { TableEntity, TableTransaction } from '@azure/data-tables';
+import { mapLimit } from '../../bot/store/mapLimit';
 import { Tables } from '../../bot/store/tables';
-import { TableGrantStore, grantRow, type Grant } from '../../bot/store/grantStore';
+import { TableGrantStore, bulkRows, type Grant } from '../../bot/store/grantStore';
 import { entriesOf, ENTRIES_PER_PERSON, personOfRequest, syntheticPersonId } from './registerData';
 
 /** Transactions in flight: Azurite is one event loop, more only queue there. */
@@ -31,29 +33,49 @@ export interface SeedResult {
 export async function seedRegister(connectionString: string, tablePrefix: string, people: number,
   themes: ReadonlyArray<{ id: string; name: string }>, today: string, budgetMs: number,
   progress: (done: number, ms: number) => void): Promise<SeedResult> {
-  const table = new Tables({ kind: 'connectionString', connectionString }, tablePrefix).client('people');
+  const tables = new Tables({ kind: 'connectionString', connectionString }, tablePrefix);
+  const table = tables.client('people');
   const started = Date.now();
   let next = 0;
   let done = 0;
   let lastReport = started;
+  const written: Grant[] = [];
   const worker = async (): Promise<void> => {
     while (next < people && Date.now() - started < budgetMs) {
       const k = next++;
-      const actions: TableTransaction['actions'] = entriesOf(k, themes, today)
-        .map((g) => ['upsert', grantRow(g), 'Replace']);
-      await table.submitTransaction(actions);
+      const entries = entriesOf(k, themes, today);
+      const [rows] = bulkRows(entries).holders;
+      await table.submitTransaction(rows.map((row): TableTransaction['actions'][number] => ['upsert', row, 'Replace']));
+      written.push(...entries);
       done += 1;
       if (Date.now() - lastReport >= 10_000) { lastReport = Date.now(); progress(done, lastReport - started); }
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const ms = Date.now() - started;
   // Every claimed person finished (a failed transaction rejects the whole seeding), so 0..next-1 are written.
   assert.equal(done, next);
+  await writeIndex(tables, bulkRows(written).index);
+  const ms = Date.now() - started;
   await checkReadBack(new TableGrantStore(new Tables({ kind: 'connectionString', connectionString }, tablePrefix)), next, themes, today);
   return { people: next, entries: next * ENTRIES_PER_PERSON, ms, cut: next < people };
 }
 
+
+/** The index rows, grouped by partition into transactions of up to 100 rows, several in flight. */
+async function writeIndex(tables: Tables, rows: ReadonlyArray<TableEntity<Record<string, unknown>>>): Promise<void> {
+  const byPartition = new Map<string, Array<TableEntity<Record<string, unknown>>>>();
+  for (const row of rows) {
+    const list = byPartition.get(row.partitionKey) ?? [];
+    byPartition.set(row.partitionKey, list);
+    list.push(row);
+  }
+  const batches: Array<Array<TableEntity<Record<string, unknown>>>> = [];
+  for (const list of byPartition.values()) for (let i = 0; i < list.length; i += 100) batches.push(list.slice(i, i + 100));
+  const index = tables.client('registerIndex');
+  // Roster rows are large: a batch of them is split so one request stays under the 4 MiB transaction limit.
+  await mapLimit(batches.flatMap((b) => (String(b[0].partitionKey).startsWith('roster|') ? b.map((r) => [r]) : [b])), IN_FLIGHT,
+    (batch) => index.submitTransaction(batch.map((row): TableTransaction['actions'][number] => ['upsert', row, 'Replace'])));
+}
 
 /** The first, a middle and the last person read back through the store equal what was written. */
 async function checkReadBack(store: TableGrantStore, people: number, themes: ReadonlyArray<{ id: string; name: string }>, today: string): Promise<void> {

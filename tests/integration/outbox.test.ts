@@ -8,7 +8,7 @@ import { BotConnectorMessenger } from '../../bot/notify/messenger';
 import { createRenderer } from '../../bot/presenters/notifications';
 import { RateLimiter } from '../../bot/notify/rateLimiter';
 import { registerGrant } from '../../bot/services/confirmGrant';
-import { personGrantEntryKey } from '../../bot/store/entities';
+import { GRANT_SUMMARY_KEY, personGrantEntryKey } from '../../bot/store/entities';
 import { freePort } from '../../infra/local/ports';
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
 import { ConnectorSink } from '../helpers/connectorSink';
@@ -159,8 +159,10 @@ describe('outbox: at least once, exactly once at the sink, through kills, 429 st
         value: { action: { type: 'Action.Execute', verb: 'admin.confirmGrant', data: { orderId: order.id, v: order.updatedAt, line: 0, validFrom: '2026-12-01', validUntil: '2027-11-30' } } } }) });
       assert.equal(res.status, 200);
       assert.equal((await app.deps.grants.listFor(PEOPLE.mikko)).length, 1);
-      // Simulate the crash: the register row is gone, the committed outbox still says what to write.
+      // Simulate the crash: the register's transaction (the entry row and the holder's summary) never happened, the
+      // committed outbox still says what to write.
       await app.tables.client('people').deleteEntity(PEOPLE.mikko, personGrantEntryKey('palkkatietojen-katselu', '2026-12-01'));
+      await app.tables.client('people').deleteEntity(PEOPLE.mikko, GRANT_SUMMARY_KEY);
       assert.equal((await app.deps.grants.listFor(PEOPLE.mikko)).length, 0);
       await dispatcherFor(app, sink).runOnce();
       const [grant] = await app.deps.grants.listFor(PEOPLE.mikko);

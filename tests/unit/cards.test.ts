@@ -16,6 +16,7 @@ import { glossaryTermCard, glossaryListCard, glossarySuggestionsCard } from '../
 import { suggestionsCard, mapBrowseCard, type SuggestionView } from '../../cards/suggest';
 import { digestCard, type DigestRow } from '../../cards/digest';
 import { catalogHeldCard } from '../../cards/catalogHeld';
+import { registerSearchCard, registerSearchAnswerCard, registerExportCard, type SearchAnswerView } from '../../cards/registerSearch';
 import { myMandatesCard, teamMandatesCard, type MandateRow, type TeamMember } from '../../cards/myMandates';
 import { taskCard, taskActionCard, type TaskView } from '../../cards/registerTask';
 import { reviewDoneCard, reviewAnsweredCard } from '../../cards/reviewTask';
@@ -331,6 +332,14 @@ const DEPARTMENTS = ['Konsernipalvelut', 'Sivistyspalvelut', 'Sosiaali- ja terve
 const reviewProgressRows = (n: number) => Array.from({ length: n }, (_, i) => ({ department: i === 1 ? '' : `${DEPARTMENTS[i % 4]} ${i}`, open: i % 5, overdue: i % 3 ? 0 : 1, answered: 10 + i, revoked: i % 4 }));
 const overdueReviewRows = (n: number) => Array.from({ length: n }, (_, i) => ({ person: `Mikko Virtanen ${i}`, department: 'Konsernipalvelut', manager: 'Aino Manninen', due: '2026-12-14' }));
 
+/** A register search's answer with `n` rows, every state, the longest theme names and people's names. */
+function searchAnswer(lang: Lang, n: number): SearchAnswerView {
+  const states = ['active', 'expiring', 'upcoming', 'expired', 'revoked'] as const;
+  const rows = Array.from({ length: n }, (_, i) => ({ person: PEOPLE[i % PEOPLE.length], department: 'Konsernipalvelut', theme: THEMES[i % THEMES.length].name[lang],
+    validFrom: '2026-01-01', validUntil: '2026-12-31', state: states[i % states.length] }));
+  return { form: { by: 'theme', text: 'vero' }, matched: THEMES[0].name[lang], people: n, entries: n, byState: states.map((s) => [s, n]), rows };
+}
+
 interface Case {
   /** The exported builder (for the coverage check). */
   builder: (...args: never[]) => unknown;
@@ -350,6 +359,12 @@ const CASES: Case[] = [
   { builder: myMandatesCard, name: 'myMandatesCard', variant: 'largest: 300 entries, cut with a count', build: (l) => myMandatesCard(translator(l), l, mandateRows(l, 300)), neutral: REGISTER_NEUTRAL },
   { builder: teamMandatesCard, name: 'teamMandatesCard', variant: 'six reports, one without entries', build: (l) => teamMandatesCard(translator(l), l, teamMembers(l, 6, 3)), neutral: REGISTER_NEUTRAL },
   { builder: teamMandatesCard, name: 'teamMandatesCard', variant: 'largest: 120 reports with up to 30 entries each', build: (l) => teamMandatesCard(translator(l), l, teamMembers(l, 120, 27)), neutral: REGISTER_NEUTRAL },
+  { builder: registerSearchCard, name: 'registerSearchCard', variant: 'the empty form', build: (l) => registerSearchCard(translator(l), { by: 'person', text: '' }), neutral: ['Virtanen'] },
+  { builder: registerSearchCard, name: 'registerSearchCard', variant: 'nothing found, the typed text shown plain', build: (l) => registerSearchCard(translator(l), { by: 'theme', text: '**x**', notice: translator(l)('search.noMatch', { text: '**x**' }) }), neutral: ['**x**', 'Virtanen'] },
+  { builder: registerSearchAnswerCard, name: 'registerSearchAnswerCard', variant: 'a theme held by 5 people', build: (l) => registerSearchAnswerCard(translator(l), l, searchAnswer(l, 5)), neutral: [...REGISTER_NEUTRAL, 'vero', 'Konsernipalvelut', 'Virtanen'] },
+  { builder: registerSearchAnswerCard, name: 'registerSearchAnswerCard', variant: 'a department larger than a search reads', build: (l) => registerSearchAnswerCard(translator(l), l, { ...searchAnswer(l, 3), partialAt: 5000 }), neutral: [...REGISTER_NEUTRAL, 'vero', 'Konsernipalvelut', 'Virtanen'] },
+  { builder: registerSearchAnswerCard, name: 'registerSearchAnswerCard', variant: 'largest: 4,500 rows cut with a count', build: (l) => registerSearchAnswerCard(translator(l), l, searchAnswer(l, 4500)), neutral: [...REGISTER_NEUTRAL, 'vero', 'Konsernipalvelut', 'Virtanen'] },
+  { builder: registerExportCard, name: 'registerExportCard', variant: 'the download link', build: (l) => registerExportCard(translator(l), 'https://bot.example/register/export/abc?lang=' + l, 10), neutral: ['CSV'] },
   { builder: taskCard, name: 'taskCard', variant: 'revocation, open, three mandates', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 3)), neutral: TASK_NEUTRAL },
   { builder: taskCard, name: 'taskCard', variant: 'revocation, done, one unreachable', build: (l) => taskCard(translator(l), l, sampleTaskView('revocation', 3, true)), neutral: TASK_NEUTRAL },
   { builder: taskCard, name: 'taskCard', variant: 'revocation, open, a date refused', build: (l) => taskCard(translator(l), l, { ...sampleTaskView('revocation', 2), today: '2026-12-01', notice: translator(l)('revocation.date.future') }), neutral: TASK_NEUTRAL },

@@ -14,6 +14,7 @@ import { digestCard } from '../../cards/digest';
 import { renewalReminderCard } from '../../cards/renewalReminder';
 import { catalogHeldCard } from '../../cards/catalogHeld';
 import { setupCard } from '../../cards/setup';
+import { registerSearchCard, registerSearchAnswerCard, registerExportCard } from '../../cards/registerSearch';
 import { myMandatesCard, teamMandatesCard } from '../../cards/myMandates';
 import { taskActionCard, taskCard } from '../../cards/registerTask';
 import { availableVerbs } from '../../bot/domain/adminVerbs';
@@ -64,6 +65,9 @@ function everyCard(): AdaptiveCard[] {
     cards.push(myOrdersCard(tr, lang, []));
     const mandate = { theme: 'Veroilmoittaminen', eservice: 'OmaVero', validFrom: '2026-01-01', validUntil: '2026-12-31', state: 'expiring' as const };
     cards.push(myMandatesCard(tr, lang, []), myMandatesCard(tr, lang, [mandate]), teamMandatesCard(tr, lang, [{ name: 'Matti', jobTitle: 'Palkanlaskija', rows: [mandate] }]));
+    cards.push(menuCard(tr, { firstName: 'Maija', administrator: true }), registerSearchCard(tr, { by: 'person', text: '' }), registerExportCard(tr, 'http://127.0.0.1/x', 10),
+      registerSearchAnswerCard(tr, lang, { form: { by: 'theme', text: 'vero' }, matched: 'Veroilmoittaminen', people: 1, entries: 1, byState: [['active', 1]],
+        rows: [{ person: 'Matti', department: 'Konsernipalvelut', theme: 'Veroilmoittaminen', validFrom: '2026-01-01', validUntil: '2026-12-31', state: 'active' }] }));
     const glossaryTerms = glossary.list(lang);
     cards.push(glossaryTermCard(tr, lang, glossaryTerms[0]), glossaryListCard(tr, lang, glossaryTerms), glossarySuggestionsCard(tr, lang, 'valtuus', glossaryTerms.slice(0, 3)));
     cards.push(suggestionsCard(tr, { title: 't', basis: 'b', items: [{ themeId: catalog.themes[0].id, name: 'n', eservice: 'e', why: 'w', status: 's', orderable: true }],
