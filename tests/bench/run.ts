@@ -21,8 +21,10 @@
  *   8. register: 40,000 employees with 5 register entries each (BENCH_REGISTER_PEOPLE) seeded into Azurite
  *      (./seedRegister.ts), then "Omat valtuudet" of random employees (menu button and typed intent, alternating);
  *      the administrators' search (by theme, every theme in turn, alternating with a person by e-mail); and the
- *      daily expiry sweep (the register's window read through the end-date index, then runRegisterSweep).
- * Prints a table and the rows of issue #15 with their targets, PASS/FAIL per row. Exit 0 whatever the targets say (this reports, it does not gate),
+ *      daily expiry sweep (the register's window read through the end-date index, then the renewal step over it);
+ *   9. leavers and movers: the same organisation in the local Graph fake, its users delta (real Graph client),
+ *      1,000 people changed (BENCH_DELTA_CHANGED), turned into tasks by the directory step (./directoryDelta.ts).
+ * Prints a table and the rows of issues #15 and #12 with their targets, PASS/FAIL per row. Exit 0 whatever the targets say (this reports, it does not gate),
  * exit 1 if a round had errors, non-2xx answers, wrong answers, "already ordered" answers or reply counts off.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -70,6 +72,9 @@ const TARGET_MY_MANDATES_P99_MS = 50;
 /** Issue #12, "Scale": an administrator's search, and the daily expiry sweep, at the same size. */
 const TARGET_ADMIN_SEARCH_P99_MS = 50;
 const TARGET_EXPIRY_SWEEP_MS = 30_000;
+/** Issue #12: a delta of 1,000 changed users turned into tasks (scenario 9). */
+const TARGET_DELTA_MS = 60_000;
+const DELTA_CHANGED = Number(process.env.BENCH_DELTA_CHANGED ?? 1_000);
 /** The sweep's window: what ended in the last month (catching up) to the longest renewal lead time ahead. */
 const SWEEP_BACK_DAYS = 31;
 const SWEEP_AHEAD_DAYS = 60;
@@ -775,22 +780,28 @@ async function main(): Promise<void> {
       progressWarmup(search.label, await round('search', url, WARMUP_SECONDS, searchSpec));
       for (let i = 0; i < ROUNDS; i++) record(search, await round('search', url, ROUND_SECONDS, searchSpec));
 
-      // The daily expiry sweep: the window through the end-date index, then the sweep's steps as this branch has them.
-      const { runRegisterSweep } = require('../../bot/services/registerSweep') as typeof import('../../bot/services/registerSweep');
+      // The daily expiry sweep: the window through the end-date index, then the renewal step (reminders, ended) over it.
+      // (The directory and review steps are the sweep's other parts: scenario 9 times the directory's.)
+      const { renewalSweep } = require('../../bot/services/renewalSweep') as typeof import('../../bot/services/renewalSweep');
       const { addCalendarDays } = require('../../bot/domain/workdays') as typeof import('../../bot/domain/workdays');
       const today = helsinkiDate(new Date());
       const sweepStarted = Date.now();
       const window = await registerApp.deps.grants.listEndingBetween(addCalendarDays(today, -SWEEP_BACK_DAYS), addCalendarDays(today, SWEEP_AHEAD_DAYS));
       const windowMs = Date.now() - sweepStarted;
-      await runRegisterSweep(registerApp.deps);
-      sweep = { entries: window.length, windowMs, ms: Date.now() - sweepStarted };
-      console.log(`  timed    daily expiry sweep: ${window.length} entries ending ${-SWEEP_BACK_DAYS}..+${SWEEP_AHEAD_DAYS} days read in ${windowMs} ms, whole sweep ${sweep.ms} ms`);
+      const swept = await renewalSweep(registerApp.deps, today);
+      sweep = { entries: window.length, windowMs, ms: Date.now() - sweepStarted, counts: swept };
+      console.log(`  timed    daily expiry sweep: ${window.length} entries ending ${-SWEEP_BACK_DAYS}..+${SWEEP_AHEAD_DAYS} days read in ${windowMs} ms, whole sweep ${sweep.ms} ms ${JSON.stringify(swept)}`);
     } finally {
       await registerApp.stop();
     }
 
+    // 9. Leavers and movers: the users delta of Microsoft Graph (the local fake, through the real Graph client) of the
+    // same organisation size, 1,000 people changed, turned into revocation and review tasks.
+    const { timeDirectoryDelta } = require('./directoryDelta') as typeof import('./directoryDelta');
+    const delta = await timeDirectoryDelta(() => startBot(`bench${runTag}d`), REGISTER_PEOPLE, DELTA_CHANGED);
+
     failed = report([greetApp, greetEcho, orders, suggestSmall, suggest, greetScale, mandates, search], { greetApp, greetEcho, orders, suggest, greetScale, mandates, search },
-      { cards, fan, memory, start: { cold, warm }, register, sweep });
+      { cards, fan, memory, start: { cold, warm }, register, sweep, delta });
     console.log(`bench: total ${((Date.now() - started) / 1000).toFixed(0)} s, load average now ${loadAverage()}`);
   } catch (err) {
     console.error('bench failed:', err);
@@ -813,8 +824,9 @@ function collectGarbage(): void {
 /** Scenario 8's register as seeded (./seedRegister.ts), and what one partition read takes Azurite alone. */
 type RegisterScale = import('./seedRegister').SeedResult & { azuriteRead: { p50: number; max: number } };
 /** Scenario 8's sweep: the entries in the window, the index read, and the whole sweep (window + steps). */
-interface SweepTiming { entries: number; windowMs: number; ms: number }
-interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime }; register: RegisterScale; sweep: SweepTiming }
+interface SweepTiming { entries: number; windowMs: number; ms: number; counts: Record<string, number> }
+interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime }; register: RegisterScale; sweep: SweepTiming;
+  delta: import('./directoryDelta').DeltaTiming }
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 
@@ -1013,6 +1025,7 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   const searchP99 = p99(m.search);
   console.log(`  ${verdict(searchP99 <= TARGET_ADMIN_SEARCH_P99_MS)}  administrator's search p99 (by theme, every theme in turn, and by person) with ${count(e.register.entries)} entries = ${searchP99} ms (target ≤ ${TARGET_ADMIN_SEARCH_P99_MS} ms), ratio to the greeting p99 = ${(searchP99 / p99(m.greetApp)).toFixed(2)}× (rounds ${m.search.rounds.map((r) => r.p99).join(', ')} ms; ${rps(m.search).toFixed(0)} req/s, p50 ${median(m.search.rounds.map((r) => r.p50))} ms)`);
   console.log(`  ${verdict(e.sweep.ms <= TARGET_EXPIRY_SWEEP_MS)}  daily expiry sweep with ${count(e.register.entries)} entries = ${e.sweep.ms} ms (${count(e.sweep.entries)} entries in the window read in ${e.sweep.windowMs} ms; target ≤ ${TARGET_EXPIRY_SWEEP_MS / 1000} s), ratio to the greeting p99 = ${(e.sweep.ms / p99(m.greetApp)).toFixed(0)}×`);
+  console.log(`  ${verdict(e.delta.ms <= TARGET_DELTA_MS)}  a users delta of ${count(e.delta.changed)} changed people (of ${count(e.delta.people)}; half left, half moved) turned into tasks = ${e.delta.ms} ms through ${e.delta.pages} Graph delta pages (${e.delta.counts.revocationTasks ?? 0} revocation and ${e.delta.counts.reviewTasks ?? 0} review tasks; the baseline round took ${e.delta.baselineMs} ms; target ≤ ${TARGET_DELTA_MS / 1000} s), ratio to the greeting p99 = ${(e.delta.ms / p99(m.greetApp)).toFixed(0)}×`);
   console.log(`  ----  register seeded straight into Azurite: ${count(e.register.entries)} entries of ${count(e.register.people)} people in ${(e.register.ms / 1000).toFixed(1)} s = ${(e.register.entries / (e.register.ms / 1000)).toFixed(0)} entries/s${e.register.cut ? ` (stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget before ${count(REGISTER_PEOPLE)} people)` : ''}; ` +
     `one person's entries read by Azurite alone, one at a time: p50 ${e.register.azuriteRead.p50} ms, max ${e.register.azuriteRead.max} ms ` +
     `(Azurite filters every row of the table per query, Table Storage one partition); reported, no target`);
