@@ -3,12 +3,13 @@ import type { HandlerDeps, Turn } from './turn';
 import { actorOf, noticeCard } from './turn';
 import { text, card, type AdaptiveCard } from '../../cards/card';
 import { renderAdminCard } from '../presenters/adminCard';
-import { buildDigest, expiringSection } from '../presenters/digest';
+import { buildDigest, expiringSection, overdueReviewsSection } from '../presenters/digest';
 import { findOrderByNumber, listOpenOrders } from '../services/orderQueries';
 import { may } from '../domain/policies';
 import { adminView, maySeeAdminCard, refuseView } from './adminOrder';
 import { showOrderDetails } from './myOrders';
 import { expiringSoon, EXPIRING_IN_DIGEST } from '../services/renewal';
+import { openReviews } from '../services/reviewQueries';
 import { helsinkiDate } from '../domain/workdays';
 
 /**
@@ -24,12 +25,12 @@ export async function showOrderByNumber(deps: HandlerDeps, turn: Turn, number: s
   return refuseView(turn, order);
 }
 
-/** "avoimet" in the channel: open orders by age and path (administrators only). */
+/** "avoimet" in the channel: open orders by age and path, what expires soon and overdue reviews (administrators only). */
 export async function showOpenOrders(deps: HandlerDeps, turn: Turn): Promise<AdaptiveCard> {
   const actor = await actorOf(deps, turn.userId);
   if (!may(actor, 'digest')) return noticeCard(turn.tr('common.notAllowed'), 'Attention');
-  const [open, expiring] = await Promise.all([listOpenOrders(deps), expiringSoon(deps, helsinkiDate(deps.now()), EXPIRING_IN_DIGEST)]);
-  return buildDigest(deps, turn.lang, open, expiringSection(turn.lang, expiring));
+  const [open, expiring, reviews] = await Promise.all([listOpenOrders(deps), expiringSoon(deps, helsinkiDate(deps.now()), EXPIRING_IN_DIGEST), openReviews(deps)]);
+  return buildDigest(deps, turn.lang, open, [...expiringSection(turn.lang, expiring), ...await overdueReviewsSection(deps, turn.lang, reviews)]);
 }
 
 export function showChannelHelp(turn: Turn): AdaptiveCard {

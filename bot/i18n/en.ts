@@ -252,7 +252,7 @@ export const en: Messages = {
   'digest.none': 'No open orders.',
   'digest.row': '{number} · {subject} · {days} d · {path} · {status}',
   'digest.overdueCount': 'Overdue: {count}',
-  'help.channel': 'Every order arrives in this channel as a card. Claim it, follow the guide and confirm. Type "@Valtuusbotti open" to see the open orders.',
+  'help.channel': 'Every order arrives in this channel as a card. Claim it, follow the guide and confirm. Type "@Valtuusbotti open" to see the open orders. Revocation tasks for people who left arrive here the same way; "@Valtuusbotti reviews" shows how the managers’ reviews stand, and mandates are searched in the personal chat ("search mandates").',
   'setup.title': 'Valtuusbotti was added to this channel',
   'setup.intro': "For orders to arrive in this channel, put these ids in the app's settings (docs/DEPLOY.md). State of the settings:",
   'setup.allSet': 'All set: orders arrive in this channel.',

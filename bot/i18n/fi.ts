@@ -250,7 +250,7 @@ export const fi = {
   'digest.none': 'Ei avoimia tilauksia.',
   'digest.row': '{number} · {subject} · {days} pv · {path} · {status}',
   'digest.overdueCount': 'Myöhässä: {count}',
-  'help.channel': 'Jokainen tilaus saapuu tähän kanavaan korttina. Ota tilaus käsittelyyn, seuraa ohjetta ja vahvista. Kirjoita "@Valtuusbotti avoimet" nähdäksesi avoimet tilaukset.',
+  'help.channel': 'Jokainen tilaus saapuu tähän kanavaan korttina. Ota tilaus käsittelyyn, seuraa ohjetta ja vahvista. Kirjoita "@Valtuusbotti avoimet" nähdäksesi avoimet tilaukset. Lähteneiden henkilöiden mitätöintitehtävät saapuvat tänne samoin; "@Valtuusbotti tarkistukset" näyttää esihenkilöiden tarkistusten tilanteen, ja valtuuksia voi hakea henkilökohtaisessa keskustelussa ("hae valtuuksia").',
   'setup.title': 'Valtuusbotti on lisätty tähän kanavaan',
   'setup.intro': 'Jotta tilaukset saapuvat tähän kanavaan, aseta sovelluksen asetuksiin nämä tunnukset (docs/DEPLOY.md). Asetusten tila:',
   'setup.allSet': 'Kaikki kunnossa: tilaukset saapuvat tähän kanavaan.',

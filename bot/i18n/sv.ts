@@ -252,7 +252,7 @@ export const sv: Messages = {
   'digest.none': 'Inga öppna beställningar.',
   'digest.row': '{number} · {subject} · {days} d · {path} · {status}',
   'digest.overdueCount': 'Försenade: {count}',
-  'help.channel': 'Varje beställning kommer till den här kanalen som ett kort. Ta beställningen till handläggning, följ anvisningen och bekräfta. Skriv "@Valtuusbotti öppna" för att se öppna beställningar.',
+  'help.channel': 'Varje beställning kommer till den här kanalen som ett kort. Ta beställningen till handläggning, följ anvisningen och bekräfta. Skriv "@Valtuusbotti öppna" för att se öppna beställningar. Återkallelseuppgifter för personer som slutat kommer hit på samma sätt; "@Valtuusbotti granskningar" visar läget för chefernas granskningar, och fullmakter söks i den personliga chatten ("sök fullmakter").',
   'setup.title': 'Valtuusbotti har lagts till i den här kanalen',
   'setup.intro': 'För att beställningarna ska komma till den här kanalen, ange dessa id:n i appens inställningar (docs/DEPLOY.md). Inställningarnas status:',
   'setup.allSet': 'Allt klart: beställningarna kommer till den här kanalen.',

@@ -8,6 +8,7 @@ import { mutateOrder } from '../store/mutateOrder';
 import { buildDigest, expiringSection, overdueReviewsSection } from '../presenters/digest';
 import { isStatus } from '../store/tables';
 import { expiringSoon, EXPIRING_IN_DIGEST } from '../services/renewal';
+import { openReviews } from '../services/reviewQueries';
 
 export interface SlaWatchOptions {
   deps: Deps;
@@ -77,7 +78,7 @@ export class SlaWatch {
     }
     const { deps } = this.o;
     const [reviews, expiring] = await Promise.all([
-      overdueReviewsSection(deps, deps.config.adminLang, await deps.tasks.listOpen({ kind: 'review' })),
+      overdueReviewsSection(deps, deps.config.adminLang, await openReviews(deps)),
       expiringSoon(deps, today, EXPIRING_IN_DIGEST),
     ]);
     await this.o.postDigest(buildDigest(deps, deps.config.adminLang, open, [...expiringSection(deps.config.adminLang, expiring), ...reviews]));

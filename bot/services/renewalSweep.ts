@@ -10,7 +10,7 @@ import type { SweepCounts, SweepDeps } from './registerSweep';
 import type { Grant } from '../store/grantStore';
 import type { Theme } from '../domain/catalog';
 import type { NoticeEvent } from '../domain/registerTask';
-import { isLineDone, isOpen, isOpenStatus } from '../domain/lifecycle';
+import { isLineDone } from '../domain/lifecycle';
 import { addCalendarDays, type IsoDate } from '../domain/workdays';
 import { dueReminder, EXPIRED_NOTICE_WITHIN_DAYS, expiredMarker, expiredNoticeDue, hasSuccessor, leadDaysFor, longestLead,
   managerReminderMarker, reminderMarker } from '../domain/renewal';
@@ -24,19 +24,22 @@ interface Outcome { reminder?: boolean; managerReminder?: boolean; expired?: boo
 const NOTHING: Outcome = {};
 
 export async function renewalSweep(deps: SweepDeps, today: IsoDate): Promise<SweepCounts> {
-  const [themes, entries] = await Promise.all([
+  const [themes, entries, open] = await Promise.all([
     deps.catalog.themes(),
     deps.grants.listEndingBetween(addCalendarDays(today, -EXPIRED_NOTICE_WITHIN_DAYS), addCalendarDays(today, longestLead(deps.config.register))),
+    deps.orders.listOpen(),
   ]);
-  const outcomes = await mapLimit(entries.filter((g) => !g.revokedAt), CONCURRENCY, (g) => sweepEntry(deps, themes, g, today));
+  // The themes on open orders, per person, read once: a renewal already ordered is not reminded of.
+  const ordered = new Set(open.flatMap((o) => o.lines.filter((l) => l.themeId && !isLineDone(l)).map((l) => `${o.subject.id}|${l.themeId}`)));
+  const outcomes = await mapLimit(entries.filter((g) => !g.revokedAt), CONCURRENCY, (g) => sweepEntry(deps, themes, ordered, g, today));
   const count = (kind: keyof Outcome) => outcomes.filter((o) => o[kind]).length;
   return { reminders: count('reminder'), managerReminders: count('managerReminder'), expired: count('expired') };
 }
 
-async function sweepEntry(deps: SweepDeps, themes: ReadonlyMap<string, Theme>, g: Grant, today: IsoDate): Promise<Outcome> {
+async function sweepEntry(deps: SweepDeps, themes: ReadonlyMap<string, Theme>, ordered: ReadonlySet<string>, g: Grant, today: IsoDate): Promise<Outcome> {
   if (expiredNoticeDue(g, today)) {
     const marker = expiredMarker(g);
-    if (await deps.tasks.noticeSent(g.subjectId, marker) || !(await stillAlone(deps, g, false))) return NOTHING;
+    if (await deps.tasks.noticeSent(g.subjectId, marker) || await hasLaterEntry(deps, g)) return NOTHING;
     if (!(await deps.directory.getUser(g.subjectId))?.accountEnabled) return NOTHING;
     return { expired: await notify(deps, g.subjectId, marker, 'expired', g, {}) };
   }
@@ -44,7 +47,7 @@ async function sweepEntry(deps: SweepDeps, themes: ReadonlyMap<string, Theme>, g
   if (!due) return NOTHING;
   const marker = reminderMarker(g, due.lead);
   // The common case on most days: today's reminder went out on an earlier day (one point read).
-  if (await deps.tasks.noticeSent(g.subjectId, marker) || !(await stillAlone(deps, g, true))) return NOTHING;
+  if (await deps.tasks.noticeSent(g.subjectId, marker) || ordered.has(`${g.subjectId}|${g.themeId}`) || await hasLaterEntry(deps, g)) return NOTHING;
   const holder = await deps.directory.getUser(g.subjectId);
   // A person the directory no longer knows, or whose account is closed, is a leaver: the directory step's work.
   if (!holder?.accountEnabled) return NOTHING;
@@ -59,21 +62,9 @@ async function sweepEntry(deps: SweepDeps, themes: ReadonlyMap<string, Theme>, g
   return { managerReminder, reminder: await notify(deps, g.subjectId, marker, 'renewalReminder', g, facts) };
 }
 
-/**
- * Whether the entry is still the holder's last word on the theme: no later entry recorded and (for reminders) no
- * open order of the theme. Read only when a notice is due (the person's partition: entries and order pointers).
- */
-async function stillAlone(deps: SweepDeps, g: Grant, orderCounts: boolean): Promise<boolean> {
-  const view = await deps.orders.personView(g.subjectId);
-  if (hasSuccessor(g, view.grants)) return false;
-  if (!orderCounts) return true;
-  const pointers = view.orders.filter((s) => isOpenStatus(s.status) && s.openThemeIds.includes(g.themeId));
-  // A pointer is written just before its order's commit, so it may name an order that never was: confirm it.
-  for (const p of pointers) {
-    const order = (await deps.orders.get(p.orderId))?.order;
-    if (order && isOpen(order) && order.lines.some((l) => l.themeId === g.themeId && !isLineDone(l))) return false;
-  }
-  return true;
+/** Whether a later entry of the theme is recorded (the renewal is arranged): the holder's register, one point read. */
+async function hasLaterEntry(deps: SweepDeps, g: Grant): Promise<boolean> {
+  return hasSuccessor(g, await deps.grants.listFor(g.subjectId));
 }
 
 async function notify(deps: SweepDeps, recipientId: string, marker: string, event: NoticeEvent, g: Grant,

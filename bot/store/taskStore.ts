@@ -106,7 +106,8 @@ export class TaskStore {
    */
   async notice(personId: string, marker: string, outbox: OutboxMessage[]): Promise<'queued' | 'exists'> {
     const partition = noticePartition(personId);
-    await this.touchOutbox(partition);
+    // A marker without messages (a lead time passed unsent) gives the dispatcher nothing to look at.
+    if (outbox.length) await this.touchOutbox(partition);
     for (let attempt = 1; ; attempt++) {
       const now = this.now();
       // A retry's rows are stamped up to a second later (a notice partition's messages need no strict order), so
@@ -127,7 +128,7 @@ export class TaskStore {
         if (attempt >= 5) throw err;
       }
     }
-    await this.touchOutbox(partition).catch(() => undefined);
+    if (outbox.length) await this.touchOutbox(partition).catch(() => undefined);
     return 'queued';
   }
 

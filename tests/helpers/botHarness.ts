@@ -123,3 +123,16 @@ export function validOrder(overrides: Record<string, unknown> = {}): Record<stri
     validUntil: next, requesterMail: 'mikko.virtanen@porvoo.example', ...overrides,
   };
 }
+
+/**
+ * An app on the shared Azurite whose own dispatcher is stopped (as if the process died right after a commit): a
+ * test delivers with dispatchers of its own (runOnce), e.g. two of them as two instances.
+ */
+export async function appWithoutDelivery(prefix: string, sink: ConnectorSink): Promise<RunningApp> {
+  const azurite = await testAzurite();
+  const config = loadConfig({ AZURE_TABLES_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: prefix, PORT: String(await freePort()),
+    ADMIN_CHANNEL_ID: ADMIN_CHANNEL, BOT_SERVICE_URL: sink.url, LOG_LEVEL: 'silent' });
+  const app = await startApp(config, { log: createLogger('silent'), jobs: false });
+  await app.dispatcher.stop();
+  return app;
+}

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../bot/config';
-import { startApp, type RunningApp } from '../../bot/main';
+import type { RunningApp } from '../../bot/main';
 import { createLogger } from '../../bot/log';
 import { OutboxDispatcher } from '../../bot/notify/dispatcher';
 import { OutboxStore } from '../../bot/store/outboxStore';
@@ -9,20 +8,9 @@ import { createRenderer } from '../../bot/presenters/notifications';
 import { RateLimiter } from '../../bot/notify/rateLimiter';
 import { registerGrant } from '../../bot/services/confirmGrant';
 import { GRANT_SUMMARY_KEY, personGrantEntryKey } from '../../bot/store/entities';
-import { freePort } from '../../infra/local/ports';
-import { testAzurite, uniquePrefix } from '../helpers/azurite';
+import { uniquePrefix } from '../helpers/azurite';
 import { ConnectorSink } from '../helpers/connectorSink';
-import { PEOPLE, ADMIN_CHANNEL, TENANT, validOrder, cardText } from '../helpers/botHarness';
-
-/** An app whose dispatcher does not run (as if the process died right after the commit). */
-async function appWithoutDelivery(prefix: string, sink: ConnectorSink): Promise<RunningApp> {
-  const azurite = await testAzurite();
-  const config = loadConfig({ AZURE_TABLES_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: prefix, PORT: String(await freePort()),
-    ADMIN_CHANNEL_ID: ADMIN_CHANNEL, BOT_SERVICE_URL: sink.url, LOG_LEVEL: 'silent' });
-  const app = await startApp(config, { log: createLogger('silent'), jobs: false });
-  await app.dispatcher.stop();
-  return app;
-}
+import { PEOPLE, ADMIN_CHANNEL, TENANT, validOrder, cardText, appWithoutDelivery } from '../helpers/botHarness';
 
 function dispatcherFor(app: RunningApp, sink: ConnectorSink, limiter?: RateLimiter): OutboxDispatcher {
   const deps = app.deps;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../bot/config';
-import { startApp, type RunningApp } from '../../bot/main';
+import type { RunningApp } from '../../bot/main';
 import { createLogger } from '../../bot/log';
 import { OutboxDispatcher } from '../../bot/notify/dispatcher';
 import { OutboxStore } from '../../bot/store/outboxStore';
@@ -8,20 +7,9 @@ import { BotConnectorMessenger } from '../../bot/notify/messenger';
 import { createRenderer } from '../../bot/presenters/notifications';
 import { mutateTask } from '../../bot/store/taskStore';
 import { taskId, type RegisterTask } from '../../bot/domain/registerTask';
-import { freePort } from '../../infra/local/ports';
-import { testAzurite, uniquePrefix } from '../helpers/azurite';
+import { uniquePrefix } from '../helpers/azurite';
 import { ConnectorSink } from '../helpers/connectorSink';
-import { PEOPLE, ADMIN_CHANNEL, TENANT } from '../helpers/botHarness';
-
-/** An app whose own dispatcher is stopped: the test drives delivery with runOnce (two "instances" where it says so). */
-async function quietApp(prefix: string, sink: ConnectorSink): Promise<RunningApp> {
-  const azurite = await testAzurite();
-  const config = loadConfig({ AZURE_TABLES_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: prefix, PORT: String(await freePort()),
-    ADMIN_CHANNEL_ID: ADMIN_CHANNEL, BOT_SERVICE_URL: sink.url, LOG_LEVEL: 'silent' });
-  const app = await startApp(config, { log: createLogger('silent'), jobs: false });
-  await app.dispatcher.stop();
-  return app;
-}
+import { PEOPLE, ADMIN_CHANNEL, TENANT, appWithoutDelivery } from '../helpers/botHarness';
 
 function dispatcherFor(app: RunningApp, sink: ConnectorSink): OutboxDispatcher {
   const deps = app.deps;
@@ -53,7 +41,7 @@ describe('register tasks and notices go out through the outbox like orders', fun
   this.timeout(90_000);
   let sink: ConnectorSink;
   let app: RunningApp;
-  beforeEach(async () => { sink = await ConnectorSink.start(); app = await quietApp(uniquePrefix('tasks'), sink); });
+  beforeEach(async () => { sink = await ConnectorSink.start(); app = await appWithoutDelivery(uniquePrefix('tasks'), sink); });
   afterEach(async () => { await app.stop(); await sink.close(); });
 
   it('a task opened twice (two instances, same day) is one task; its card is posted once, adopted, then updated in place', async () => {

@@ -13,12 +13,16 @@ describe('register views: "Omat valtuudet" and the manager\'s view (Azurite, rea
   before(async () => { bot = await startTestBot(); });
   after(async () => { await bot?.stop(); });
 
-  /** What the bot answered `who` to a typed message or a menu button. */
+  /**
+   * What the bot answered `who` to a typed message or a menu button: only what went to their personal chat (a
+   * notification of an earlier step, e.g. a thread reply in the channel, may reach the sink meanwhile).
+   */
   async function reply(who: string, text: string, value?: Record<string, unknown>): Promise<string> {
+    const toWho = (r: { path: string }) => decodeURIComponent(r.path).includes(`/conversations/a:personal-${who}/`);
     const before = bot.sink.sent().length;
     await bot.message(who, text, value ? { value } : {});
-    await bot.sink.waitFor(() => bot.sink.sent().length > before);
-    return bot.sink.sent().slice(before).map((r) => JSON.stringify(r.body)).join('\n');
+    await bot.sink.waitFor(() => bot.sink.sent().slice(before).some(toWho));
+    return bot.sink.sent().slice(before).filter(toWho).map((r) => JSON.stringify(r.body)).join('\n');
   }
 
   const grant = (subjectId: string, themeId: string, themeName: string, validFrom: string, validUntil: string): Grant =>
