@@ -74,8 +74,9 @@ export class BotServer {
       this.server.get('/register/export/:token', async (req, res) => {
         let answer: FileAnswer;
         try {
-          const lang = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? '';
-          answer = await registerExport(decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname.split('/').pop() ?? ''), lang);
+          const url = new URL(req.url ?? '/', 'http://localhost');
+          // A token that is not valid percent-encoding is just a wrong token (404 from the service), not a failure.
+          answer = await registerExport(safeDecode(url.pathname.split('/').pop() ?? ''), url.searchParams.get('lang') ?? '');
         } catch (err) {
           o.log.error({ err: (err as Error)?.name }, 'register export failed');
           answer = { status: 503, body: 'Try again shortly.\n', headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' } };
@@ -202,4 +203,13 @@ function reply(res: ServerResponse, status: number, body: unknown, headers: Reco
   res.writeHead(status, { ...(payload ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), 'Content-Length': String(Buffer.byteLength(payload)), ...headers });
   res.end(payload);
   return status;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch (err) {
+    if (err instanceof URIError) return '';
+    throw err;
+  }
 }

@@ -136,7 +136,7 @@ describe('the administrators\' register search and CSV export (Azurite, real app
     const other = openUrl(await bot.execute(ANTTI, 'registerExport', { by: 'theme', q: 'Veroilmoittaminen' }));
     assert.notEqual(other, link);
     const forged = link.replace(/\/register\/export\/[^?]+/, `/register/export/${'A'.repeat(43)}`);
-    for (const url of [forged, `${bot.app.url}/register/export/..%2F..%2Fetc`, `${bot.app.url}/register/export/${'x'.repeat(5000)}`, `${bot.app.url}/register/export/%00`]) {
+    for (const url of [forged, `${bot.app.url}/register/export/..%2F..%2Fetc`, `${bot.app.url}/register/export/${'x'.repeat(5000)}`, `${bot.app.url}/register/export/%00`, `${bot.app.url}/register/export/%E0%A4%A`, `${bot.app.url}/register/export/x?lang=%ZZ`]) {
       const r = await fetch(url);
       assert.equal(r.status, 404, url.slice(0, 80));
       await r.text();
