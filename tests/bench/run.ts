@@ -794,6 +794,13 @@ async function main(): Promise<void> {
       const swept = await renewalSweep(registerApp.deps, today);
       sweep = { entries: window.length, windowMs, ms: Date.now() - sweepStarted, counts: swept };
       console.log(`  timed    daily expiry sweep: ${window.length} entries ending ${-SWEEP_BACK_DAYS}..+${SWEEP_AHEAD_DAYS} days read in ${windowMs} ms, whole sweep ${sweep.ms} ms ${JSON.stringify(swept)}`);
+      // The review step of the same day (no target in the issue; reported): it reads every held entry to find whose round is due.
+      const { reviewSweep } = require('../../bot/services/reviewSweep') as typeof import('../../bot/services/reviewSweep');
+      const reviewStarted = Date.now();
+      const reviewed = await reviewSweep(registerApp.deps, today);
+      sweep.reviewMs = Date.now() - reviewStarted;
+      sweep.reviewCounts = reviewed;
+      console.log(`  timed    review step of the daily sweep: ${sweep.reviewMs} ms ${JSON.stringify(reviewed)}`);
     } finally {
       await registerApp.stop();
     }
@@ -850,7 +857,7 @@ function collectGarbage(): void {
 /** Scenario 8's register as seeded (./seedRegister.ts), and what one partition read takes Azurite alone. */
 type RegisterScale = import('./seedRegister').SeedResult & { azuriteRead: { p50: number; max: number } };
 /** Scenario 8's sweep: the entries in the window, the index read, and the whole sweep (window + steps). */
-interface SweepTiming { entries: number; windowMs: number; ms: number; counts: Record<string, number> }
+interface SweepTiming { entries: number; windowMs: number; ms: number; counts: Record<string, number>; reviewMs?: number; reviewCounts?: Record<string, number> }
 interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime }; register: RegisterScale; sweep: SweepTiming;
   delta: import('./directoryDelta').DeltaTiming }
 
@@ -1052,6 +1059,7 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   console.log(`  ${verdict(searchP99 <= TARGET_ADMIN_SEARCH_P99_MS)}  administrator's search p99 (by theme, every theme in turn, and by person) with ${count(e.register.entries)} entries = ${searchP99} ms (target ≤ ${TARGET_ADMIN_SEARCH_P99_MS} ms), ratio to the greeting p99 = ${(searchP99 / p99(m.greetApp)).toFixed(2)}× (rounds ${m.search.rounds.map((r) => r.p99).join(', ')} ms; ${rps(m.search).toFixed(0)} req/s, p50 ${median(m.search.rounds.map((r) => r.p50))} ms)`);
   console.log(`  ${verdict(e.sweep.ms <= TARGET_EXPIRY_SWEEP_MS)}  daily expiry sweep with ${count(e.register.entries)} entries = ${e.sweep.ms} ms (${count(e.sweep.entries)} entries in the window read in ${e.sweep.windowMs} ms; target ≤ ${TARGET_EXPIRY_SWEEP_MS / 1000} s), ratio to the greeting p99 = ${(e.sweep.ms / p99(m.greetApp)).toFixed(0)}×`);
   console.log(`  ${verdict(e.delta.ms <= TARGET_DELTA_MS)}  a users delta of ${count(e.delta.changed)} changed people (of ${count(e.delta.people)}; half left, half moved) turned into tasks = ${e.delta.ms} ms through ${e.delta.pages} Graph delta pages (${e.delta.counts.revocationTasks ?? 0} revocation and ${e.delta.counts.reviewTasks ?? 0} review tasks; the baseline round took ${e.delta.baselineMs} ms; target ≤ ${TARGET_DELTA_MS / 1000} s), ratio to the greeting p99 = ${(e.delta.ms / p99(m.greetApp)).toFixed(0)}×`);
+  console.log(`  ----  the review step of the same daily sweep: ${e.sweep.reviewMs ?? 0} ms (${e.sweep.reviewCounts?.opened ?? 0} reviews opened; it reads every held entry to find whose round falls today); reported, no target`);
   console.log(`  ----  register seeded straight into Azurite: ${count(e.register.entries)} entries of ${count(e.register.people)} people in ${(e.register.ms / 1000).toFixed(1)} s = ${(e.register.entries / (e.register.ms / 1000)).toFixed(0)} entries/s${e.register.cut ? ` (stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget before ${count(REGISTER_PEOPLE)} people)` : ''}; ` +
     `one person's entries read by Azurite alone, one at a time: p50 ${e.register.azuriteRead.p50} ms, max ${e.register.azuriteRead.max} ms ` +
     `(Azurite filters every row of the table per query, Table Storage one partition); reported, no target`);
