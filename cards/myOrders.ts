@@ -40,7 +40,9 @@ export function myOrderDetailsCard(tr: Translate, lang: Lang, order: Order, hist
       [tr('order.validUntil'), formatDate(lang, order.validUntil)],
     ]),
     ...order.lines.map((l) => text(`• **${plain(lineName(l, lang))}** (${plain(lineEservice(l, lang))}): ${tr(`stage.${l.stage}` as MessageKey)}` +
-      (l.grantedUntil ? ` (${formatDate(lang, l.grantedFrom ?? '')} – ${formatDate(lang, l.grantedUntil)})` : '') + (l.refusalReason ? ` (${plain(l.refusalReason)})` : ''), { size: 'Small' })),
+      (l.grantedUntil ? ` (${formatDate(lang, l.grantedFrom ?? '')} – ${formatDate(lang, l.grantedUntil)})`
+        : l.proposedStart ? ` (${tr('renewal.continuation', { start: formatDate(lang, l.proposedStart) })})` : '') +
+      (l.refusalReason ? ` (${plain(l.refusalReason)})` : ''), { size: 'Small' })),
     text(tr('my.history'), { weight: 'Bolder', separator: true }),
     ...history.slice(-15).map((h) => text(`${formatInstant(lang, h.at)} — ${historyLabel(tr, h)}${historyDetail(lang, order, h)}` +
       (h.reason && SHOWN_REASONS.has(h.action) ? `: ${plain(formatIsoText(lang, h.reason))}` : ''), { size: 'Small', spacing: 'None' })),

@@ -894,6 +894,15 @@ describe('the grant guide follows suomi.fi\'s own steps for an organisation, per
 describe('cards say what actually happens', () => {
   for (const lang of LANGS) {
     const tr = translator(lang);
+    it(`${lang}: the requester's order details say a line is a renewal and when it starts, until it is granted`, () => {
+      const o = detailsOrder();
+      o.lines[1] = { ...o.lines[1], proposedStart: '2026-12-31', continuationOf: { validFrom: '2025-12-31', validUntil: '2026-12-31' } };
+      const shown = cardTexts(myOrderDetailsCard(tr, lang, o, [])).join('\n');
+      assert.ok(shown.includes(tr('renewal.continuation', { start: formatDate(lang, '2026-12-31') })), shown);
+      o.lines[1] = { ...o.lines[1], stage: 'granted', grantedFrom: '2026-12-31', grantedUntil: '2027-12-31' };
+      assert.ok(!cardTexts(myOrderDetailsCard(tr, lang, o, [])).join('\n').includes(tr('renewal.continuation', { start: formatDate(lang, '2026-12-31') })),
+        'once granted, the line shows its validity instead');
+    });
     it(`${lang}: the confirmation says the order goes to the manager first when it awaits approval`, () => {
       assert.ok(cardTexts(confirmationCard(tr, lang, sampleOrder({ status: 'awaitingApproval' }), false)).includes(tr('confirm.introApproval')));
       assert.ok(!cardTexts(confirmationCard(tr, lang, sampleOrder({ status: 'awaitingApproval' }), false)).includes(tr('confirm.intro')));
