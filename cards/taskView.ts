@@ -1,6 +1,6 @@
 /** The view model of a register task's card, shared by the card and each kind's own part of it. */
 import type { Action, Element } from './card';
-import type { RegisterTask } from '../bot/domain/registerTask';
+import { taskVersion, type RegisterTask } from '../bot/domain/registerTask';
 
 /** A task as its cards show it: names resolved, every typed or directory text made plain (by the presenter). */
 export interface TaskView {
@@ -18,7 +18,7 @@ export interface TaskView {
 
 /** Card data of every task verb: the task id and the version the card shows. */
 export const taskVerbData = (task: RegisterTask, extra: Record<string, unknown> = {}): Record<string, unknown> =>
-  ({ taskId: task.id, v: task.doneAt ?? task.createdAt, ...extra });
+  ({ taskId: task.id, v: taskVersion(task), ...extra });
 
 /**
  * What a kind's own part of the task card adds (revocationTask.ts, reviewTask.ts). `replacesEntries`: the body

@@ -70,6 +70,12 @@ export function taskId(kind: RegisterTaskKind, personId: string, key: string): s
   return `${TASK_PREFIX}${kind === 'revocation' ? 'rv' : 'rw'}-${personId}-${key}`.replace(/[\\/#?\u0000-\u001f\u007f]/g, '_');
 }
 
+/**
+ * The version a task's card shows and its buttons carry: it changes when the task is done (the only change a card
+ * acts on), so a click on a card drawn before that is stale.
+ */
+export const taskVersion = (task: Pick<RegisterTask, 'doneAt' | 'createdAt'>): string => task.doneAt ?? task.createdAt;
+
 /** The entries a revocation task still waits for. */
 export function entriesToRevoke(task: RegisterTask): TaskEntry[] {
   return task.entries.filter((e) => !e.revokedOn);

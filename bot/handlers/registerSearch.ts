@@ -14,6 +14,8 @@ import { parseSearchQuery, type RegisterSearchQuery, type SearchBy } from '../do
 import { registerSearchAnswer, registerSearchCsv, shownRows } from '../presenters/registerSearch';
 import { isLang, translator, type Lang } from '../i18n';
 import type { CardData } from './verbInput';
+import { randomUUID } from 'node:crypto';
+import { safeError } from '../log';
 
 export interface SearchInput { by: SearchBy; text: string }
 
@@ -93,7 +95,15 @@ async function guessBy(deps: HandlerDeps, text: string): Promise<RegisterSearchQ
 export async function downloadRegisterExport(deps: HandlerDeps, token: string, langParam: string): Promise<{ status: number; body: string; headers: Record<string, string> }> {
   const lang: Lang = isLang(langParam) ? langParam : 'fi';
   const tr = translator(lang);
-  const outcome = await downloadExport(deps, token, (id) => deps.directory.isMember(id, 'administrators'));
+  let outcome: Awaited<ReturnType<typeof downloadExport>>;
+  try {
+    outcome = await downloadExport(deps, token, (id) => deps.directory.isMember(id, 'administrators'));
+  } catch (err) {
+    // Storage or the directory did not answer: said in the link's language, with an id to find the log line by.
+    const id = randomUUID().slice(0, 8);
+    deps.log.error({ err: safeError(err), errorId: id }, 'register export failed');
+    return { status: 503, body: tr('common.unavailable', { id }) + '\n', headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' } };
+  }
   if (outcome.kind === 'refused' || outcome.result.kind !== 'found') {
     deps.log.warn({ reason: outcome.kind === 'refused' ? outcome.reason : outcome.result.kind }, 'register export link refused');
     return { status: 404, body: tr('search.linkRefused') + '\n', headers: { 'Content-Type': 'text/plain; charset=utf-8' } };

@@ -8,7 +8,7 @@
 import type { Deps } from './deps';
 import type { Actor } from '../domain/policies';
 import { may } from '../domain/policies';
-import { entriesToRevoke, type RegisterTask } from '../domain/registerTask';
+import { entriesToRevoke, taskVersion, type RegisterTask } from '../domain/registerTask';
 import type { OutboxMessage } from '../domain/outbox';
 import { helsinkiDate, type IsoDate } from '../domain/workdays';
 import { ConcurrencyError } from '../store/orderStore';
@@ -32,8 +32,6 @@ export type RecordRevocationResult =
   | { kind: 'done'; task: RegisterTask };
 
 type RevocationDeps = Pick<Deps, 'tasks' | 'grants' | 'now' | 'kick'>;
-
-export const taskVersion = (task: RegisterTask): string => task.doneAt ?? task.createdAt;
 
 export async function recordRevocation(deps: RevocationDeps, input: RecordRevocationInput): Promise<RecordRevocationResult> {
   const today = helsinkiDate(deps.now());

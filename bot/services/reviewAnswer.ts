@@ -8,7 +8,7 @@ import type { Deps } from './deps';
 import type { Actor } from '../domain/policies';
 import { mayOnReview } from '../domain/policies';
 import { applyAnswers, type ReviewAnswers } from '../domain/review';
-import { TASK_PREFIX, type RegisterTask } from '../domain/registerTask';
+import { TASK_PREFIX, taskVersion, type RegisterTask } from '../domain/registerTask';
 import { helsinkiDate } from '../domain/workdays';
 import { ConcurrencyError } from '../store/orderStore';
 import { mutateTask } from '../store/taskStore';
@@ -50,7 +50,7 @@ export async function answerReview(deps: Deps, p: ReviewAnswerProps): Promise<Re
     await followUp(deps, task);
     return { kind: 'answered', task };
   }
-  if (p.shownVersion !== (task.doneAt ?? task.createdAt)) return { kind: 'stale', task };
+  if (p.shownVersion !== taskVersion(task)) return { kind: 'stale', task };
   const applied = applyAnswers(task, p.answers);
   if ('missing' in applied) return { kind: 'incomplete', task, missing: applied.missing };
 
