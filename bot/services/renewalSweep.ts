@@ -10,7 +10,7 @@ import type { SweepCounts, SweepDeps } from './registerSweep';
 import type { Grant } from '../store/grantStore';
 import type { Theme } from '../domain/catalog';
 import type { NoticeEvent } from '../domain/registerTask';
-import { isLineDone } from '../domain/lifecycle';
+import { themesOnOpenOrders } from './renewal';
 import { addCalendarDays, type IsoDate } from '../domain/workdays';
 import { dueReminder, EXPIRED_NOTICE_WITHIN_DAYS, expiredMarker, expiredNoticeDue, hasSuccessor, leadDaysFor, longestLead,
   managerReminderMarker, reminderMarker } from '../domain/renewal';
@@ -30,7 +30,7 @@ export async function renewalSweep(deps: SweepDeps, today: IsoDate): Promise<Swe
     deps.orders.listOpen(),
   ]);
   // The themes on open orders, per person, read once: a renewal already ordered is not reminded of.
-  const ordered = new Set(open.flatMap((o) => o.lines.filter((l) => l.themeId && !isLineDone(l)).map((l) => `${o.subject.id}|${l.themeId}`)));
+  const ordered = themesOnOpenOrders(open);
   const outcomes = await mapLimit(entries.filter((g) => !g.revokedAt), CONCURRENCY, (g) => sweepEntry(deps, themes, ordered, g, today));
   const count = (kind: keyof Outcome) => outcomes.filter((o) => o[kind]).length;
   return { reminders: count('reminder'), managerReminders: count('managerReminder'), expired: count('expired') };
