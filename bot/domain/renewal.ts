@@ -88,6 +88,34 @@ export function expiredNoticeDue(entry: RegisterFacts, today: IsoDate): boolean 
   return !entry.revokedAt && entry.validUntil < today && entry.validUntil >= addCalendarDays(today, -EXPIRED_NOTICE_WITHIN_DAYS);
 }
 
+/**
+ * What the renewal step reads on a day, given the last day it went through completely (`cursor`):
+ * - `window`: every entry ending from EXPIRED_NOTICE_WITHIN_DAYS ago to the longest lead ahead — the first run,
+ *   a second run on the same day (an operator's "check everything"), a day before the cursor, or a gap so long that
+ *   the whole window costs less;
+ * - `days`: the end dates whose lead day or "ended" day came after the cursor, through today. Whatever was due
+ *   on or before the cursor was seen by that run; what was skipped then (a renewal on order, a closed account) is
+ *   looked at again on the entry's next lead day, and the "ended" notice on its day.
+ */
+export type SweepLook = { kind: 'window'; from: IsoDate; to: IsoDate } | { kind: 'days'; days: IsoDate[] };
+
+export function sweepLook(leads: LeadTimes, cursor: IsoDate | undefined, today: IsoDate): SweepLook {
+  const window: SweepLook = { kind: 'window', from: addCalendarDays(today, -EXPIRED_NOTICE_WITHIN_DAYS), to: addCalendarDays(today, longestLead(leads)) };
+  if (!cursor || cursor >= today) return window;
+  const offsets = [...new Set([...leads.renewalLeadDays, ...leads.renewalLeadDaysMissing]), -1];
+  const gap = daysBetween(cursor, today);
+  if (gap * offsets.length >= daysBetween(window.from, window.to) + 1) return window;
+  const days = new Set<IsoDate>();
+  for (let d = 1; d <= gap; d++) {
+    const day = addCalendarDays(cursor, d);
+    for (const offset of offsets) {
+      const end = addCalendarDays(day, offset);
+      if (end >= window.from) days.add(end);
+    }
+  }
+  return { kind: 'days', days: [...days].sort() };
+}
+
 /** The notice markers (one per entry and lead time; one "ended" per entry), so each is queued once. */
 export const reminderMarker = (e: { themeId: string; validFrom: IsoDate }, lead: number): string => `renewal|${e.themeId}|${e.validFrom}|${lead}`;
 export const managerReminderMarker = (holderId: string, e: { themeId: string; validFrom: IsoDate }, lead: number): string =>

@@ -7,13 +7,13 @@
  * a missed day is caught up (dueReminder: only the nearest due lead time is sent, the passed ones are marked).
  */
 import type { SweepCounts, SweepDeps } from './registerSweep';
-import type { Grant } from '../store/grantStore';
+import type { Grant, WrittenHolder } from '../store/grantStore';
 import type { Theme } from '../domain/catalog';
 import type { NoticeEvent } from '../domain/registerTask';
 import { themesOnOpenOrders } from './renewal';
 import { addCalendarDays, type IsoDate } from '../domain/workdays';
 import { dueReminder, EXPIRED_NOTICE_WITHIN_DAYS, expiredMarker, expiredNoticeDue, hasSuccessor, leadDaysFor, longestLead,
-  managerReminderMarker, reminderMarker } from '../domain/renewal';
+  managerReminderMarker, reminderMarker, sweepLook } from '../domain/renewal';
 import { mapLimit } from '../store/mapLimit';
 
 /** Entries handled at once (each is a marker read and, when something is due, a few reads and writes). */
@@ -24,16 +24,40 @@ interface Outcome { reminder?: boolean; managerReminder?: boolean; expired?: boo
 const NOTHING: Outcome = {};
 
 export async function renewalSweep(deps: SweepDeps, today: IsoDate): Promise<SweepCounts> {
-  const [themes, entries, open] = await Promise.all([
-    deps.catalog.themes(),
-    deps.grants.listEndingBetween(addCalendarDays(today, -EXPIRED_NOTICE_WITHIN_DAYS), addCalendarDays(today, longestLead(deps.config.register))),
-    deps.orders.listOpen(),
+  const [themes, cursor, open, written] = await Promise.all([
+    deps.catalog.themes(), deps.grants.sweepCursor(), deps.orders.listOpen(), deps.grants.writtenHolders(),
   ]);
+  const look = sweepLook(deps.config.register, cursor, today);
+  const entries = look.kind === 'window'
+    ? await deps.grants.listEndingBetween(look.from, look.to)
+    : await changedSince(deps, look.days, written, today);
   // The themes on open orders, per person, read once: a renewal already ordered is not reminded of.
   const ordered = themesOnOpenOrders(open);
   const outcomes = await mapLimit(entries.filter((g) => !g.revokedAt), CONCURRENCY, (g) => sweepEntry(deps, themes, ordered, g, today));
+  // Done with everything due through today: the next run looks only at what falls due after it, and at the holders written since.
+  await deps.grants.forgetWritten(written);
+  await deps.grants.saveSweepCursor(today);
   const count = (kind: keyof Outcome) => outcomes.filter((o) => o[kind]).length;
   return { reminders: count('reminder'), managerReminders: count('managerReminder'), expired: count('expired') };
+}
+
+/**
+ * The entries an ordinary day looks at: those whose lead day or "ended" day came since the last complete run (the
+ * end-date index's partitions of those days), and every entry in the window of the holders written since (an
+ * import or a grant may bring an entry whose lead day had passed).
+ */
+async function changedSince(deps: SweepDeps, days: readonly IsoDate[], written: readonly WrittenHolder[], today: IsoDate): Promise<Grant[]> {
+  const from = addCalendarDays(today, -EXPIRED_NOTICE_WITHIN_DAYS);
+  const to = addCalendarDays(today, longestLead(deps.config.register));
+  const [due, registers] = await Promise.all([
+    deps.grants.listEndingOn(days),
+    mapLimit(written, CONCURRENCY, (h) => deps.grants.listFor(h.subjectId)),
+  ]);
+  const entries = new Map<string, Grant>();
+  for (const g of [...due, ...registers.flat().filter((e) => e.validUntil >= from && e.validUntil <= to)]) {
+    entries.set(`${g.subjectId}|${g.themeId}|${g.validFrom}`, g);
+  }
+  return [...entries.values()];
 }
 
 async function sweepEntry(deps: SweepDeps, themes: ReadonlyMap<string, Theme>, ordered: ReadonlySet<string>, g: Grant, today: IsoDate): Promise<Outcome> {

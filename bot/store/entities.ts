@@ -58,4 +58,9 @@ export const registerIndexKeys = {
   roster: (themeId: string): string => `roster|${safeKey(themeId)}`,
   META: 'meta',
   INDEXED: 'indexed',
+  /** META's row: the last day the renewal step went through completely (GrantStore.sweepCursor). */
+  RENEWAL_SWEPT: 'renewalSwept',
+  /** The holders written since the renewal step last looked: one row per holder (GrantStore.writtenHolders). */
+  WRITTEN: 'written',
+  writtenRow: (subjectId: string): string => safeKey(subjectId),
 };

@@ -47,9 +47,24 @@ export interface GrantStore {
   putMany(grants: readonly Grant[]): Promise<void>;
   /** Every entry whose last day is from `from` to `to` (ISO dates, both included): what the daily sweep looks at. */
   listEndingBetween(from: string, to: string): Promise<Grant[]>;
+  /** Every entry whose last day is one of `days` (ISO dates): the renewal step of an ordinary day. */
+  listEndingOn(days: readonly string[]): Promise<Grant[]>;
   /** The holders of a theme with their periods of it (the theme's roster), for the administrators' search. */
   themeHolders(themeId: string): Promise<ThemeHolder[]>;
+  /**
+   * The holders whose entries were written since the renewal step last looked (an import, a grant, a revocation):
+   * their entries may have lead days that passed before they were recorded. Each comes with the row's version, so
+   * `forgetWritten` keeps a holder written again meanwhile.
+   */
+  writtenHolders(): Promise<WrittenHolder[]>;
+  forgetWritten(holders: readonly WrittenHolder[]): Promise<void>;
+  /** The last day the renewal step went through completely, and recording it (never moved back). */
+  sweepCursor(): Promise<string | undefined>;
+  saveSweepCursor(day: string): Promise<void>;
 }
+
+/** A holder written since the renewal step last looked (see GrantStore.writtenHolders). */
+export interface WrittenHolder { subjectId: string; etag: string }
 
 /** A holder of a theme as its roster knows them: enough for counts by state and a row per period. */
 export interface ThemeHolder {
@@ -148,10 +163,15 @@ export class TableGrantStore implements GrantStore {
     if (from > to) return [];
     // A window of years (a catch-up "since ever") is one scan rather than thousands of day partitions.
     if ((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 >= MAX_INDEXED_WINDOW_DAYS) return (await this.listAll()).filter((g) => g.validUntil >= from && g.validUntil <= to);
+    return this.listEndingOn(daysBetween(from, to));
+  }
+
+  async listEndingOn(days: readonly string[]): Promise<Grant[]> {
     await this.ensureIndexed();
+    const wanted = new Set(days);
     const found = new Map<string, Grant>();
     const pending = new Map<string, Set<string>>();
-    for (const day of daysBetween(from, to)) {
+    for (const day of [...wanted].sort()) {
       const filter = odata`PartitionKey eq ${registerIndexKeys.end(day)}`;
       for await (const e of this.index.listEntities<GrantEntity & { subjectId: string; pending?: boolean }>({ queryOptions: { filter } })) {
         if (e.pending) pending.set(e.subjectId, (pending.get(e.subjectId) ?? new Set()).add(entryKey(e)));
@@ -160,10 +180,63 @@ export class TableGrantStore implements GrantStore {
     }
     await mapLimit([...pending], CONCURRENT_READS, async ([subjectId, keys]) => {
       for (const g of await this.listFor(subjectId)) {
-        if (keys.has(entryKey(g)) && g.validUntil >= from && g.validUntil <= to) found.set(`${subjectId}|${entryKey(g)}`, g);
+        if (keys.has(entryKey(g)) && wanted.has(g.validUntil)) found.set(`${subjectId}|${entryKey(g)}`, g);
       }
     });
     return sortEntries([...found.values()]);
+  }
+
+  async writtenHolders(): Promise<WrittenHolder[]> {
+    const filter = odata`PartitionKey eq ${registerIndexKeys.WRITTEN}`;
+    const out: WrittenHolder[] = [];
+    for await (const e of this.index.listEntities<{ subjectId: string }>({ queryOptions: { filter } })) {
+      if (typeof e.subjectId === 'string' && e.etag) out.push({ subjectId: e.subjectId, etag: e.etag });
+    }
+    return out;
+  }
+
+  async forgetWritten(holders: readonly WrittenHolder[]): Promise<void> {
+    await mapLimit(holders, CONCURRENT_READS, async ({ subjectId, etag }) => {
+      try {
+        await this.index.deleteEntity(registerIndexKeys.WRITTEN, registerIndexKeys.writtenRow(subjectId), { etag });
+      } catch (err) {
+        // Written again since it was read (412: the next sweep looks again), or already forgotten by another sweep.
+        if (!isStatus(err, 412) && !isStatus(err, 404)) throw err;
+      }
+    });
+  }
+
+  async sweepCursor(): Promise<string | undefined> {
+    try {
+      const e = await this.index.getEntity<{ day?: unknown }>(registerIndexKeys.META, registerIndexKeys.RENEWAL_SWEPT);
+      return typeof e.day === 'string' ? e.day : undefined;
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  async saveSweepCursor(day: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      let etag: string | undefined;
+      try {
+        const e = await this.index.getEntity<{ day?: unknown }>(registerIndexKeys.META, registerIndexKeys.RENEWAL_SWEPT);
+        if (typeof e.day === 'string' && e.day >= day) return;
+        etag = e.etag;
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+      }
+      const row = { partitionKey: registerIndexKeys.META, rowKey: registerIndexKeys.RENEWAL_SWEPT, day, at: new Date().toISOString() };
+      try {
+        if (etag) await this.index.updateEntity(row, 'Replace', { etag });
+        else await this.index.createEntity(row);
+        return;
+      } catch (err) {
+        // Another instance recorded its day in between: read again (never move the cursor back).
+        if ((isStatus(err, 412) || isStatus(err, 409)) && attempt < WRITE_ATTEMPTS) continue;
+        throw err;
+      }
+    }
   }
 
   async themeHolders(themeId: string): Promise<ThemeHolder[]> {
@@ -222,6 +295,9 @@ export class TableGrantStore implements GrantStore {
    * date → update the rosters. `all` re-derives the index rows of every entry (a reindex; `grants` empty).
    */
   private async writeHolder(subjectId: string, grants: readonly Grant[], all: boolean): Promise<void> {
+    // Before the commit, so no committed entry escapes the renewal step's next look (a failed write leaves a
+    // harmless row: the step reads the holder's register and finds nothing new).
+    if (grants.length) await this.index.upsertEntity({ partitionKey: registerIndexKeys.WRITTEN, rowKey: registerIndexKeys.writtenRow(subjectId), subjectId }, 'Replace');
     for (let attempt = 1; ; attempt++) {
       const current = await this.readSummary(subjectId) ?? { version: 0, entries: await this.queryEntries(subjectId) };
       const plan = planWrite(subjectId, current, grants, all);

@@ -21,8 +21,8 @@
  *   8. register: 40,000 employees with 5 register entries each (BENCH_REGISTER_PEOPLE) seeded into Azurite
  *      (./seedRegister.ts), then "Omat valtuudet" of random employees (menu button and typed intent, alternating);
  *      the administrators' search (by theme, every theme in turn, alternating with a person by e-mail); and the
- *      daily expiry sweep of an ordinary day (what fell due earlier marked sent; the window read through the
- *      end-date index, then the renewal step over it);
+ *      daily expiry sweep of an ordinary day (what fell due earlier marked sent and yesterday's run recorded; the
+ *      renewal step reads the end-date index's days that fell due since, and the holders written since);
  *   9. leavers and movers: the same organisation in the local Graph fake, its users delta (real Graph client),
  *      1,000 people changed (BENCH_DELTA_CHANGED), turned into tasks by the directory step (./directoryDelta.ts).
  * Prints a table and the rows of issues #15 and #12 with their targets, PASS/FAIL per row. Exit 0 whatever the targets say (this reports, it does not gate),
@@ -781,19 +781,22 @@ async function main(): Promise<void> {
       progressWarmup(search.label, await round('search', url, WARMUP_SECONDS, searchSpec));
       for (let i = 0; i < ROUNDS; i++) record(search, await round('search', url, ROUND_SECONDS, searchSpec));
 
-      // The daily expiry sweep: the window through the end-date index, then the renewal step (reminders, ended) over it.
+      // The daily expiry sweep of an ordinary day: the renewal step (reminders, ended) after yesterday's run.
       // (The directory and review steps are the sweep's other parts: scenario 9 times the directory's.)
       const { renewalSweep } = require('../../bot/services/renewalSweep') as typeof import('../../bot/services/renewalSweep');
       const { addCalendarDays } = require('../../bot/domain/workdays') as typeof import('../../bot/domain/workdays');
       const today = helsinkiDate(new Date());
       const history = await sweepHistory(registerApp.deps, today);
       console.log(`  seeded   the register's past days: ${history.markers} reminders and notices already sent before today, in ${(history.ms / 1000).toFixed(1)} s`);
-      const sweepStarted = Date.now();
+      // Context, not timed into the sweep: how many entries the whole window holds (what a first run, or an
+      // operator's second run on the same day, reads and checks one by one).
+      const windowStarted = Date.now();
       const window = await registerApp.deps.grants.listEndingBetween(addCalendarDays(today, -SWEEP_BACK_DAYS), addCalendarDays(today, SWEEP_AHEAD_DAYS));
-      const windowMs = Date.now() - sweepStarted;
+      const windowMs = Date.now() - windowStarted;
+      const sweepStarted = Date.now();
       const swept = await renewalSweep(registerApp.deps, today);
       sweep = { entries: window.length, windowMs, ms: Date.now() - sweepStarted, counts: swept };
-      console.log(`  timed    daily expiry sweep: ${window.length} entries ending ${-SWEEP_BACK_DAYS}..+${SWEEP_AHEAD_DAYS} days read in ${windowMs} ms, whole sweep ${sweep.ms} ms ${JSON.stringify(swept)}`);
+      console.log(`  timed    daily expiry sweep: ${sweep.ms} ms ${JSON.stringify(swept)} (the window ${-SWEEP_BACK_DAYS}..+${SWEEP_AHEAD_DAYS} days holds ${window.length} entries, read through the index in ${windowMs} ms)`);
       // The review step of the same day (no target in the issue; reported): it reads every held entry to find whose round is due.
       const { reviewSweep } = require('../../bot/services/reviewSweep') as typeof import('../../bot/services/reviewSweep');
       const reviewStarted = Date.now();
@@ -843,6 +846,8 @@ async function sweepHistory(deps: import('../../bot/services/registerSweep').Swe
     return due ? [due.lead, ...due.passed].map((lead) => ({ g, marker: r.reminderMarker(g, lead) })) : [];
   });
   await mapLimit(markers, 32, ({ g, marker }) => deps.tasks.notice(g.subjectId, marker, []));
+  // Yesterday's run went through: today's looks at what fell due since (as the daily job's runs do).
+  await deps.grants.saveSweepCursor(yesterday);
   return { markers: markers.length, ms: Date.now() - started };
 }
 
@@ -856,7 +861,7 @@ function collectGarbage(): void {
 }
 /** Scenario 8's register as seeded (./seedRegister.ts), and what one partition read takes Azurite alone. */
 type RegisterScale = import('./seedRegister').SeedResult & { azuriteRead: { p50: number; max: number } };
-/** Scenario 8's sweep: the entries in the window, the index read, and the whole sweep (window + steps). */
+/** Scenario 8's sweep: the entries in the window and its index read (context), and the renewal step itself. */
 interface SweepTiming { entries: number; windowMs: number; ms: number; counts: Record<string, number>; reviewMs?: number; reviewCounts?: Record<string, number> }
 interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime }; register: RegisterScale; sweep: SweepTiming;
   delta: import('./directoryDelta').DeltaTiming }
@@ -1057,7 +1062,7 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   console.log(`  ${verdict(mandatesP99 <= TARGET_MY_MANDATES_P99_MS)}  "Omat valtuudet" p99 with ${people} and ${count(e.register.entries)} entries = ${mandatesP99} ms (target ≤ ${TARGET_MY_MANDATES_P99_MS} ms), ratio to the greeting p99 = ${(mandatesP99 / p99(m.greetApp)).toFixed(2)}× (rounds ${m.mandates.rounds.map((r) => r.p99).join(', ')} ms; ${rps(m.mandates).toFixed(0)} req/s, p50 ${median(m.mandates.rounds.map((r) => r.p50))} ms)`);
   const searchP99 = p99(m.search);
   console.log(`  ${verdict(searchP99 <= TARGET_ADMIN_SEARCH_P99_MS)}  administrator's search p99 (by theme, every theme in turn, and by person) with ${count(e.register.entries)} entries = ${searchP99} ms (target ≤ ${TARGET_ADMIN_SEARCH_P99_MS} ms), ratio to the greeting p99 = ${(searchP99 / p99(m.greetApp)).toFixed(2)}× (rounds ${m.search.rounds.map((r) => r.p99).join(', ')} ms; ${rps(m.search).toFixed(0)} req/s, p50 ${median(m.search.rounds.map((r) => r.p50))} ms)`);
-  console.log(`  ${verdict(e.sweep.ms <= TARGET_EXPIRY_SWEEP_MS)}  daily expiry sweep with ${count(e.register.entries)} entries = ${e.sweep.ms} ms (${count(e.sweep.entries)} entries in the window read in ${e.sweep.windowMs} ms; target ≤ ${TARGET_EXPIRY_SWEEP_MS / 1000} s), ratio to the greeting p99 = ${(e.sweep.ms / p99(m.greetApp)).toFixed(0)}×`);
+  console.log(`  ${verdict(e.sweep.ms <= TARGET_EXPIRY_SWEEP_MS)}  daily expiry sweep with ${count(e.register.entries)} entries = ${e.sweep.ms} ms (the days that fell due since yesterday's run, of the ${count(e.sweep.entries)} entries in the window; target ≤ ${TARGET_EXPIRY_SWEEP_MS / 1000} s), ratio to the greeting p99 = ${(e.sweep.ms / p99(m.greetApp)).toFixed(0)}×`);
   console.log(`  ${verdict(e.delta.ms <= TARGET_DELTA_MS)}  a users delta of ${count(e.delta.changed)} changed people (of ${count(e.delta.people)}; half left, half moved) turned into tasks = ${e.delta.ms} ms through ${e.delta.pages} Graph delta pages (${e.delta.counts.revocationTasks ?? 0} revocation and ${e.delta.counts.reviewTasks ?? 0} review tasks; the baseline round took ${e.delta.baselineMs} ms; target ≤ ${TARGET_DELTA_MS / 1000} s), ratio to the greeting p99 = ${(e.delta.ms / p99(m.greetApp)).toFixed(0)}×`);
   console.log(`  ----  the review step of the same daily sweep: ${e.sweep.reviewMs ?? 0} ms (${e.sweep.reviewCounts?.opened ?? 0} reviews opened; it reads every held entry to find whose round falls today); reported, no target`);
   console.log(`  ----  register seeded straight into Azurite: ${count(e.register.entries)} entries of ${count(e.register.people)} people in ${(e.register.ms / 1000).toFixed(1)} s = ${(e.register.entries / (e.register.ms / 1000)).toFixed(0)} entries/s${e.register.cut ? ` (stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget before ${count(REGISTER_PEOPLE)} people)` : ''}; ` +

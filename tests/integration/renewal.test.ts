@@ -124,6 +124,41 @@ describe('renewal before expiry (Azurite, injected clock)', function () {
       assert.deepEqual(await renewal('2026-12-27'), { reminders: 0, managerReminders: 0, expired: 0 }, 'and never sent after the 7-day one');
     });
 
+    it('an ordinary day reads only what fell due since the last run, and the holders written since; a same-day re-run checks the whole window', async () => {
+      await bot.app.deps.grants.putMany([
+        entry(PEOPLE.mikko, VERO.id, VERO.name, '2025-12-31', '2026-12-31'), // 30-day day 1.12.
+        entry(PEOPLE.mikko, PALKKA.id, PALKKA.name, '2025-12-20', '2026-12-20'), // 30-day day 20.11. (before the first run)
+        entry(PEOPLE.sanna, VERO.id, VERO.name, '2026-01-20', '2027-01-20'), // nothing due until 21.12.
+      ]);
+      // Counts the entries the renewal step looks at closely (each one's marker read).
+      let checked: string[] = [];
+      const tasks = bot.app.deps.tasks;
+      const counting = Object.assign(Object.create(tasks) as TaskStore, {
+        noticeSent: (personId: string, marker: string) => { checked.push(marker); return tasks.noticeSent(personId, marker); },
+      });
+      assert.deepEqual(await renewal('2026-11-30', counting), { reminders: 1, managerReminders: 1, expired: 0 }, 'the first run: the whole window, PALKKA caught up');
+      assert.deepEqual(checked, [`renewal|${PALKKA.id}|2025-12-20|30`], 'the one entry with a reminder due');
+
+      checked = [];
+      assert.deepEqual(await renewal('2026-12-01', counting), { reminders: 1, managerReminders: 1, expired: 0 }, 'VERO\'s 30-day day');
+      assert.deepEqual(checked, [`renewal|${VERO.id}|2025-12-31|30`], 'only the entry whose lead day came since yesterday\'s run');
+
+      // Recorded after that run: an entry whose 30-day day has passed (an import) is looked at on the next day.
+      clock = at('2026-12-01');
+      await bot.app.deps.grants.put(entry(PEOPLE.johan, PALKKA.id, PALKKA.name, '2025-12-15', '2026-12-15'));
+      checked = [];
+      assert.deepEqual(await renewal('2026-12-02', counting), { reminders: 1, managerReminders: 1, expired: 0 });
+      assert.deepEqual(checked, [`renewal|${PALKKA.id}|2025-12-15|30`]);
+      assert.deepEqual((await queued(PEOPLE.johan)).map((n) => [n.facts.leadDays, n.facts.daysLeft]), [[30, 13]]);
+      checked = [];
+      assert.deepEqual(await renewal('2026-12-03', counting), { reminders: 0, managerReminders: 0, expired: 0 });
+      assert.deepEqual(checked, [], 'a holder is looked at once after a write');
+
+      // The operator's second run on the same day checks everything in the window again, and sends nothing twice.
+      assert.deepEqual(await renewal('2026-12-03', counting), { reminders: 0, managerReminders: 0, expired: 0 });
+      assert.equal(checked.length, 3, checked.join(', '));
+    });
+
     it('a theme the organisation does not hold is reminded at the longer lead times (60 days)', async () => {
       await bot.app.deps.grants.putMany([
         entry(PEOPLE.mikko, TULLI.id, TULLI.name, '2026-01-29', '2027-01-29'),

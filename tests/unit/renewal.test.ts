@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { proposedRenewalUntil, dueReminder, expiredNoticeDue, hasSuccessor, leadDaysFor, longestLead, renewalOpensOn, renewalStatus, daysBetween } from '../../bot/domain/renewal';
+import { proposedRenewalUntil, dueReminder, expiredNoticeDue, hasSuccessor, leadDaysFor, longestLead, renewalOpensOn, renewalStatus, daysBetween, sweepLook } from '../../bot/domain/renewal';
 import { periodsOverlap } from '../../bot/domain/register';
 
 const LEADS = { renewalLeadDays: [30, 7], renewalLeadDaysMissing: [60, 30] };
@@ -70,5 +70,25 @@ describe('renewal rules', () => {
     if (status.kind !== 'continuation') return;
     assert.equal(periodsOverlap(entry, { validFrom: status.start, validUntil: '2027-12-31' }), false);
     assert.equal(daysBetween('2026-12-10', '2026-12-31'), 21);
+  });
+
+  describe('sweepLook: what the renewal step reads on a day', () => {
+    const leads = { renewalLeadDays: [30, 7], renewalLeadDaysMissing: [60, 30] };
+    const whole = { kind: 'window', from: '2026-11-16', to: '2027-01-29' };
+    it('the whole window on the first run, a same-day re-run, a day before the last run, or after a long gap', () => {
+      assert.deepEqual(sweepLook(leads, undefined, '2026-11-30'), whole);
+      assert.deepEqual(sweepLook(leads, '2026-11-30', '2026-11-30'), whole);
+      assert.deepEqual(sweepLook(leads, '2026-12-05', '2026-11-30'), whole);
+      assert.deepEqual(sweepLook(leads, '2026-11-10', '2026-11-30'), whole, '20 days × 4 offsets cost more than the 75-day window');
+    });
+    it('the day after a run: the end dates whose 60-, 30- or 7-day day or "ended" day is today', () => {
+      assert.deepEqual(sweepLook(leads, '2026-11-29', '2026-11-30'), { kind: 'days', days: ['2026-11-29', '2026-12-07', '2026-12-30', '2027-01-29'] });
+    });
+    it('two days missed: those of each day since the last run', () => {
+      const look = sweepLook(leads, '2026-11-27', '2026-11-30');
+      assert.equal(look.kind, 'days');
+      assert.deepEqual(look.kind === 'days' && look.days, ['2026-11-27', '2026-11-28', '2026-11-29', '2026-12-05', '2026-12-06', '2026-12-07',
+        '2026-12-28', '2026-12-29', '2026-12-30', '2027-01-27', '2027-01-28', '2027-01-29']);
+    });
   });
 });
