@@ -6,6 +6,7 @@
 import { card, heading, text, subtle, facts, execute, plain, plainTitle, type AdaptiveCard, type Element } from './card';
 import { formatDate, type Lang, type MessageKey, type Translate } from '../bot/i18n';
 import type { RegisterState } from '../bot/domain/register';
+import { MAX_SEARCH_ROWS } from '../bot/domain/registerSearch';
 
 export type SearchByView = 'person' | 'theme' | 'department';
 
@@ -26,8 +27,7 @@ export interface SearchAnswerView {
   partialAt?: number;
 }
 
-/** Rows one answer shows (a row is about 250 bytes), and the byte budget under the 28 KB card limit. */
-export const MAX_SEARCH_ROWS = 40;
+/** The byte budget of an answer's rows (a row is about 250 bytes; MAX_SEARCH_ROWS of them at most), under the 28 KB card limit. */
 const ROWS_BUDGET_BYTES = 20_000;
 
 const bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;

@@ -51,6 +51,9 @@ export type SearchResult =
   | { kind: 'ambiguous'; themes: Theme[] }
   | SearchFound;
 
+/** The rows an answer card shows at most (the CSV has all). */
+export const MAX_SEARCH_ROWS = 40;
+
 /** Longest search text: a name, an address or a theme's name. */
 export const MAX_SEARCH_TEXT = 200;
 

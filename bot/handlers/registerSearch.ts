@@ -67,7 +67,7 @@ export async function exportRegisterSearch(deps: HandlerDeps, turn: Turn, input:
 }
 
 async function answer(deps: HandlerDeps, turn: Turn, query: RegisterSearchQuery): Promise<AdaptiveCard> {
-  const result = await searchRegister(deps, query);
+  const result = await searchRegister(deps, query, 'shown');
   switch (result.kind) {
     case 'noMatch': return registerSearchCard(turn.tr, { ...query, notice: turn.tr('search.noMatch', { text: query.text }) });
     case 'ambiguous': return registerSearchCard(turn.tr, { ...query, notice: turn.tr('search.ambiguous', { names: result.themes.map((t) => t.name[turn.lang] || t.name.fi).join(', ') }) });

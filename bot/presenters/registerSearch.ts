@@ -5,11 +5,11 @@
  * @, tab, carriage return) prefixed with an apostrophe so it stays text. The register holds no henkilötunnus, and
  * typed text is passed through the same redaction as everything shown.
  */
-import { SEARCH_STATES, type SearchFound, type SearchRow } from '../domain/registerSearch';
+import { MAX_SEARCH_ROWS, SEARCH_STATES, type SearchFound, type SearchRow } from '../domain/registerSearch';
 import type { Theme } from '../domain/catalog';
 import type { Lang, MessageKey, Translate } from '../i18n';
 import { plainLabel } from '../domain/safeText';
-import { registerSearchAnswerCard, MAX_SEARCH_ROWS, type SearchRowView } from '../../cards/registerSearch';
+import { registerSearchAnswerCard, type SearchRowView } from '../../cards/registerSearch';
 import type { AdaptiveCard } from '../../cards/card';
 
 type Found = SearchFound;

@@ -4,7 +4,8 @@
  * by state and the matching entries; and its CSV export through a one-time download link. Who may search is the
  * policy's answer on the server ('searchRegister'), asked again when a link is downloaded.
  *
- * Speed at scale: a theme is one read of its roster (registerIndex, 16 point reads at once) and a person one point
+ * Speed at scale: a theme's answer is one point read of its saved view of the day (computed from its roster — 16
+ * point reads at once — on the day's first search and after a write), its CSV the roster; a person is one point
  * read of their summary; a department reads its people's summaries, CONCURRENT_READS at a time.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import type { Grant } from '../store/grantStore';
 import type { DirectoryUser } from '../../graph/directory';
 import type { Theme } from '../domain/catalog';
 import { registerState, type RegisterState } from '../domain/register';
-import { SEARCH_STATES, parseSearchQuery, type RegisterSearchQuery, type SearchFound, type SearchPerson, type SearchResult, type SearchRow } from '../domain/registerSearch';
+import { MAX_SEARCH_ROWS, SEARCH_STATES, parseSearchQuery, type RegisterSearchQuery, type SearchFound, type SearchPerson, type SearchResult, type SearchRow } from '../domain/registerSearch';
 import { helsinkiDate, type IsoDate } from '../domain/workdays';
 import { may, type Actor } from '../domain/policies';
 import { mapLimit } from '../store/mapLimit';
@@ -33,8 +34,11 @@ type SearchDeps = Pick<Deps, 'grants' | 'directory' | 'catalog' | 'now'>;
 
 const fold = (v: string): string => v.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 
-/** The search itself: the rows are complete (the card shows the first of them, the CSV all). */
-export async function searchRegister(deps: SearchDeps, query: RegisterSearchQuery): Promise<SearchResult> {
+/**
+ * The search itself. `rows: 'all'` (the CSV) gives every matching entry; `'shown'` (the answer card) at least the
+ * first MAX_SEARCH_ROWS with the complete counts — which a theme search takes from the theme's saved view of the day.
+ */
+export async function searchRegister(deps: SearchDeps, query: RegisterSearchQuery, rows: 'all' | 'shown' = 'all'): Promise<SearchResult> {
   const text = query.text.trim();
   if (!text) return { kind: 'noMatch' };
   const today = helsinkiDate(deps.now());
@@ -44,9 +48,7 @@ export async function searchRegister(deps: SearchDeps, query: RegisterSearchQuer
       if (!matched.length) return { kind: 'noMatch' };
       if (matched.length > 1) return { kind: 'ambiguous', themes: matched.slice(0, 10) };
       const [theme] = matched;
-      const holders = await deps.grants.themeHolders(theme.id);
-      const rows = holders.flatMap((h) => h.periods.map((p) => row({ subjectId: h.subjectId, themeId: theme.id, ...p }, today)));
-      return found(query, rows, new Map(), { theme });
+      return rows === 'all' ? themeSearch(deps, query, theme, today) : themeAnswer(deps, query, theme, today);
     }
     case 'department': {
       const people = await deps.directory.findPeople({ department: text }, DEPARTMENT_LIMIT);
@@ -59,6 +61,45 @@ export async function searchRegister(deps: SearchDeps, query: RegisterSearchQuer
       if (!people.length) return { kind: 'noMatch' };
       return found(query, await rowsOf(deps, people, today), new Map(people.map((p) => [p.id, p])), people.length >= NAME_LIMIT ? { partialAt: NAME_LIMIT } : {});
     }
+  }
+}
+
+/** Every entry of a theme, from its roster (16 rows of the index: for a theme of 10,000 holders about a megabyte). */
+async function themeSearch(deps: SearchDeps, query: RegisterSearchQuery, theme: Theme, today: IsoDate): Promise<SearchFound> {
+  const holders = await deps.grants.themeHolders(theme.id);
+  const rows = holders.flatMap((h) => h.periods.map((p) => row({ subjectId: h.subjectId, themeId: theme.id, ...p }, today)));
+  return found(query, rows, new Map(), { theme });
+}
+
+/** A theme's saved view: the counts and the first rows of a day (states and order depend on the day). */
+interface ThemeView { people: number; entries: number; byState: Record<RegisterState, number>; rows: SearchRow[] }
+
+/**
+ * What an answer card shows of a theme: the view saved for today, one point read; else computed from the roster
+ * and saved (not when a holder of the theme was written meanwhile: the writer marks the view stale after its
+ * roster write, which also changes the ETag this save is conditional on). The first search of a theme each day,
+ * and the first after a write, reads the roster.
+ */
+async function themeAnswer(deps: SearchDeps, query: RegisterSearchQuery, theme: Theme, today: IsoDate): Promise<SearchFound> {
+  const saved = await deps.grants.themeView(theme.id);
+  const view = saved && saved.day === today && !saved.stale ? parseView(saved.json) : undefined;
+  if (view) return { kind: 'found', query, theme, ...view, persons: new Map() };
+  const result = await themeSearch(deps, query, theme, today);
+  const fresh: ThemeView = { people: result.people, entries: result.entries, byState: result.byState, rows: result.rows.slice(0, MAX_SEARCH_ROWS) };
+  await deps.grants.saveThemeView(theme.id, today, JSON.stringify(fresh), saved?.etag);
+  return result;
+}
+
+/** A saved view, or undefined when it does not read as one (written by another version: computed again). */
+function parseView(json: string): ThemeView | undefined {
+  try {
+    const v = JSON.parse(json) as Partial<ThemeView>;
+    const ok = typeof v.people === 'number' && typeof v.entries === 'number' && Array.isArray(v.rows) && v.byState !== null && typeof v.byState === 'object'
+      && SEARCH_STATES.every((s) => typeof v.byState?.[s] === 'number');
+    return ok ? v as ThemeView : undefined;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
   }
 }
 
@@ -90,7 +131,7 @@ function row(e: { subjectId: string; themeId: string; validFrom: string; validUn
   return out;
 }
 
-function found(query: RegisterSearchQuery, rows: SearchRow[], persons: Map<string, SearchPerson>, what: { theme?: Theme; department?: string; partialAt?: number }): SearchResult {
+function found(query: RegisterSearchQuery, rows: SearchRow[], persons: Map<string, SearchPerson>, what: { theme?: Theme; department?: string; partialAt?: number }): SearchFound {
   const byState = Object.fromEntries(SEARCH_STATES.map((s) => [s, 0])) as Record<RegisterState, number>;
   for (const r of rows) byState[r.state] += 1;
   // Code-point order (ids and ISO dates): a theme's thousands of rows sort in a millisecond, localeCompare took tens.

@@ -56,6 +56,8 @@ export const registerIndexKeys = {
   end: (validUntil: string): string => `end|${safeKey(validUntil)}`,
   endRow: (subjectId: string, themeId: string, validFrom: string): string => `${safeKey(subjectId)}|${safeKey(themeId)}|${safeKey(validFrom)}`,
   roster: (themeId: string): string => `roster|${safeKey(themeId)}`,
+  /** The roster partition's row of the theme's search view of a day (GrantStore.themeView). */
+  THEME_VIEW: 'view',
   META: 'meta',
   INDEXED: 'indexed',
   /** META's row: the last day the renewal step went through completely (GrantStore.sweepCursor). */

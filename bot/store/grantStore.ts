@@ -58,10 +58,20 @@ export interface GrantStore {
    */
   writtenHolders(): Promise<WrittenHolder[]>;
   forgetWritten(holders: readonly WrittenHolder[]): Promise<void>;
+  /**
+   * A theme's search view as last saved, with whether a write touched the theme since (`stale`); the search
+   * service decides what it holds and whether it is still good for its day.
+   */
+  themeView(themeId: string): Promise<ThemeView | undefined>;
+  /** Saves the view unless the theme was written since `etag` was read (then the next search computes it again). */
+  saveThemeView(themeId: string, day: string, json: string, etag: string | undefined): Promise<void>;
   /** The last day the renewal step went through completely, and recording it (never moved back). */
   sweepCursor(): Promise<string | undefined>;
   saveSweepCursor(day: string): Promise<void>;
 }
+
+/** A theme's saved search view (see GrantStore.themeView). */
+export interface ThemeView { day: string; stale: boolean; json: string; etag: string }
 
 /** A holder written since the renewal step last looked (see GrantStore.writtenHolders). */
 export interface WrittenHolder { subjectId: string; etag: string }
@@ -204,6 +214,27 @@ export class TableGrantStore implements GrantStore {
         if (!isStatus(err, 412) && !isStatus(err, 404)) throw err;
       }
     });
+  }
+
+  async themeView(themeId: string): Promise<ThemeView | undefined> {
+    try {
+      const e = await this.index.getEntity<Record<string, unknown>>(registerIndexKeys.roster(themeId), registerIndexKeys.THEME_VIEW);
+      return { day: typeof e.day === 'string' ? e.day : '', stale: e.stale === true, json: unchunked('j', e), etag: e.etag };
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  async saveThemeView(themeId: string, day: string, json: string, etag: string | undefined): Promise<void> {
+    const row = { partitionKey: registerIndexKeys.roster(themeId), rowKey: registerIndexKeys.THEME_VIEW, day, stale: false, ...chunked('j', json) };
+    try {
+      if (etag) await this.index.updateEntity(row, 'Replace', { etag });
+      else await this.index.createEntity(row);
+    } catch (err) {
+      // A holder of the theme was written meanwhile (its roster write marks the view stale): not saved, computed again next time.
+      if (!isStatus(err, 412) && !isStatus(err, 409)) throw err;
+    }
   }
 
   async sweepCursor(): Promise<string | undefined> {
@@ -378,6 +409,9 @@ export class TableGrantStore implements GrantStore {
           throw err;
         }
       }
+      // After the roster: a search view computed from the roster before this write can no longer be saved (its ETag
+      // changes here), and one saved before is stale.
+      await this.index.upsertEntity({ partitionKey: registerIndexKeys.roster(themeId), rowKey: registerIndexKeys.THEME_VIEW, stale: true }, 'Merge');
     }));
   }
 

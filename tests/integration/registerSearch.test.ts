@@ -152,3 +152,60 @@ describe('the administrators\' register search and CSV export (Azurite, real app
     assert.match(await sv.text(), /"Person";"E-post"/);
   });
 });
+
+describe('a theme\'s answer is saved for its day (Azurite, real app)', function () {
+  this.timeout(90_000);
+  let bot: TestBot;
+  let now = new Date('2026-11-30T08:00:00.000Z');
+  let rosterReads = 0;
+  const entries = [grant(PEOPLE.mikko, 'veroilmoittaminen', -300, 10), grant(PEOPLE.sanna, 'veroilmoittaminen', -5, 31)];
+  before(async () => {
+    bot = await startTestBot({}, { now: () => now });
+    await bot.app.deps.grants.putMany(entries);
+    const grants = bot.app.deps.grants;
+    // A new store's first indexed read backfills the index once (a reindex, which rewrites the rosters): done here.
+    await grants.themeHolders('veroilmoittaminen');
+    const themeHolders = grants.themeHolders.bind(grants);
+    grants.themeHolders = (themeId) => { rosterReads += 1; return themeHolders(themeId); };
+  });
+  after(async () => { await bot?.stop(); });
+  const search = () => bot.execute(PEOPLE.eija, 'registerSearch', { by: 'theme', q: 'veroilmoittaminen' });
+
+  it('the second search of the day reads no roster and answers the same; a write of the theme or the next day computes it again', async () => {
+    const first = await search();
+    assert.equal(rosterReads, 1);
+    assert.deepEqual(counts(first), expectedCounts(entries));
+    const second = await search();
+    assert.equal(rosterReads, 1, 'served from the saved view');
+    assert.deepEqual(second, first, 'the same card, names and all');
+
+    const added = grant(PEOPLE.johan, 'veroilmoittaminen', -1, 100);
+    await bot.app.deps.grants.put(added);
+    const afterWrite = await search();
+    assert.equal(rosterReads, 2, 'the write made the view stale');
+    assert.deepEqual(counts(afterWrite), expectedCounts([...entries, added]));
+    assert.match(cardText(afterWrite), /Johan Sjöberg/);
+    await search();
+    assert.equal(rosterReads, 2);
+
+    // The next day Sanna's entry (ending in 31 days today) is ending: states depend on the day.
+    now = new Date('2026-12-01T08:00:00.000Z');
+    const tomorrow = counts(await search());
+    assert.equal(rosterReads, 3);
+    assert.equal(tomorrow['päättymässä'], '2', JSON.stringify(tomorrow));
+  });
+
+  it('a view computed from the roster before a holder\'s write is not saved over it', async () => {
+    const grants = bot.app.deps.grants;
+    const before = await grants.themeView('veroilmoittaminen');
+    assert.ok(before && !before.stale, 'saved by the searches above');
+    await grants.put(grant(PEOPLE.aino, 'veroilmoittaminen', -2, 50));
+    await grants.saveThemeView('veroilmoittaminen', '2026-12-01', '{"people":0}', before.etag);
+    const after = await grants.themeView('veroilmoittaminen');
+    assert.equal(after?.stale, true, 'still stale: the next search computes it');
+    assert.notEqual(after?.json, '{"people":0}');
+    const reads = rosterReads;
+    assert.equal(counts(await search())['Valtuuksia'], '4');
+    assert.equal(rosterReads, reads + 1);
+  });
+});
