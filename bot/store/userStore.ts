@@ -3,6 +3,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { Lang } from '../i18n/lang';
 import { isLang } from '../i18n/lang';
 import { Tables, isStatus } from './tables';
+import { safeKey } from './entities';
 
 /** What the bot remembers of a person: a chosen language and where to reach them proactively. */
 export interface UserRecord {
@@ -34,23 +35,20 @@ export class TableUserStore implements UserStore {
   async get(userId: string): Promise<UserRecord | undefined> {
     const hit = this.cache.get(userId);
     if (hit && hit.until > Date.now()) return hit.record;
-    let record: UserRecord | undefined;
-    try {
-      const e = await this.table.getEntity<{ lang?: string; conversation?: string }>('user', userId);
-      record = {
-        userId,
-        lang: isLang(e.lang) ? e.lang : undefined,
-        conversation: e.conversation ? (JSON.parse(e.conversation) as Partial<ConversationReference>) : undefined,
-      };
-    } catch (err) {
-      if (!isStatus(err, 404)) throw err;
-    }
+    const e = await this.read(userRow(userId)) ?? await this.moveLegacy(userId);
+    const record: UserRecord | undefined = e && {
+      userId,
+      lang: isLang(e.lang) ? e.lang : undefined,
+      conversation: e.conversation ? (JSON.parse(e.conversation) as Partial<ConversationReference>) : undefined,
+    };
     this.remember(userId, record);
     return record;
   }
 
   async setLanguage(userId: string, lang: Lang | undefined): Promise<void> {
-    await this.table.upsertEntity({ partitionKey: 'user', rowKey: userId, lang: lang ?? '' }, 'Merge');
+    // Read first: a row in the old layout is moved before this write, never over it.
+    await this.peek(userId);
+    await this.table.upsertEntity({ ...userRow(userId), lang: lang ?? '' }, 'Merge');
     const current = await this.peek(userId);
     this.remember(userId, { ...(current ?? { userId }), lang });
   }
@@ -59,7 +57,7 @@ export class TableUserStore implements UserStore {
     const current = await this.get(userId);
     const slim = slimReference(ref);
     if (current?.conversation && JSON.stringify(current.conversation) === JSON.stringify(slim)) return;
-    await this.table.upsertEntity({ partitionKey: 'user', rowKey: userId, conversation: JSON.stringify(slim) }, 'Merge');
+    await this.table.upsertEntity(conversationRow(userId, slim), 'Merge');
     // Merge into what is cached now: a language chosen while this write was in flight must not be overwritten.
     const latest = this.cache.get(userId)?.record ?? current;
     this.remember(userId, { ...(latest ?? { userId }), conversation: slim });
@@ -68,8 +66,40 @@ export class TableUserStore implements UserStore {
   async forgetConversation(userId: string): Promise<void> {
     const current = await this.get(userId);
     if (!current) return;
-    await this.table.upsertEntity({ partitionKey: 'user', rowKey: userId, conversation: '' }, 'Merge');
+    await this.table.upsertEntity({ ...userRow(userId), conversation: '' }, 'Merge');
     this.remember(userId, { ...current, conversation: undefined });
+  }
+
+  private async read(key: { partitionKey: string; rowKey: string }): Promise<StoredUser | undefined> {
+    try {
+      return await this.table.getEntity<StoredUser>(key.partitionKey, key.rowKey);
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * A row of the old layout (everyone in partition `user`): copied to the person's own partition — only if that is
+   * still empty, since anything written there is newer — then removed. A crash in between leaves a row no read sees.
+   */
+  private async moveLegacy(userId: string): Promise<StoredUser | undefined> {
+    const old = await this.read({ partitionKey: LEGACY_PARTITION, rowKey: userId });
+    if (!old) return undefined;
+    const { lang, conversation } = old;
+    let moved: StoredUser | undefined = old;
+    try {
+      await this.table.createEntity({ ...userRow(userId), ...(lang !== undefined ? { lang } : {}), ...(conversation !== undefined ? { conversation } : {}) });
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+      moved = await this.read(userRow(userId));
+    }
+    try {
+      await this.table.deleteEntity(LEGACY_PARTITION, userId);
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+    }
+    return moved;
   }
 
   private async peek(userId: string): Promise<UserRecord | undefined> {
@@ -80,6 +110,25 @@ export class TableUserStore implements UserStore {
     if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(userId, { record, until: Date.now() + this.ttlMs });
   }
+}
+
+/** A person's stored row (the `users` table). */
+interface StoredUser { lang?: string; conversation?: string }
+
+/**
+ * Where a person's row lives: their own partition (a point read at any size; Table Storage serves a partition from
+ * one server, so one partition for tens of thousands of people would be a hot spot, and Azurite finds a row by
+ * scanning its partition). Rows written before this layout are in LEGACY_PARTITION, RowKey = the id, and are moved
+ * on first read.
+ */
+export function userRow(userId: string): { partitionKey: string; rowKey: string } {
+  return { partitionKey: safeKey(userId), rowKey: 'user' };
+}
+const LEGACY_PARTITION = 'user';
+
+/** A person's row with the conversation reference the bot keeps of them (their language, when chosen, is merged beside it). */
+export function conversationRow(userId: string, ref: Partial<ConversationReference>): { partitionKey: string; rowKey: string; conversation: string } {
+  return { ...userRow(userId), conversation: JSON.stringify(slimReference(ref)) };
 }
 
 /** Keeps only what continueConversation needs (no message text, no activity id). */

@@ -19,7 +19,8 @@
  *   6. memory: RSS of this process (which hosts the app) after 10,000 orders (BENCH_RSS_ORDERS shortens it);
  *   7. `npm start` until ready, cold (compile cache removed) and warm (./startTime.ts);
  *   8. register: 40,000 employees with 5 register entries each (BENCH_REGISTER_PEOPLE) seeded into Azurite
- *      (./seedRegister.ts), then "Omat valtuudet" of random employees (menu button and typed intent, alternating);
+ *      (./seedRegister.ts), the employees with the app installed (their conversation references stored, as Teams'
+ *      installation leaves them), then "Omat valtuudet" of random employees (menu button and typed intent, alternating);
  *      the administrators' search (by theme, every theme in turn, alternating with a person by e-mail); and the
  *      daily expiry sweep of an ordinary day (what fell due earlier marked sent and yesterday's run recorded; the
  *      renewal step reads the end-date index's days that fell due since, and the holders written since);
@@ -38,6 +39,7 @@ import autocannon from 'autocannon';
 import { t } from '../../bot/i18n';
 import type { Lang } from '../../bot/i18n';
 import type { MapRow, Theme } from '../../bot/domain/catalog';
+import type { Activity } from 'botbuilder';
 import { startSink, type Sink, type SinkActivity } from './sink';
 import type { FanOutResult } from './fanOut';
 import type { StartTime } from './startTime';
@@ -744,7 +746,7 @@ async function main(): Promise<void> {
     console.log(`  round    npm start: cold ${cold.ms} ms${cold.detail ? ` (${cold.detail})` : ''}, warm ${warm.ms} ms${warm.detail ? ` (${warm.detail})` : ''}`);
 
     // 8. The register of a large organisation, written straight into Azurite; then "Omat valtuudet" of random people.
-    const { seedRegister, timePartitionReads } = require('./seedRegister') as typeof import('./seedRegister');
+    const { seedRegister, seedInstalledUsers, timePartitionReads } = require('./seedRegister') as typeof import('./seedRegister');
     const { plain } = require('../../cards/card') as typeof import('../../cards/card');
     const { helsinkiDate } = require('../../bot/domain/workdays') as typeof import('../../bot/domain/workdays');
     const registerOrgFile = path.join(os.tmpdir(), `vb-bench-register-${runTag}.json`);
@@ -767,6 +769,10 @@ async function main(): Promise<void> {
       const azuriteRead = await timePartitionReads(azurite.connectionString, registerPrefix, seeded.people, REGISTER_STORE_READS);
       register = { ...seeded, azuriteRead };
       console.log(`  timed    Azurite alone, ${REGISTER_STORE_READS} reads of one person's entries in turn: p50 ${azuriteRead.p50} ms, max ${azuriteRead.max} ms`);
+      const { referenceOf } = require('../../bot/handlers/turn') as typeof import('../../bot/handlers/turn');
+      const installed = await seedInstalledUsers(azurite.connectionString, registerPrefix, seeded.people, (personId) =>
+        referenceOf(JSON.parse(messageActivity({ serviceUrl: sinkUrl, conversationId: CONV.mandates } as RoundSpec, 'install', '', personId)) as Activity));
+      console.log(`  seeded   ${installed.people} employees with the app installed (their conversation references) in ${(installed.ms / 1000).toFixed(1)} s`);
       mandates = measured(`"Omat valtuudet" (${seeded.entries} entries)`);
       const url = `${registerApp.url}/api/messages`;
       const spec: Partial<RoundSpec> = { register: { people: seeded.people } };

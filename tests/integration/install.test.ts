@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { startTestBot, PEOPLE, TENANT, cardText, submitAs, validOrder, type TestBot } from '../helpers/botHarness';
 import { InstallStore } from '../../bot/store/installStore';
+import { TableUserStore, userRow } from '../../bot/store/userStore';
 
 // Shapes as Teams sends them (installationUpdate / conversationUpdate, docs "Conversation events in your bot"):
 // the team in channelData.team, the channel chosen at install in channelData.settings.selectedChannel and as
@@ -100,7 +101,7 @@ describe('installing and removing the app (Teams installation events)', function
       assert.equal(cards.length, 1, 'one welcome');
       assert.match(cards[0], /Hei Mikko!/);
       assert.match(cards[0], /Tilaa valtuus/);
-      const raw = () => bot.app.tables.client('users').getEntity<{ conversation?: string }>('user', PEOPLE.mikko);
+      const raw = () => bot.app.tables.client('users').getEntity<{ conversation?: string }>(userRow(PEOPLE.mikko).partitionKey, userRow(PEOPLE.mikko).rowKey);
       await bot.sink.waitFor(() => true);
       assert.match((await raw()).conversation ?? '', new RegExp(conv), 'reference stored at install');
       await bot.post({ ...personal(PEOPLE.mikko, { type: 'installationUpdate', action: 'remove' }), serviceUrl: bot.sink.url });
@@ -110,7 +111,7 @@ describe('installing and removing the app (Teams installation events)', function
 
     it('the bot removed from a personal chat by conversationUpdate membersRemoved: the reference is removed', async () => {
       await bot.message(PEOPLE.sanna, 'hei');
-      const raw = () => bot.app.tables.client('users').getEntity<{ conversation?: string }>('user', PEOPLE.sanna);
+      const raw = () => bot.app.tables.client('users').getEntity<{ conversation?: string }>(userRow(PEOPLE.sanna).partitionKey, userRow(PEOPLE.sanna).rowKey);
       await bot.sink.waitFor(() => bot.sink.sent().length > 0);
       for (let i = 0; i < 20 && !(await raw().catch(() => ({ conversation: '' }))).conversation; i++) await new Promise((r) => setTimeout(r, 50));
       assert.ok((await raw()).conversation);
@@ -148,6 +149,34 @@ describe('installing and removing the app (Teams installation events)', function
       const elsewhere = cardText((await view(OTHER_TEAM)).body.value);
       assert.doesNotMatch(elsewhere, new RegExp(order.number));
       assert.match(elsewhere, /Sinulla ei ole oikeutta tähän toimintoon/);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('a person\'s row of the old layout (everyone in one partition) is moved to their own partition on first read, language and reference kept', async () => {
+    const bot = await startTestBot();
+    try {
+      const table = bot.app.tables.client('users');
+      const ref = JSON.stringify({ channelId: 'msteams', serviceUrl: 'https://smba.example/emea/', conversation: { id: 'a:old-conv', conversationType: 'personal' } });
+      await table.createEntity({ partitionKey: 'user', rowKey: PEOPLE.johan, lang: 'sv', conversation: ref });
+      // A second instance's store (no cache) reads it: moved, and the old row is gone.
+      const store = new TableUserStore(bot.app.tables);
+      const read = await store.get(PEOPLE.johan);
+      assert.equal(read?.lang, 'sv');
+      assert.equal(read?.conversation?.conversation?.id, 'a:old-conv');
+      const moved = await table.getEntity<{ lang?: string; conversation?: string }>(userRow(PEOPLE.johan).partitionKey, userRow(PEOPLE.johan).rowKey);
+      assert.equal(moved.lang, 'sv');
+      assert.equal(moved.conversation, ref);
+      await assert.rejects(table.getEntity('user', PEOPLE.johan), (err: { statusCode?: number }) => err.statusCode === 404);
+
+      // Already written in the new layout: that row wins over an old one found later (it is newer); the old one goes.
+      await table.createEntity({ partitionKey: 'user', rowKey: PEOPLE.aino, lang: 'fi' });
+      await table.createEntity({ ...userRow(PEOPLE.aino), lang: 'en' });
+      assert.equal((await new TableUserStore(bot.app.tables).get(PEOPLE.aino))?.lang, 'en');
+      await table.createEntity({ partitionKey: 'user', rowKey: PEOPLE.kaarina, lang: 'sv' });
+      await new TableUserStore(bot.app.tables).setLanguage(PEOPLE.kaarina, 'en');
+      assert.equal((await new TableUserStore(bot.app.tables).get(PEOPLE.kaarina))?.lang, 'en', 'a language chosen is written after the move, never under it');
     } finally {
       await bot.stop();
     }
