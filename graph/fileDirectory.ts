@@ -24,6 +24,8 @@ const UNREADABLE_USER: DirectoryUser = Object.freeze({
 interface Organisation {
   users: readonly DirectoryUser[];
   byId: Map<string, DirectoryUser>;
+  /** Lower-cased mail and UPN → the people with it (an address lookup is a map read, not a pass over everyone). */
+  byAddress: Map<string, DirectoryUser[]>;
   reportsByManager: Map<string, DirectoryUser[]>;
   members: Readonly<Record<DirectoryGroup, readonly string[]>>;
 }
@@ -71,7 +73,7 @@ export class FileDirectory implements Directory {
   async findByAddress(address: string): Promise<DirectoryUser[]> {
     const wanted = address.trim().toLowerCase();
     if (!wanted) return [];
-    return this.org.users.filter((u) => u.mail.toLowerCase() === wanted || u.userPrincipalName.toLowerCase() === wanted);
+    return this.org.byAddress.get(wanted) ?? [];
   }
 
   /**
@@ -120,8 +122,10 @@ function fileStamp(path: string): string {
   try {
     const st = fs.statSync(path);
     return `${st.mtimeMs}:${st.size}`;
-  } catch {
-    throw new Error(`Organisation file ${path} cannot be read.`);
+  } catch (error) {
+    // The OS code (ENOENT, EACCES, …) tells an operator whether the file is missing or unreadable.
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`Organisation file ${path} cannot be read${code ? ` (${code})` : ''}.`);
   }
 }
 
@@ -146,15 +150,19 @@ function indexOrganisation(org: unknown): Organisation {
   const { users, members } = parseOrganisation(org);
   const byId = new Map<string, DirectoryUser>();
   const reportsByManager = new Map<string, DirectoryUser[]>();
+  const byAddress = new Map<string, DirectoryUser[]>();
   for (const user of users) {
     byId.set(user.id, user);
+    for (const address of new Set([user.mail.toLowerCase(), user.userPrincipalName.toLowerCase()])) {
+      if (address) byAddress.set(address, [...(byAddress.get(address) ?? []), user]);
+    }
     if (user.managerId !== null) {
       const reports = reportsByManager.get(user.managerId) ?? [];
       reports.push(user);
       reportsByManager.set(user.managerId, reports);
     }
   }
-  return { users, byId, reportsByManager, members };
+  return { users, byId, byAddress, reportsByManager, members };
 }
 
 function parseOrganisation(org: unknown): {

@@ -7,22 +7,36 @@ import type { OutboxMessage } from '../domain/outbox';
 export interface Mutation { order: Order; audit?: AuditEvent[]; outbox?: OutboxMessage[] }
 
 /**
- * Applies a change that does not depend on a user's view of the order (system bookkeeping: where the card was
- * posted, who is unreachable): reload and re-apply on an ETag conflict. `change` returns undefined for "nothing to do".
+ * The ETag retry loop of system bookkeeping, for any record kept with its audit and outbox rows (an order, a
+ * register task): load, apply `change` to a copy, save under the loaded ETag; on a conflict reload and re-apply.
+ * `change` returns undefined for "nothing to do" (the current record is returned).
  */
-export async function mutateOrder(orders: OrderStore, orderId: string,
-  change: (current: Order) => Mutation | undefined, attempts = 5): Promise<StoredOrder | undefined> {
+export async function mutateRecord<T, M>(load: () => Promise<{ value: T; etag: string } | undefined>,
+  change: (current: T) => M | undefined, save: (m: M, current: { value: T; etag: string }) => Promise<{ value: T; etag: string }>,
+  attempts = 5): Promise<{ value: T; etag: string } | undefined> {
   for (let i = 0; i < attempts; i++) {
-    const current = await orders.get(orderId);
+    const current = await load();
     if (!current) return undefined;
-    const m = change(structuredClone(current.order));
+    const m = change(structuredClone(current.value));
     if (!m) return current;
     try {
-      const etag = await orders.update(m.order, current.etag, m.audit ?? [], m.outbox ?? [], current.order);
-      return { order: m.order, etag };
+      return await save(m, current);
     } catch (err) {
       if (!(err instanceof ConcurrencyError) || i === attempts - 1) throw err;
     }
   }
   return undefined;
+}
+
+/**
+ * Applies a change that does not depend on a user's view of the order (system bookkeeping: where the card was
+ * posted, who is unreachable): reload and re-apply on an ETag conflict. `change` returns undefined for "nothing to do".
+ */
+export async function mutateOrder(orders: OrderStore, orderId: string,
+  change: (current: Order) => Mutation | undefined, attempts = 5): Promise<StoredOrder | undefined> {
+  const done = await mutateRecord(async () => {
+    const s = await orders.get(orderId);
+    return s && { value: s.order, etag: s.etag };
+  }, change, async (m, current) => ({ value: m.order, etag: await orders.update(m.order, current.etag, m.audit ?? [], m.outbox ?? [], current.value) }), attempts);
+  return done && { order: done.value, etag: done.etag };
 }

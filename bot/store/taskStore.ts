@@ -8,6 +8,7 @@ import { pendingPointer } from './outboxRows';
 import { appendActions } from './partitionRows';
 import { ConcurrencyError } from './orderStore';
 import { mapLimit } from './mapLimit';
+import { mutateRecord } from './mutateOrder';
 import { safeKey } from './entities';
 
 export interface StoredTask { task: RegisterTask; etag: string }
@@ -173,19 +174,11 @@ export class TaskStore {
 export async function mutateTask(tasks: TaskStore, id: string,
   change: (current: RegisterTask) => { task: RegisterTask; audit?: AuditEvent[]; outbox?: OutboxMessage[] } | undefined,
   attempts = 5): Promise<StoredTask | undefined> {
-  for (let i = 0; i < attempts; i++) {
-    const current = await tasks.get(id);
-    if (!current) return undefined;
-    const m = change(structuredClone(current.task));
-    if (!m) return current;
-    try {
-      const etag = await tasks.update(m.task, current.etag, m.audit ?? [], m.outbox ?? []);
-      return { task: m.task, etag };
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError) || i === attempts - 1) throw err;
-    }
-  }
-  return undefined;
+  const done = await mutateRecord(async () => {
+    const s = await tasks.get(id);
+    return s && { value: s.task, etag: s.etag };
+  }, change, async (m, current) => ({ value: m.task, etag: await tasks.update(m.task, current.etag, m.audit ?? [], m.outbox ?? []) }), attempts);
+  return done && { task: done.value, etag: done.etag };
 }
 
 function encodeTask(task: RegisterTask): { partitionKey: string; rowKey: string; [k: string]: unknown } {
