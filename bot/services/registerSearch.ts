@@ -90,6 +90,19 @@ async function themeAnswer(deps: SearchDeps, query: RegisterSearchQuery, theme: 
   return result;
 }
 
+/**
+ * Sweep step "searchViews": every catalog theme's answer saved for the day (a fresh one is left as it is), so the
+ * administrators' first search of a theme is one read too. The latest step: it sees what the others recorded.
+ */
+export async function searchViewsSweep(deps: SearchDeps, today: IsoDate): Promise<Record<string, number>> {
+  const themes = [...(await deps.catalog.themes()).values()];
+  await mapLimit(themes, VIEW_SWEEP_PARALLEL, (theme) => themeAnswer(deps, { by: 'theme', text: theme.id }, theme, today));
+  return { themes: themes.length };
+}
+
+/** Themes whose views the sweep computes at once (each reads its 16 roster rows at once). */
+const VIEW_SWEEP_PARALLEL = 4;
+
 /** A saved view, or undefined when it does not read as one (written by another version: computed again). */
 function parseView(json: string): ThemeView | undefined {
   try {

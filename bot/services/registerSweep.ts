@@ -10,6 +10,7 @@ import { helsinkiDate, type IsoDate } from '../domain/workdays';
 import { renewalSweep } from './renewalSweep';
 import { directorySweep } from './directorySweep';
 import { reviewSweep } from './reviewSweep';
+import { searchViewsSweep } from './registerSearch';
 
 /** What a sweep step reads and writes. */
 export type SweepDeps = Pick<Deps, 'config' | 'directory' | 'directoryState' | 'grants' | 'tasks' | 'reviews' | 'orders' | 'catalog' | 'now' | 'kick'>;
@@ -19,11 +20,12 @@ export type SweepCounts = Record<string, number>;
 
 export type SweepStep = (deps: SweepDeps, today: IsoDate) => Promise<SweepCounts>;
 
-/** The steps, in the order they run (leavers before reviews: a leaver is not asked about). */
+/** The steps, in the order they run (leavers before reviews: a leaver is not asked about; the search's views of the day last). */
 export const SWEEP_STEPS: ReadonlyArray<{ name: string; run: SweepStep }> = [
   { name: 'renewal', run: renewalSweep },
   { name: 'directory', run: directorySweep },
   { name: 'reviews', run: reviewSweep },
+  { name: 'searchViews', run: searchViewsSweep },
 ];
 
 export interface SweepReport { today: IsoDate; steps: Array<{ name: string; counts: SweepCounts; ms: number }> }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { startTestBot, PEOPLE, ADMIN_CHANNEL, TENANT, cardText, type TestBot } from '../helpers/botHarness';
 import type { Grant } from '../../bot/store/grantStore';
+import { runRegisterSweep } from '../../bot/services/registerSweep';
 
 const channelConversation = { id: `${ADMIN_CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT, isGroup: true };
 const ANTTI = '11688b5b-18dd-5419-990b-c2bb645b5617'; // administrator
@@ -207,5 +208,20 @@ describe('a theme\'s answer is saved for its day (Azurite, real app)', function 
     const reads = rosterReads;
     assert.equal(counts(await search())['Valtuuksia'], '4');
     assert.equal(rosterReads, reads + 1);
+  });
+
+  it('the daily sweep saves every theme\'s view of the day, so the first search of the day reads no roster', async () => {
+    now = new Date('2026-12-02T08:00:00.000Z');
+    const grants = bot.app.deps.grants;
+    await grants.put(grant(PEOPLE.kaarina, 'veroilmoittaminen', -3, 60));
+    assert.equal((await grants.themeView('veroilmoittaminen'))?.stale, true);
+    const report = await runRegisterSweep(bot.app.deps);
+    assert.equal(report.steps.find((s) => s.name === 'searchViews')?.counts.themes, (await bot.app.deps.catalog.themes()).size);
+    const saved = await grants.themeView('veroilmoittaminen');
+    assert.equal(saved?.day, '2026-12-02');
+    assert.equal(saved?.stale, false);
+    const reads = rosterReads;
+    assert.equal(counts(await search())['Valtuuksia'], '5');
+    assert.equal(rosterReads, reads, 'served from the view the sweep saved');
   });
 });
