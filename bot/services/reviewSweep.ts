@@ -14,7 +14,6 @@ import { openReviewTask } from './registerTasks';
 import { followUp } from './reviewAnswer';
 import { mutateTask } from '../store/taskStore';
 import { mapLimit } from '../store/mapLimit';
-import type { Grant } from '../store/grantStore';
 
 /** Directory calls in flight at once while opening rounds. */
 const PARALLEL = 8;
@@ -42,24 +41,24 @@ async function repairAnswers(deps: SweepDeps): Promise<number> {
 /** The people whose round is due today (or was missed since reviews began) get a review task for their manager. */
 async function openRounds(deps: SweepDeps, today: IsoDate): Promise<SweepCounts> {
   const months = deps.config.register.reviewMonths;
-  const [reviewsSince, records, held] = await Promise.all([
-    deps.reviews.since(today), deps.reviews.records(), deps.grants.listEndingBetween(today, '9999-12-31'),
-  ]);
-  const byPerson = new Map<string, Grant[]>();
-  for (const g of held) if (!g.revokedAt) byPerson.set(g.subjectId, [...(byPerson.get(g.subjectId) ?? []), g]);
+  // Who holds what comes from the theme rosters (compact, point reads); only the people due are read in full.
+  const [reviewsSince, records, holders] = await Promise.all([deps.reviews.since(today), deps.reviews.records(), deps.grants.allHolders()]);
   const counts = { opened: 0, covered: 0, waiting: 0, noManager: 0, notInDirectory: 0 };
-  const due: Array<{ personId: string; round: IsoDate; entries: Grant[] }> = [];
-  for (const [personId, entries] of byPerson) {
-    const inForce = entries.filter((g) => isInForce(g, today));
+  const due: Array<{ personId: string; round: IsoDate }> = [];
+  for (const [personId, periods] of holders) {
+    const inForce = periods.filter((p) => isInForce(p, today));
     if (!inForce.length) continue;
     const round = currentRound(personId, today, months);
-    const heldSince = inForce.map((g) => g.validFrom).sort()[0];
+    const heldSince = inForce.map((p) => p.validFrom).sort()[0];
     const decision = roundDecision({ round, record: records.get(personId), reviewsSince, months, heldSince });
     if (decision === 'covered') { await deps.reviews.recordRound(personId, round, 'covered'); counts.covered++; }
-    if (decision === 'open') due.push({ personId, round, entries });
+    if (decision === 'open') due.push({ personId, round });
   }
   const dueOn = addWorkingDays(today, deps.config.register.reviewAnswerWorkdays);
-  await mapLimit(due, PARALLEL, async ({ personId, round, entries }) => {
+  await mapLimit(due, PARALLEL, async ({ personId, round }) => {
+    // The entries as the holder's register has them now: what is not revoked and has not ended.
+    const entries = (await deps.grants.listFor(personId)).filter((g) => !g.revokedAt && g.validUntil >= today);
+    if (!entries.some((g) => isInForce(g, today))) return;
     const person = await deps.directory.getUser(personId);
     // A leaver is the directory sweep's (a revocation task): their round is passed over, so the daily work stays bounded.
     if (!person || !person.accountEnabled) { await deps.reviews.recordRound(personId, round, 'notInDirectory'); counts.notInDirectory++; return; }

@@ -52,6 +52,12 @@ export interface GrantStore {
   /** The holders of a theme with their periods of it (the theme's roster), for the administrators' search. */
   themeHolders(themeId: string): Promise<ThemeHolder[]>;
   /**
+   * Every holder with the periods of every theme they hold or held, from the rosters (16 point reads a theme, not a
+   * scan of every entry): what the review step looks through to find whose round is due. A roster can lag its
+   * holder's last write by a crash (see registerIndex.ts); a full reindex catches it up.
+   */
+  allHolders(): Promise<Map<string, Array<ThemeHolder['periods'][number] & { themeId: string }>>>;
+  /**
    * The holders whose entries were written since the renewal step last looked (an import, a grant, a revocation):
    * their entries may have lead days that passed before they were recorded. Each comes with the row's version, so
    * `forgetWritten` keeps a holder written again meanwhile.
@@ -280,6 +286,25 @@ export class TableGrantStore implements GrantStore {
       }
     }
     return out.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
+  }
+
+  async allHolders(): Promise<Map<string, Array<ThemeHolder['periods'][number] & { themeId: string }>>> {
+    await this.ensureIndexed();
+    // The themes with a roster: one range of partitions (the shards and the view row of each), keys only.
+    const filter = odata`PartitionKey ge ${registerIndexKeys.roster('')} and PartitionKey lt ${prefixEnd(registerIndexKeys.roster(''))}`;
+    const themes = new Set<string>();
+    for await (const e of this.index.listEntities<{ themeId?: string }>({ queryOptions: { filter, select: ['PartitionKey'] } })) {
+      themes.add(String(e.partitionKey).slice(registerIndexKeys.roster('').length));
+    }
+    const out = new Map<string, Array<ThemeHolder['periods'][number] & { themeId: string }>>();
+    for (const themeId of themes) {
+      for (const h of await this.themeHolders(themeId)) {
+        const list = out.get(h.subjectId) ?? [];
+        out.set(h.subjectId, list);
+        for (const p of h.periods) list.push({ ...p, themeId });
+      }
+    }
+    return out;
   }
 
   async put(grant: Grant): Promise<void> {

@@ -803,7 +803,7 @@ async function main(): Promise<void> {
       const swept = await renewalSweep(registerApp.deps, today);
       sweep = { entries: window.length, windowMs, ms: Date.now() - sweepStarted, counts: swept };
       console.log(`  timed    daily expiry sweep: ${sweep.ms} ms ${JSON.stringify(swept)} (the window ${-SWEEP_BACK_DAYS}..+${SWEEP_AHEAD_DAYS} days holds ${window.length} entries, read through the index in ${windowMs} ms)`);
-      // The review step of the same day (no target in the issue; reported): it reads every held entry to find whose round is due.
+      // The review step of the same day (no target in the issue; reported): it reads the theme rosters to find whose round is due, then those people's registers.
       const { reviewSweep } = require('../../bot/services/reviewSweep') as typeof import('../../bot/services/reviewSweep');
       const reviewStarted = Date.now();
       const reviewed = await reviewSweep(registerApp.deps, today);
@@ -1070,7 +1070,7 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   console.log(`  ${verdict(searchP99 <= TARGET_ADMIN_SEARCH_P99_MS)}  administrator's search p99 (by theme, every theme in turn, and by person) with ${count(e.register.entries)} entries = ${searchP99} ms (target ≤ ${TARGET_ADMIN_SEARCH_P99_MS} ms), ratio to the greeting p99 = ${(searchP99 / p99(m.greetApp)).toFixed(2)}× (rounds ${m.search.rounds.map((r) => r.p99).join(', ')} ms; ${rps(m.search).toFixed(0)} req/s, p50 ${median(m.search.rounds.map((r) => r.p50))} ms)`);
   console.log(`  ${verdict(e.sweep.ms <= TARGET_EXPIRY_SWEEP_MS)}  daily expiry sweep with ${count(e.register.entries)} entries = ${e.sweep.ms} ms (the days that fell due since yesterday's run, of the ${count(e.sweep.entries)} entries in the window; target ≤ ${TARGET_EXPIRY_SWEEP_MS / 1000} s), ratio to the greeting p99 = ${(e.sweep.ms / p99(m.greetApp)).toFixed(0)}×`);
   console.log(`  ${verdict(e.delta.ms <= TARGET_DELTA_MS)}  a users delta of ${count(e.delta.changed)} changed people (of ${count(e.delta.people)}; half left, half moved) turned into tasks = ${e.delta.ms} ms through ${e.delta.pages} Graph delta pages (${e.delta.counts.revocationTasks ?? 0} revocation and ${e.delta.counts.reviewTasks ?? 0} review tasks; the baseline round took ${e.delta.baselineMs} ms; target ≤ ${TARGET_DELTA_MS / 1000} s), ratio to the greeting p99 = ${(e.delta.ms / p99(m.greetApp)).toFixed(0)}×`);
-  console.log(`  ----  the review step of the same daily sweep: ${e.sweep.reviewMs ?? 0} ms (${e.sweep.reviewCounts?.opened ?? 0} reviews opened; it reads every held entry to find whose round falls today); reported, no target`);
+  console.log(`  ----  the review step of the same daily sweep: ${e.sweep.reviewMs ?? 0} ms (${e.sweep.reviewCounts?.opened ?? 0} reviews opened; it reads the theme rosters to find whose round falls today); reported, no target`);
   console.log(`  ----  register seeded straight into Azurite: ${count(e.register.entries)} entries of ${count(e.register.people)} people in ${(e.register.ms / 1000).toFixed(1)} s = ${(e.register.entries / (e.register.ms / 1000)).toFixed(0)} entries/s${e.register.cut ? ` (stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget before ${count(REGISTER_PEOPLE)} people)` : ''}; ` +
     `one person's entries read by Azurite alone, one at a time: p50 ${e.register.azuriteRead.p50} ms, max ${e.register.azuriteRead.max} ms ` +
     `(Azurite filters every row of the table per query, Table Storage one partition); reported, no target`);

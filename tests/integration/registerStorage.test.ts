@@ -177,5 +177,12 @@ describe('register storage for scale: summary row, end-date index, theme rosters
     assert.deepEqual(await two.themeHolders('vero'), await expected('vero'));
     assert.deepEqual(await one.themeHolders('tulli'), await expected('tulli'));
     assert.deepEqual(await one.themeHolders('none'), []);
+    // Every holder with every theme's periods (the review step's read): the rosters put together, as each holder's register has it.
+    const all = await two.allHolders();
+    assert.deepEqual([...all.keys()].sort(), [A, B, C].sort());
+    for (const id of [A, B, C]) {
+      const periods = (all.get(id) ?? []).map((p) => `${p.themeId}|${p.validFrom}|${p.validUntil}|${p.revokedAt ?? ''}`).sort();
+      assert.deepEqual(periods, (await one.listFor(id)).map((g) => `${g.themeId}|${g.validFrom}|${g.validUntil}|${g.revokedAt ?? ''}`).sort(), id);
+    }
   });
 });
