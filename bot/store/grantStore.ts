@@ -235,8 +235,7 @@ export class TableGrantStore implements GrantStore {
   async saveThemeView(themeId: string, day: string, json: string, etag: string | undefined): Promise<void> {
     const row = { partitionKey: registerIndexKeys.roster(themeId), rowKey: registerIndexKeys.THEME_VIEW, day, stale: false, ...chunked('j', json) };
     try {
-      if (etag) await this.index.updateEntity(row, 'Replace', { etag });
-      else await this.index.createEntity(row);
+      await this.replaceOrCreate(row, etag);
     } catch (err) {
       // A holder of the theme was written meanwhile (its roster write marks the view stale): not saved, computed again next time.
       if (!isStatus(err, 412) && !isStatus(err, 409)) throw err;
@@ -265,8 +264,7 @@ export class TableGrantStore implements GrantStore {
       }
       const row = { partitionKey: registerIndexKeys.META, rowKey: registerIndexKeys.RENEWAL_SWEPT, day, at: new Date().toISOString() };
       try {
-        if (etag) await this.index.updateEntity(row, 'Replace', { etag });
-        else await this.index.createEntity(row);
+        await this.replaceOrCreate(row, etag);
         return;
       } catch (err) {
         // Another instance recorded its day in between: read again (never move the cursor back).
@@ -426,8 +424,7 @@ export class TableGrantStore implements GrantStore {
         holders[subjectId] = part;
         try {
           const row = rosterRow(themeId, shard, holders);
-          if (etag) await this.index.updateEntity(row, 'Replace', { etag });
-          else await this.index.createEntity(row);
+          await this.replaceOrCreate(row, etag);
           break;
         } catch (err) {
           if ((isStatus(err, 412) || isStatus(err, 409)) && attempt < WRITE_ATTEMPTS) continue;
@@ -438,6 +435,12 @@ export class TableGrantStore implements GrantStore {
       // changes here), and one saved before is stale.
       await this.index.upsertEntity({ partitionKey: registerIndexKeys.roster(themeId), rowKey: registerIndexKeys.THEME_VIEW, stale: true }, 'Merge');
     }));
+  }
+
+  /** An index row written under the ETag it was read with, or created when it was absent (412 / 409: someone was first). */
+  private async replaceOrCreate(row: TableEntity<Record<string, unknown>>, etag: string | undefined): Promise<void> {
+    if (etag) await this.index.updateEntity(row, 'Replace', { etag });
+    else await this.index.createEntity(row);
   }
 
   private async readRoster(themeId: string, shard: string): Promise<{ holders: RosterShard; etag?: string }> {
