@@ -66,9 +66,10 @@ export function isoWeek(date: IsoDate): IsoDate {
   return addCalendarDays(date, -((weekday + 6) % 7));
 }
 
-/** One path's series: every line's lead time, the share within target, and per week of the grant the median and 90th percentile. */
+/** One path's series: every line's lead time (in grant order), the share within target, and per week of the grant the median and 90th percentile. */
 export function leadTimeSeries(facts: readonly LeadFact[], path: ServicePath): LeadTimeSeries {
-  const mine = facts.filter((f) => f.path === path)
+  // In the order of the grants, so the same facts give the same answer however the store listed them.
+  const mine = facts.filter((f) => f.path === path).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt))
     .map((f) => ({ week: isoWeek(helsinkiDate(new Date(f.grantedAt))), value: leadTime(f) }));
   const byWeek = new Map<IsoDate, number[]>();
   for (const m of mine) byWeek.set(m.week, [...(byWeek.get(m.week) ?? []), m.value]);

@@ -160,6 +160,25 @@ describe('reports data on Azurite (local mode): the numbers equal what the store
     assert.equal(early.leadTimes.path1.total, 1);
   });
 
+  it('an order written before the lead-time facts were kept is read from its order and its audit trail', async () => {
+    const before = await data('from=2026-01-01&to=2026-12-31');
+    const timo = (await bot.app.deps.orders.listForPerson(TIMO))[0];
+    // As an older version wrote them: no `leads` on the number row, no `grantedAt` on the line.
+    const index = bot.app.tables.client('orderIndex');
+    const row = await index.getEntity<Record<string, unknown>>(`num|${timo.number.slice(3, 7)}`, timo.number);
+    assert.equal(typeof row.leads, 'string', 'the new row carries the facts');
+    const { leads: _dropped, etag: _etag, ...old } = row;
+    await index.upsertEntity({ ...old, partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) }, 'Replace');
+    const orders = bot.app.tables.client('orders');
+    const entity = await orders.getEntity<Record<string, unknown>>(timo.id, 'order');
+    const stored = JSON.parse(String(entity.data)) as Order;
+    stored.lines = stored.lines.map(({ grantedAt: _g, ...line }) => line);
+    await orders.updateEntity({ partitionKey: timo.id, rowKey: 'order', data: JSON.stringify(stored) }, 'Merge');
+    assert.equal((await bot.app.deps.orders.get(timo.id))?.order.lines[0].grantedAt, undefined);
+    const after = await data('from=2026-01-01&to=2026-12-31');
+    assert.deepEqual(after.leadTimes, before.leadTimes);
+  });
+
   it('the CSV of each view is its table: BOM, semicolons, every cell quoted', async () => {
     const d = await data('lang=sv');
     for (const view of ['leadTimes', 'openWork', 'expiring', 'coverage'] as const) {

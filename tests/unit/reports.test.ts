@@ -75,6 +75,7 @@ describe('reports arithmetic', () => {
       assert.equal(s.unit, 'workingDays');
       assert.deepEqual(s.target, { max: 3 });
       assert.deepEqual(s.values, [1, 3, 4, 1]);
+      assert.deepEqual(leadTimeSeries([...facts].reverse(), 'existing'), s, 'in grant order whatever order the store listed them');
       assert.equal(s.total, 4);
       assert.equal(s.withinTarget, 3);
       // Week of 29 Dec holds 1, 3, 4 (2 Jan is that week's Friday): median 3, p90 at rank 1.8 → 3 + 0.8 = 3.8.
