@@ -132,6 +132,17 @@ function leadRowOf(e: Record<string, unknown>): LeadRow {
   return row;
 }
 
+function indexEntity(r: IndexRow, order: Order): { partitionKey: string; rowKey: string; [k: string]: unknown } {
+  return { partitionKey: r.partitionKey, rowKey: r.rowKey, orderId: order.id, ...summaryFields(order), ...(r.fields ?? {}) };
+}
+
+/** The order's row in the number index (`orderIndex`, `num|<year>`) as this store writes it: for a bulk load (the bench). */
+export function numberIndexEntity(order: Order): { partitionKey: string; rowKey: string; [k: string]: unknown } {
+  const row = indexRowsFor(order).find((r) => r.table === 'index' && r.partitionKey.startsWith(indexPartition.number('')));
+  if (!row) throw new Error(`order ${order.number} has no number index row`);
+  return indexEntity(row, order);
+}
+
 const rowKey = (r: IndexRow): string => `${r.table}\n${r.partitionKey}\n${r.rowKey}`;
 
 export class TableOrderStore implements OrderStore {
@@ -366,8 +377,7 @@ export class TableOrderStore implements OrderStore {
   }
 
   private async upsertIndex(rows: IndexRow[], order: Order): Promise<void> {
-    const fields = summaryFields(order);
-    await Promise.all(rows.map((r) => this.tableOf(r).upsertEntity({ partitionKey: r.partitionKey, rowKey: r.rowKey, orderId: order.id, ...fields, ...(r.fields ?? {}) }, 'Replace')));
+    await Promise.all(rows.map((r) => this.tableOf(r).upsertEntity(indexEntity(r, order), 'Replace')));
   }
 
   /** Marks the order's partition as having outbox messages to deliver (before and after the commit; see notify/dispatcher). */
