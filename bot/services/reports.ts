@@ -80,15 +80,14 @@ function cardUrl(order: Order): string | undefined {
 
 /** Renewals ordered: the open orders' unfinished lines that continue a register entry. */
 function orderedRenewals(open: readonly Order[]): OrderedRenewal[] {
-  return open.flatMap((o) => o.lines.filter((l) => l.continuationOf && l.themeId && !isLineDone(l))
-    .map((l) => ({ subjectId: o.subject.id, themeId: l.themeId as string, validFrom: l.continuationOf!.validFrom, validUntil: l.continuationOf!.validUntil })));
+  return open.flatMap((o) => o.lines.flatMap((l) => (l.continuationOf && l.themeId && !isLineDone(l)
+    ? [{ subjectId: o.subject.id, themeId: l.themeId, validFrom: l.continuationOf.validFrom, validUntil: l.continuationOf.validUntil }] : [])));
 }
 
-/** Every register period through the catalog themes' rosters (compact point reads per theme, not the per-day end-date partitions). */
+/** Every register period of the catalog's themes, from their rosters (compact, not the per-day end-date partitions). */
 async function registerPeriods(deps: ReportDeps): Promise<RegisterPeriod[]> {
-  const themeIds = [...(await deps.catalog.themes()).keys()];
-  const rosters = await mapLimit(themeIds, 4, async (themeId) => ({ themeId, holders: await deps.grants.themeHolders(themeId) }));
-  return rosters.flatMap(({ themeId, holders }) => holders.flatMap((h) => h.periods.map((p) => ({ subjectId: h.subjectId, themeId, ...p }))));
+  const rosters = await deps.grants.rosters([...(await deps.catalog.themes()).keys()]);
+  return [...rosters].flatMap(([themeId, holders]) => holders.flatMap((h) => h.periods.map((p) => ({ subjectId: h.subjectId, themeId, ...p }))));
 }
 
 /** Each holder's department as the directory has it now ('' for someone it does not know). */

@@ -52,6 +52,11 @@ export interface GrantStore {
   /** The holders of a theme with their periods of it (the theme's roster), for the administrators' search. */
   themeHolders(themeId: string): Promise<ThemeHolder[]>;
   /**
+   * The rosters of these themes at once (the reports tab's coverage and expiring entries): one query over the
+   * roster partitions' key range instead of a point read per theme and shard, holders in no particular order.
+   */
+  rosters(themeIds: readonly string[]): Promise<Map<string, ThemeHolder[]>>;
+  /**
    * The holders whose entries were written since the renewal step last looked (an import, a grant, a revocation):
    * their entries may have lead days that passed before they were recorded. Each comes with the row's version, so
    * `forgetWritten` keeps a holder written again meanwhile.
@@ -127,6 +132,12 @@ const WRITE_ATTEMPTS = 8;
 const MAX_INDEXED_WINDOW_DAYS = 400;
 /** Point reads in flight when the sweep checks pending index rows, or a reindex walks the holders. */
 const CONCURRENT_READS = 16;
+
+/** A roster shard's holders with their periods (revokedAt only where set). */
+function themeHoldersOf(holders: RosterShard): ThemeHolder[] {
+  return Object.entries(holders).map(([subjectId, part]) => ({ subjectId,
+    periods: part.p.map(([validFrom, validUntil, revokedAt]) => (revokedAt ? { validFrom, validUntil, revokedAt } : { validFrom, validUntil })) }));
+}
 
 export interface GrantStoreOptions {
   /** Called between a holder's committed transaction and its index rows' confirmation (tests simulate a crash there). */
@@ -273,13 +284,23 @@ export class TableGrantStore implements GrantStore {
   async themeHolders(themeId: string): Promise<ThemeHolder[]> {
     await this.ensureIndexed();
     const shards = await Promise.all(Array.from({ length: ROSTER_SHARDS }, (_, i) => this.readRoster(themeId, String(i).padStart(2, '0'))));
-    const out: ThemeHolder[] = [];
-    for (const { holders } of shards) {
-      for (const [subjectId, part] of Object.entries(holders)) {
-        out.push({ subjectId, periods: part.p.map(([validFrom, validUntil, revokedAt]) => (revokedAt ? { validFrom, validUntil, revokedAt } : { validFrom, validUntil })) });
-      }
-    }
+    const out = shards.flatMap(({ holders }) => themeHoldersOf(holders));
     return out.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
+  }
+
+  async rosters(themeIds: readonly string[]): Promise<Map<string, ThemeHolder[]>> {
+    await this.ensureIndexed();
+    // 44 themes × 16 shards are 704 point reads; Azurite scans a table per point read, so one range query is far
+    // cheaper there, and Table Storage serves a PartitionKey range of adjacent partitions as one scan as well.
+    const byPartition = new Map(themeIds.map((id) => [registerIndexKeys.roster(id), id]));
+    const out = new Map<string, ThemeHolder[]>(themeIds.map((id) => [id, []]));
+    const prefix = registerIndexKeys.roster('');
+    const filter = odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefixEnd(prefix)} and RowKey ne ${registerIndexKeys.THEME_VIEW}`;
+    for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const themeId = byPartition.get(String(e.partitionKey));
+      if (themeId) out.get(themeId)?.push(...themeHoldersOf(rosterFromEntity(e)));
+    }
+    return out;
   }
 
   async put(grant: Grant): Promise<void> {

@@ -160,6 +160,15 @@ describe('reports data on Azurite (local mode): the numbers equal what the store
     assert.equal(early.leadTimes.path1.total, 1);
   });
 
+  it('reads the rosters of many themes in one query, the same holders and periods as each theme read alone', async () => {
+    const themes = [HELD, OTHER, 'no-such-theme'];
+    const all = await bot.app.deps.grants.rosters(themes);
+    const bySubject = (a: { subjectId: string }, b: { subjectId: string }) => a.subjectId.localeCompare(b.subjectId);
+    for (const theme of themes) assert.deepEqual([...(all.get(theme) ?? [])].sort(bySubject), [...await bot.app.deps.grants.themeHolders(theme)].sort(bySubject), theme);
+    assert.equal(all.get(HELD)?.length, new Set(entries.filter((e) => e.themeId === HELD).map((e) => e.subjectId)).size);
+    assert.deepEqual(all.get('no-such-theme'), []);
+  });
+
   it('an order written before the lead-time facts were kept is read from its order and its audit trail', async () => {
     const before = await data('from=2026-01-01&to=2026-12-31');
     const timo = (await bot.app.deps.orders.listForPerson(TIMO))[0];
