@@ -68,6 +68,19 @@ export interface Config {
   /** The organisation's own card templates (welcome, help, instructions): <name>.<lang>.json; unset = the shipped ones. */
   cardTemplatesDir?: string;
   register: RegisterConfig;
+  /** Teams single sign-on of the reports tab (production only; local mode serves the tab without a token). */
+  sso?: SsoConfig;
+}
+
+/**
+ * Whose tokens the reports tab accepts: signed by the tenant's keys, issued by the tenant, for this app (its
+ * `webApplicationInfo.resource` or its id). SSO_JWKS_URL overrides the keys' address (sovereign clouds, tests).
+ */
+export interface SsoConfig {
+  tenantId: string;
+  jwksUrl: string;
+  issuers: string[];
+  audiences: string[];
 }
 
 /** The register's daily work: when renewal reminders go out, how often managers review, how soon tasks are reminded. */
@@ -166,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.join(root, 'data'),
     cardTemplatesDir: cardTemplatesDir(settings, get('CARD_TEMPLATES_DIR')),
     register: registerConfig(settings),
+    sso: ssoConfig(settings, appId, tenantId),
   };
   if (get('BOT_SERVICE_URL') && !/^https?:\/\/\S+$/.test(get('BOT_SERVICE_URL') ?? '')) problems.push('BOT_SERVICE_URL must be a URL.');
   if (problems.length) throw new ConfigError(problems);
@@ -182,6 +196,22 @@ function registerConfig(settings: SettingsReader): RegisterConfig {
     revocationReminderWorkdays: int('REVOCATION_REMINDER_WORKDAYS', 1, 1, 30),
     sweepHour: int('REGISTER_SWEEP_HOUR', 7, 0, 23),
     publicUrl: publicUrl(problems, get('PUBLIC_URL')),
+  };
+}
+
+function ssoConfig({ get, problems }: SettingsReader, appId: string | undefined, tenantId: string | undefined): SsoConfig | undefined {
+  if (!appId || !tenantId) return undefined;
+  const jwksUrl = get('SSO_JWKS_URL') ?? `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`;
+  // Plain http only to this machine (a test's key server): the keys decide whom the tab trusts.
+  if (!/^https:\/\/\S+$/.test(jwksUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/\S*$/.test(jwksUrl)) {
+    problems.push(`SSO_JWKS_URL="${jwksUrl}" must be an https:// URL of the tenant's signing keys (e.g. https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys).`);
+  }
+  const host = get('PUBLIC_URL')?.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  return {
+    tenantId,
+    jwksUrl,
+    issuers: [`https://login.microsoftonline.com/${tenantId}/v2.0`, `https://sts.windows.net/${tenantId}/`],
+    audiences: [...(host ? [`api://${host}/${appId}`] : []), appId],
   };
 }
 

@@ -49,6 +49,8 @@ import { HetuRetention } from './services/hetuRetention';
 import { registerGrant } from './services/confirmGrant';
 import type { HandlerDeps } from './handlers/turn';
 import { instrumentOrderStore, instrumentOutboxStore, readOutboxBacklog, type TelemetrySink } from './telemetry';
+import { reportsApi } from './handlers/reportsApi';
+import { teamsSsoVerifier } from './http/teamsSso';
 
 export interface StartOptions {
   log?: Logger;
@@ -116,7 +118,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   dispatcher = createDispatcher(deps, tables, teams.messenger, options);
   const app = createApp(deps);
   const runApp = guardTurn(deps, (ctx) => app.run(ctx));
-  const server = createServer(teams, tables, metrics, log, runApp, (token, lang) => downloadRegisterExport(deps, token, lang));
+  const server = createServer(teams, tables, metrics, log, runApp, (token, lang) => downloadRegisterExport(deps, token, lang),
+    reportsApi({ deps, local: config.mode === 'local', signIn: config.sso && teamsSsoVerifier(config.sso) }));
   await server.listen(config.port, config.host);
   dispatcher.start();
   if (options.telemetry) {
@@ -230,9 +233,10 @@ function createDispatcher(deps: HandlerDeps, tables: Tables, messenger: Messenge
 }
 
 function createServer(teams: TeamsConnection, tables: Tables, metrics: Metrics, log: Logger, run: (ctx: TurnContext) => Promise<void>,
-  registerExport: ServerOptions['registerExport']): BotServer {
+  registerExport: ServerOptions['registerExport'], reportsApi: ServerOptions['reportsApi']): BotServer {
   return new BotServer({
     registerExport,
+    reportsApi,
     adapter: teams.adapter,
     log,
     run: async (ctx: TurnContext) => {

@@ -17,6 +17,8 @@ export interface ServerOptions {
   onRequest?: (ms: number, status: number) => void;
   /** GET /register/export/:token — the administrators' one-time CSV download (bot/services/registerSearch.ts). */
   registerExport?: (token: string, lang: string) => Promise<FileAnswer>;
+  /** GET /reports/api/data and /reports/api/csv — the reports tab's numbers (bot/handlers/reportsApi.ts). */
+  reportsApi?: (request: { route: 'data' | 'csv'; query: URLSearchParams; authorization?: string }) => Promise<FileAnswer>;
 }
 
 /** A small answer that is not JSON: a file or a plain-text refusal. */
@@ -86,6 +88,30 @@ export class BotServer {
         res.end(answer.body);
       });
     }
+    if (o.reportsApi) this.routeReportsApi(o.reportsApi, o.log);
+  }
+
+  /** The reports tab's API: a bounded query string in, the handler's answer out; a failure is a generic 503. */
+  private routeReportsApi(reportsApi: NonNullable<ServerOptions['reportsApi']>, log: Logger): void {
+    for (const route of ['data', 'csv'] as const) {
+      this.server.get(`/reports/api/${route}`, async (req, res) => {
+        let answer: FileAnswer;
+        if ((req.url ?? '').length > MAX_REPORTS_URL) {
+          answer = { status: 414, body: 'The address is too long.\n', headers: { 'Content-Type': 'text/plain; charset=utf-8' } };
+        } else {
+          try {
+            const url = new URL(req.url ?? '/', 'http://localhost');
+            answer = await reportsApi({ route, query: url.searchParams, authorization: req.headers.authorization });
+          } catch (err) {
+            log.error({ err: (err as Error)?.name }, 'reports route failed');
+            answer = { status: 503, body: '{"error":"unavailable"}', headers: { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': '5' } };
+          }
+        }
+        res.writeHead(answer.status, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...answer.headers,
+          'Content-Length': String(Buffer.byteLength(answer.body)) });
+        res.end(answer.body);
+      });
+    }
   }
 
   listen(port: number, host: string): Promise<void> {
@@ -109,6 +135,9 @@ export class BotServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** The longest reports API address accepted (dates, a department of 200 characters percent-encoded, the view, the language). */
+const MAX_REPORTS_URL = 2048;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -45,6 +45,8 @@ export interface OrderLine {
   grantedFrom?: IsoDate;
   grantedUntil?: IsoDate;
   grantedBy?: string;
+  /** When the administrator confirmed the grant (ISO instant): the end of the line's lead time. Absent on older lines. */
+  grantedAt?: string;
   refusalReason?: string;
 }
 

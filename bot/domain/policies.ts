@@ -28,7 +28,7 @@ export type OrderAction =
   | 'inviteMeeting' | 'markPrepared' | 'markSent' | 'dvvDecision'
   | 'sign' | 'approve' | 'decline';
 
-export type GlobalAction = 'toggleHeld' | 'digest' | 'browseAll' | 'revokeTask' | 'searchRegister';
+export type GlobalAction = 'toggleHeld' | 'digest' | 'browseAll' | 'revokeTask' | 'searchRegister' | 'viewReports';
 
 type Rule = (actor: Actor, order: OrderFacts) => boolean;
 
@@ -74,6 +74,8 @@ const GLOBAL_RULES: Record<GlobalAction, (actor: Actor) => boolean> = {
   revokeTask: (a) => a.isAdministrator,
   // Who holds what across the organisation (and its CSV): personal data of everyone, for administrators only.
   searchRegister: (a) => a.isAdministrator,
+  // The reports tab: everyone's open orders and the register by department, for administrators only.
+  viewReports: (a) => a.isAdministrator,
 };
 
 /** The facts about a review task a rule may look at (the manager as stored on the task: the one who was asked). */

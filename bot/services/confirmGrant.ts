@@ -30,6 +30,7 @@ export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<Tr
     line.grantedFrom = p.validFrom;
     line.grantedUntil = p.validUntil;
     line.grantedBy = p.actor.id;
+    line.grantedAt = deps.now().toISOString();
     if (!order.assigneeId) { order.assigneeId = p.actor.id; order.assigneeName = p.actorName; }
     const hadHetu = order.hetuCipher !== null;
     if (!needsHetu(order)) order.hetuCipher = null;

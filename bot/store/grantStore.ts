@@ -52,9 +52,15 @@ export interface GrantStore {
   /** The holders of a theme with their periods of it (the theme's roster), for the administrators' search. */
   themeHolders(themeId: string): Promise<ThemeHolder[]>;
   /**
-   * Every holder with the periods of every theme they hold or held, from the rosters (16 point reads a theme, not a
-   * scan of every entry): what the review step looks through to find whose round is due. A roster can lag its
-   * holder's last write by a crash (see registerIndex.ts); a full reindex catches it up.
+   * The rosters of these themes at once (the reports tab's coverage and expiring entries), or of every theme with a
+   * roster: one query over the roster partitions' key range instead of a point read per theme and shard, holders
+   * in no particular order.
+   */
+  rosters(themeIds?: readonly string[]): Promise<Map<string, ThemeHolder[]>>;
+  /**
+   * Every holder with the periods of every theme they hold or held, from the rosters (not a scan of every entry):
+   * what the review step looks through to find whose round is due. A roster can lag its holder's last write by a
+   * crash (see registerIndex.ts); a full reindex catches it up.
    */
   allHolders(): Promise<Map<string, Array<ThemeHolder['periods'][number] & { themeId: string }>>>;
   /**
@@ -133,6 +139,12 @@ const WRITE_ATTEMPTS = 8;
 const MAX_INDEXED_WINDOW_DAYS = 400;
 /** Point reads in flight when the sweep checks pending index rows, or a reindex walks the holders. */
 const CONCURRENT_READS = 16;
+
+/** A roster shard's holders with their periods (revokedAt only where set). */
+function themeHoldersOf(holders: RosterShard): ThemeHolder[] {
+  return Object.entries(holders).map(([subjectId, part]) => ({ subjectId,
+    periods: part.p.map(([validFrom, validUntil, revokedAt]) => (revokedAt ? { validFrom, validUntil, revokedAt } : { validFrom, validUntil })) }));
+}
 
 export interface GrantStoreOptions {
   /** Called between a holder's committed transaction and its index rows' confirmation (tests simulate a crash there). */
@@ -277,26 +289,33 @@ export class TableGrantStore implements GrantStore {
   async themeHolders(themeId: string): Promise<ThemeHolder[]> {
     await this.ensureIndexed();
     const shards = await Promise.all(Array.from({ length: ROSTER_SHARDS }, (_, i) => this.readRoster(themeId, String(i).padStart(2, '0'))));
-    const out: ThemeHolder[] = [];
-    for (const { holders } of shards) {
-      for (const [subjectId, part] of Object.entries(holders)) {
-        out.push({ subjectId, periods: part.p.map(([validFrom, validUntil, revokedAt]) => (revokedAt ? { validFrom, validUntil, revokedAt } : { validFrom, validUntil })) });
-      }
-    }
+    const out = shards.flatMap(({ holders }) => themeHoldersOf(holders));
     return out.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
   }
 
-  async allHolders(): Promise<Map<string, Array<ThemeHolder['periods'][number] & { themeId: string }>>> {
+  async rosters(themeIds?: readonly string[]): Promise<Map<string, ThemeHolder[]>> {
     await this.ensureIndexed();
-    // The themes with a roster: one range of partitions (the shards and the view row of each), keys only.
-    const filter = odata`PartitionKey ge ${registerIndexKeys.roster('')} and PartitionKey lt ${prefixEnd(registerIndexKeys.roster(''))}`;
-    const themes = new Set<string>();
-    for await (const e of this.index.listEntities<{ themeId?: string }>({ queryOptions: { filter, select: ['PartitionKey'] } })) {
-      themes.add(String(e.partitionKey).slice(registerIndexKeys.roster('').length));
+    // 44 themes × 16 shards are 704 point reads; Azurite scans a table per point read, so one range query is far
+    // cheaper there, and Table Storage serves a PartitionKey range of adjacent partitions as one scan as well.
+    const prefix = registerIndexKeys.roster('');
+    const wanted = themeIds && new Map(themeIds.map((id) => [registerIndexKeys.roster(id), id]));
+    const out = new Map<string, ThemeHolder[]>((themeIds ?? []).map((id) => [id, []]));
+    const filter = odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefixEnd(prefix)} and RowKey ne ${registerIndexKeys.THEME_VIEW}`;
+    for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const partition = String(e.partitionKey);
+      const themeId = wanted ? wanted.get(partition) : partition.slice(prefix.length);
+      if (themeId === undefined) continue;
+      const list = out.get(themeId) ?? [];
+      out.set(themeId, list);
+      list.push(...themeHoldersOf(rosterFromEntity(e)));
     }
+    return out;
+  }
+
+  async allHolders(): Promise<Map<string, Array<ThemeHolder['periods'][number] & { themeId: string }>>> {
     const out = new Map<string, Array<ThemeHolder['periods'][number] & { themeId: string }>>();
-    for (const themeId of themes) {
-      for (const h of await this.themeHolders(themeId)) {
+    for (const [themeId, holders] of await this.rosters()) {
+      for (const h of holders) {
         const list = out.get(h.subjectId) ?? [];
         out.set(h.subjectId, list);
         for (const p of h.periods) list.push({ ...p, themeId });

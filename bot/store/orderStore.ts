@@ -1,5 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Order } from '../domain/order';
+import type { ServicePath } from '../domain/paths';
 import { OPEN_STATUSES, isLineDone, isOpen, isWaitingForDvv } from '../domain/lifecycle';
 import type { AuditEvent } from '../domain/audit';
 import type { OutboxMessage } from '../domain/outbox';
@@ -59,6 +60,22 @@ export interface OrderStore {
   appendAudit(orderId: string, audit: AuditEvent[]): Promise<void>;
   /** Allocates the next order number sequence for the year (unique; gaps possible after failed submits). */
   nextSequence(year: number): Promise<number>;
+  /** The lead-time facts of every order numbered in the year (one partition query of the number index). */
+  leadRows(year: number): Promise<LeadRow[]>;
+}
+
+/**
+ * What the number index row says about an order's lead times (the reports tab): when it came in, the subject's
+ * department, and each granted line's path and confirmation time. `leads` is absent on rows written before it
+ * (and on lines granted before `grantedAt` existed): the caller reads such an order itself.
+ */
+export interface LeadRow {
+  orderId: string;
+  number: string;
+  status: string;
+  createdAt: string;
+  department: string;
+  leads?: Array<{ path: ServicePath; grantedAt: string }>;
 }
 
 /** An order still holding a henkilötunnus, as the retention job needs it. */
@@ -87,7 +104,7 @@ export function indexRowsFor(order: Order): IndexRow[] {
   const self = order.requesterId === order.subject.id;
   const rows: IndexRow[] = [
     { table: 'people', partitionKey: order.subject.id, rowKey: personOrderKey(order.id), fields: { asSubject: true, asRequester: self } },
-    { table: 'index', partitionKey: indexPartition.number(yearOf(order.number)), rowKey: safeKey(order.number) },
+    { table: 'index', partitionKey: indexPartition.number(yearOf(order.number)), rowKey: safeKey(order.number), fields: leadFields(order) },
   ];
   if (!self) rows.push({ table: 'people', partitionKey: order.requesterId, rowKey: personOrderKey(order.id), fields: { asSubject: false, asRequester: true } });
   for (const line of order.lines) {
@@ -96,6 +113,34 @@ export function indexRowsFor(order: Order): IndexRow[] {
     }
   }
   return rows;
+}
+
+/**
+ * The number row's lead-time facts (see LeadRow). `leads` is written only when every granted line knows its
+ * confirmation time, so a reader never mistakes a partly known order for a complete one.
+ */
+function leadFields(order: Order): Record<string, string> {
+  const granted = order.lines.filter((l) => l.stage === 'granted');
+  const known = granted.every((l) => l.grantedAt);
+  return { department: order.subject.department, ...(known ? { leads: JSON.stringify(granted.map((l) => ({ path: l.path, grantedAt: l.grantedAt }))) } : {}) };
+}
+
+function leadRowOf(e: Record<string, unknown>): LeadRow {
+  const row: LeadRow = { orderId: String(e.orderId), number: String(e.number ?? ''), status: String(e.status ?? ''), createdAt: String(e.createdAt ?? ''),
+    department: String(e.department ?? '') };
+  if (typeof e.leads === 'string') row.leads = JSON.parse(e.leads) as LeadRow['leads'];
+  return row;
+}
+
+function indexEntity(r: IndexRow, order: Order): { partitionKey: string; rowKey: string; [k: string]: unknown } {
+  return { partitionKey: r.partitionKey, rowKey: r.rowKey, orderId: order.id, ...summaryFields(order), ...(r.fields ?? {}) };
+}
+
+/** The order's row in the number index (`orderIndex`, `num|<year>`) as this store writes it: for a bulk load (the bench). */
+export function numberIndexEntity(order: Order): { partitionKey: string; rowKey: string; [k: string]: unknown } {
+  const row = indexRowsFor(order).find((r) => r.table === 'index' && r.partitionKey.startsWith(indexPartition.number('')));
+  if (!row) throw new Error(`order ${order.number} has no number index row`);
+  return indexEntity(row, order);
 }
 
 const rowKey = (r: IndexRow): string => `${r.table}\n${r.partitionKey}\n${r.rowKey}`;
@@ -151,7 +196,7 @@ export class TableOrderStore implements OrderStore {
     const oldRows = indexRowsFor(previous);
     const newRows = indexRowsFor(order);
     const unchanged = JSON.stringify(summaryFields(order)) === JSON.stringify(summaryFields(previous))
-      && newRows.length === oldRows.length && newRows.every((r, i) => rowKey(r) === rowKey(oldRows[i]));
+      && JSON.stringify(newRows) === JSON.stringify(oldRows);
     await Promise.all([unchanged ? undefined : this.upsertIndex(newRows, order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
     const actions: TransactionAction[] = [
       ['update', encodeOrder(order), 'Replace', { etag }],
@@ -246,6 +291,14 @@ export class TableOrderStore implements OrderStore {
     return events;
   }
 
+  async leadRows(year: number): Promise<LeadRow[]> {
+    const out: LeadRow[] = [];
+    const filter = odata`PartitionKey eq ${indexPartition.number(year)}`;
+    const select = ['orderId', 'number', 'status', 'createdAt', 'department', 'leads'];
+    for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } })) out.push(leadRowOf(e));
+    return out;
+  }
+
   async hetuHolders(): Promise<HetuHolder[]> {
     const out: HetuHolder[] = [];
     const filter = odata`RowKey eq ${ORDER_ROW} and hetuCipher ne ${''}`;
@@ -324,8 +377,7 @@ export class TableOrderStore implements OrderStore {
   }
 
   private async upsertIndex(rows: IndexRow[], order: Order): Promise<void> {
-    const fields = summaryFields(order);
-    await Promise.all(rows.map((r) => this.tableOf(r).upsertEntity({ partitionKey: r.partitionKey, rowKey: r.rowKey, orderId: order.id, ...fields, ...(r.fields ?? {}) }, 'Replace')));
+    await Promise.all(rows.map((r) => this.tableOf(r).upsertEntity(indexEntity(r, order), 'Replace')));
   }
 
   /** Marks the order's partition as having outbox messages to deliver (before and after the commit; see notify/dispatcher). */

@@ -23,7 +23,8 @@
  *      installation leaves them), then "Omat valtuudet" of random employees (menu button and typed intent, alternating);
  *      the administrators' search (by theme, every theme in turn, alternating with a person by e-mail); and the
  *      daily expiry sweep of an ordinary day (what fell due earlier marked sent and yesterday's run recorded; the
- *      renewal step reads the end-date index's days that fell due since, and the holders written since);
+ *      renewal step reads the end-date index's days that fell due since, and the holders written since); and the
+ *      reports tab's data answer with 20,000 completed orders' index rows beside it (./seedReports.ts, BENCH_REPORT_ORDERS);
  *   9. leavers and movers: the same organisation in the local Graph fake, its users delta (real Graph client),
  *      1,000 people changed (BENCH_DELTA_CHANGED), turned into tasks by the directory step (./directoryDelta.ts).
  * Prints a table and the rows of issues #15 and #12 with their targets, PASS/FAIL per row. Exit 0 whatever the targets say (this reports, it does not gate),
@@ -77,6 +78,11 @@ const TARGET_ADMIN_SEARCH_P99_MS = 50;
 const TARGET_EXPIRY_SWEEP_MS = 30_000;
 /** Issue #12: a delta of 1,000 changed users turned into tasks (scenario 9). */
 const TARGET_DELTA_MS = 60_000;
+/** Issue #13: the reports tab's data answer at 200,000 register entries and 20,000 orders. */
+const TARGET_REPORTS_MS = 1000;
+/** Scenario 8: completed orders (their number index rows) beside the register, and how many data answers are timed. */
+const REPORT_ORDERS = boundedEnv('BENCH_REPORT_ORDERS', 20_000, 100, 20_000);
+const REPORT_READS = 5;
 const DELTA_CHANGED = Number(process.env.BENCH_DELTA_CHANGED ?? 1_000);
 /** The sweep's window: what ended in the last month (catching up) to the longest renewal lead time ahead. */
 const SWEEP_BACK_DAYS = 31;
@@ -759,6 +765,7 @@ async function main(): Promise<void> {
     let search: Measured;
     let sweep: SweepTiming;
     let register: RegisterScale;
+    let reports: ReportsTiming;
     try {
       const { themes } = await registerApp.deps.catalogStore.load();
       const seeded = await seedRegister(azurite.connectionString, registerPrefix, REGISTER_PEOPLE, themes.map((x) => ({ id: x.id, name: x.name.fi })),
@@ -810,6 +817,14 @@ async function main(): Promise<void> {
       sweep.reviewMs = Date.now() - reviewStarted;
       sweep.reviewCounts = reviewed;
       console.log(`  timed    review step of the daily sweep: ${sweep.reviewMs} ms ${JSON.stringify(reviewed)}`);
+
+      // The reports tab's data answer (issue #13): completed orders' index rows beside the register, then GET /reports/api/data.
+      const { seedCompletedOrders } = require('./seedReports') as typeof import('./seedReports');
+      const departments = [...new Set(registerOrg.users.map((u) => u.department))];
+      const seededOrders = await seedCompletedOrders(azurite.connectionString, registerPrefix, REPORT_ORDERS, today, departments);
+      console.log(`  seeded   ${seededOrders.orders} completed orders' index rows in ${(seededOrders.ms / 1000).toFixed(1)} s`);
+      reports = await timeReportsData(registerApp.url, seededOrders.orders);
+      console.log(`  timed    reports data answer: p50 ${reports.p50} ms, max ${reports.max} ms (${reports.reads} reads; ${reports.leadTimes} lead times, ${reports.cells} coverage cells)`);
     } finally {
       await registerApp.stop();
     }
@@ -820,7 +835,7 @@ async function main(): Promise<void> {
     const delta = await timeDirectoryDelta(() => startBot(`bench${runTag}d`), REGISTER_PEOPLE, DELTA_CHANGED);
 
     failed = report([greetApp, greetEcho, orders, suggestSmall, suggest, greetScale, mandates, search], { greetApp, greetEcho, orders, suggest, greetScale, mandates, search },
-      { cards, fan, memory, start: { cold, warm }, register, sweep, delta });
+      { cards, fan, memory, start: { cold, warm }, register, sweep, delta, reports });
     console.log(`bench: total ${((Date.now() - started) / 1000).toFixed(0)} s, load average now ${loadAverage()}`);
   } catch (err) {
     console.error('bench failed:', err);
@@ -870,7 +885,36 @@ type RegisterScale = import('./seedRegister').SeedResult & { azuriteRead: { p50:
 /** Scenario 8's sweep: the entries in the window and its index read (context), and the renewal step itself. */
 interface SweepTiming { entries: number; windowMs: number; ms: number; counts: Record<string, number>; reviewMs?: number; reviewCounts?: Record<string, number> }
 interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime }; register: RegisterScale; sweep: SweepTiming;
-  delta: import('./directoryDelta').DeltaTiming }
+  delta: import('./directoryDelta').DeltaTiming; reports: ReportsTiming }
+
+/** The reports tab's data answer: its times, and whether it counted every seeded order's lead time. */
+interface ReportsTiming { reads: number; p50: number; max: number; leadTimes: number; cells: number; wrong: number }
+
+/**
+ * GET /reports/api/data (local mode: no token), one discarded warm-up then REPORT_READS in turn. An answer that
+ * does not count exactly the seeded orders' lead times (all granted within the default 12 months) is wrong.
+ */
+async function timeReportsData(appUrl: string, orders: number): Promise<ReportsTiming> {
+  const read = async () => {
+    const started = performance.now();
+    const res = await fetch(`${appUrl}/reports/api/data`);
+    const body = res.ok ? await res.json() as import('../../bot/domain/reportsContract').ReportData : undefined;
+    return { ms: performance.now() - started, body };
+  };
+  await read();
+  const ms: number[] = [];
+  let wrong = 0;
+  let last: Awaited<ReturnType<typeof read>>['body'];
+  for (let i = 0; i < REPORT_READS; i++) {
+    const r = await read();
+    ms.push(r.ms);
+    last = r.body;
+    if (!r.body || r.body.leadTimes.path1.total + r.body.leadTimes.path2.total !== orders) wrong += 1;
+  }
+  ms.sort((a, b) => a - b);
+  return { reads: REPORT_READS, p50: Math.round(ms[Math.floor(ms.length / 2)]), max: Math.round(ms[ms.length - 1]), wrong,
+    leadTimes: last ? last.leadTimes.path1.total + last.leadTimes.path2.total : 0, cells: last?.coverage.cells.length ?? 0 };
+}
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 
@@ -1070,6 +1114,8 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   console.log(`  ${verdict(searchP99 <= TARGET_ADMIN_SEARCH_P99_MS)}  administrator's search p99 (by theme, every theme in turn, and by person) with ${count(e.register.entries)} entries = ${searchP99} ms (target ≤ ${TARGET_ADMIN_SEARCH_P99_MS} ms), ratio to the greeting p99 = ${(searchP99 / p99(m.greetApp)).toFixed(2)}× (rounds ${m.search.rounds.map((r) => r.p99).join(', ')} ms; ${rps(m.search).toFixed(0)} req/s, p50 ${median(m.search.rounds.map((r) => r.p50))} ms)`);
   console.log(`  ${verdict(e.sweep.ms <= TARGET_EXPIRY_SWEEP_MS)}  daily expiry sweep with ${count(e.register.entries)} entries = ${e.sweep.ms} ms (the days that fell due since yesterday's run, of the ${count(e.sweep.entries)} entries in the window; target ≤ ${TARGET_EXPIRY_SWEEP_MS / 1000} s), ratio to the greeting p99 = ${(e.sweep.ms / p99(m.greetApp)).toFixed(0)}×`);
   console.log(`  ${verdict(e.delta.ms <= TARGET_DELTA_MS)}  a users delta of ${count(e.delta.changed)} changed people (of ${count(e.delta.people)}; half left, half moved) turned into tasks = ${e.delta.ms} ms through ${e.delta.pages} Graph delta pages (${e.delta.counts.revocationTasks ?? 0} revocation and ${e.delta.counts.reviewTasks ?? 0} review tasks; the baseline round took ${e.delta.baselineMs} ms; target ≤ ${TARGET_DELTA_MS / 1000} s), ratio to the greeting p99 = ${(e.delta.ms / p99(m.greetApp)).toFixed(0)}×`);
+  if (e.reports.wrong) bad = true;
+  console.log(`  ${verdict(e.reports.p50 <= TARGET_REPORTS_MS && !e.reports.wrong)}  reports tab data answer with ${count(e.register.entries)} entries and ${count(e.reports.leadTimes)} completed orders: p50 ${e.reports.p50} ms, max ${e.reports.max} ms of ${e.reports.reads} (${e.reports.wrong} wrong; target ≤ ${TARGET_REPORTS_MS} ms)`);
   console.log(`  ----  the review step of the same daily sweep: ${e.sweep.reviewMs ?? 0} ms (${e.sweep.reviewCounts?.opened ?? 0} reviews opened; it reads the theme rosters to find whose round falls today); reported, no target`);
   console.log(`  ----  register seeded straight into Azurite: ${count(e.register.entries)} entries of ${count(e.register.people)} people in ${(e.register.ms / 1000).toFixed(1)} s = ${(e.register.entries / (e.register.ms / 1000)).toFixed(0)} entries/s${e.register.cut ? ` (stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget before ${count(REGISTER_PEOPLE)} people)` : ''}; ` +
     `one person's entries read by Azurite alone, one at a time: p50 ${e.register.azuriteRead.p50} ms, max ${e.register.azuriteRead.max} ms ` +

@@ -43,7 +43,7 @@ export const RULES: Record<Layer, Rule> = {
     packages: ['botbuilder', 'pino', 'node:crypto', 'node:timers/promises'] },
   catalog: { layers: ['catalog', 'domain', 'i18n', 'store'], packages: ['exceljs', 'node:fs', 'node:fs/promises', 'node:path'] },
   templates: { layers: ['templates', 'domain', 'i18n', 'cards', 'config'], packages: ['adaptivecards-templating', 'node:fs', 'node:path'] },
-  http: { layers: ['http', 'i18n'], packages: ['node:zlib', 'node:stream', 'node:http', 'node:string_decoder', 'node:util'] },
+  http: { layers: ['http', 'i18n'], packages: ['jose', 'node:zlib', 'node:stream', 'node:http', 'node:string_decoder', 'node:util'] },
   server: { layers: ['server', 'http', 'i18n', ...PLATFORM], packages: ['restify', 'botbuilder', 'pino', 'node:http'] },
   app: { layers: ['app', 'handlers', 'i18n', 'cards', 'domain', ...PLATFORM], packages: ['botbuilder', '@microsoft/teams-ai'] },
   config: { layers: ['config'], packages: ['node:fs', 'node:path'] },

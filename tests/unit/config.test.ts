@@ -69,6 +69,21 @@ describe('configuration', () => {
     });
   }
 
+  it('checks the reports tab sign-in against the tenant: its keys, its two issuers, the app as the audience', () => {
+    assert.equal(loadConfig({}).sso, undefined, 'local mode: no sign-in');
+    assert.deepEqual(loadConfig(production).sso, {
+      tenantId: TENANT,
+      jwksUrl: `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`,
+      issuers: [`https://login.microsoftonline.com/${TENANT}/v2.0`, `https://sts.windows.net/${TENANT}/`],
+      audiences: [GUID],
+    });
+    const c = loadConfig({ ...production, PUBLIC_URL: 'https://valtuudet.porvoo.fi/', SSO_JWKS_URL: 'https://login.microsoftonline.us/t/discovery/v2.0/keys' });
+    assert.deepEqual(c.sso?.audiences, [`api://valtuudet.porvoo.fi/${GUID}`, GUID]);
+    assert.equal(c.sso?.jwksUrl, 'https://login.microsoftonline.us/t/discovery/v2.0/keys');
+    assert.equal(loadConfig({ ...production, SSO_JWKS_URL: 'http://127.0.0.1:4000/keys' }).sso?.jwksUrl, 'http://127.0.0.1:4000/keys');
+    assert.match(problems({ ...production, SSO_JWKS_URL: 'http://keys.example.com/keys' }).join('\n'), /SSO_JWKS_URL="http:\/\/keys\.example\.com\/keys" must be an https:\/\/ URL/);
+  });
+
   it('production needs a credential for the app id', () => {
     const env: NodeJS.ProcessEnv = { ...production };
     delete env.MICROSOFT_APP_PASSWORD;

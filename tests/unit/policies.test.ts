@@ -71,4 +71,9 @@ describe('policies: who may do what on an order', () => {
     assert.equal(may(roles.administrator, 'revokeTask'), true);
     for (const role of [roles.manager, roles.signatory, roles.requester, roles.otherEmployee]) assert.equal(may(role, 'revokeTask'), false);
   });
+
+  it('only administrators see the reports tab (all open orders and the register by department)', () => {
+    assert.equal(may(roles.administrator, 'viewReports'), true);
+    for (const role of [roles.manager, roles.signatory, roles.requester, roles.otherEmployee]) assert.equal(may(role, 'viewReports'), false);
+  });
 });
