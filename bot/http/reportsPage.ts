@@ -15,10 +15,11 @@ export interface ReportsPage { assets: Map<string, PageAsset> }
 
 /**
  * Teams shows the tab in an iframe on its own origins; nothing else may frame it. ECharts' canvas renderer sets
- * styles through the CSSOM only, so no 'unsafe-inline' is needed for styles either.
+ * styles through the CSSOM only, so no 'unsafe-inline' is needed for styles either. teams-js reads the current list
+ * of Teams' host origins from Microsoft's CDN (its built-in list is the fallback): the one other address it may ask.
  */
 export const REPORTS_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self' https://res.cdn.office.net",
   "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.office.com https://*.cloud.microsoft",
   "base-uri 'none'", "form-action 'none'", "object-src 'none'",
 ].join('; ');

@@ -121,7 +121,14 @@ class ReportsPage {
     this.updateFilters(d);
     this.content.replaceChildren();
     if (!d) return;
-    for (const view of REPORT_VIEWS) this.content.append(this.section(view, d));
+    const pending: Array<[HTMLElement, charts.Option]> = [];
+    for (const view of REPORT_VIEWS) this.content.append(this.section(view, d, pending));
+    // ECharts takes its size from the holder, so it starts only once the holders are in the page.
+    for (const [holder, option] of pending) {
+      const instance = charts.echarts.init(holder, undefined, { renderer: 'canvas' });
+      instance.setOption(option);
+      this.instances.push(instance);
+    }
   }
 
   private readonly fromInput = el('input', { id: 'filter-from', type: 'date' });
@@ -160,7 +167,7 @@ class ReportsPage {
   }
 
   /** A view: its heading, its toolbar (table toggle, CSV), its charts, and its table (hidden until asked for). */
-  private section(view: ReportView, d: ReportData): HTMLElement {
+  private section(view: ReportView, d: ReportData, pending: Array<[HTMLElement, charts.Option]>): HTMLElement {
     const headingId = `h-${view}`;
     const s = el('section', { id: `view-${view}`, className: 'view' }, undefined, el('h2', { id: headingId }, this.label(`heading.${view}`)));
     s.setAttribute('aria-labelledby', headingId);
@@ -185,21 +192,19 @@ class ReportsPage {
         .catch(() => { csvError.textContent = this.label('csvFailed'); });
     });
     s.append(el('div', { className: 'toolbar' }, undefined, toggle, csv, csvError), chartsBox, tableBox);
-    this.fillCharts(view, d, chartsBox);
+    this.fillCharts(view, d, (title, option, extra) => this.chart(chartsBox, pending, title, option, extra), chartsBox);
     return s;
   }
 
-  private chart(box: HTMLElement, title: string, option: charts.Option, extra?: Node): void {
+  private chart(box: HTMLElement, pending: Array<[HTMLElement, charts.Option]>, title: string, option: charts.Option, extra?: Node): void {
     const holder = el('div', { className: 'chart' });
     const figure = el('figure', {}, undefined, el('figcaption', {}, title), holder);
     if (extra) figure.append(extra);
     box.append(figure);
-    const instance = charts.echarts.init(holder, undefined, { renderer: 'canvas' });
-    instance.setOption(option);
-    this.instances.push(instance);
+    pending.push([holder, option]);
   }
 
-  private fillCharts(view: ReportView, d: ReportData, box: HTMLElement): void {
+  private fillCharts(view: ReportView, d: ReportData, chart: (title: string, option: charts.Option, extra?: Node) => void, box: HTMLElement): void {
     const L = this.label;
     const p = palette();
     if (view === 'leadTimes') {
@@ -207,19 +212,19 @@ class ReportsPage {
         const s = d.leadTimes[key];
         const name = L(key);
         const within = el('p', { className: 'within' }, L('leadTimes.within', { within: s.withinTarget, total: s.total, share: charts.percent(s.withinTarget, s.total) }));
-        this.chart(box, `${name} – ${L('leadTimes.distribution')}`, charts.leadTimeHistogram(s, name, L, p), within);
-        this.chart(box, `${name} – ${L('leadTimes.weekly')}`, charts.leadTimeWeekly(s, name, L, p, this.day));
+        chart(`${name} – ${L('leadTimes.distribution')}`, charts.leadTimeHistogram(s, name, L, p), within);
+        chart(`${name} – ${L('leadTimes.weekly')}`, charts.leadTimeWeekly(s, name, L, p, this.day));
       }
     } else if (view === 'openWork') {
-      this.chart(box, L('openWork.byAge'), charts.openByAge(d, L, p));
-      this.chart(box, L('openWork.byState'), charts.openByState(d, L, p));
-      this.chart(box, L('openWork.byHolder'), charts.openByHolder(d, L, p));
+      chart(L('openWork.byAge'), charts.openByAge(d, L, p));
+      chart(L('openWork.byState'), charts.openByState(d, L, p));
+      chart(L('openWork.byHolder'), charts.openByHolder(d, L, p));
       box.append(this.orderList(d));
     } else if (view === 'expiring') {
-      this.chart(box, L('expiring.weeks'), charts.expiringWeeks(d, L, p, this.day));
+      chart(L('expiring.weeks'), charts.expiringWeeks(d, L, p, this.day));
     } else {
-      this.chart(box, L('coverage.matrix'), charts.coverageHeatmap(d, L, p));
-      this.chart(box, L('coverage.reviews'), charts.reviewProgress(d, L, p));
+      chart(L('coverage.matrix'), charts.coverageHeatmap(d, L, p));
+      chart(L('coverage.reviews'), charts.reviewProgress(d, L, p));
     }
   }
 
