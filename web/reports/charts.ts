@@ -17,7 +17,7 @@ export { echarts };
 export type Option = Record<string, any>;
 
 /** Colours and text colour of the current theme, read from the page's CSS variables. */
-export interface Palette { text: string; muted: string; grid: string; series: string[]; target: string; heat: [string, string] }
+export interface Palette { bg: string; text: string; muted: string; grid: string; series: string[]; target: string; heat: [string, string] }
 
 /** A text of the page: `label('heading.openWork')` or with {placeholders}. */
 export type Label = (key: string, params?: Record<string, string | number>) => string;
@@ -91,7 +91,7 @@ export function leadTimeWeekly(s: LeadTimeSeries, pathName: string, label: Label
     series: [
       { type: 'line', name: label('leadTimes.median'), data: s.weekly.map((w) => w.median), symbolSize: 6,
         markLine: { silent: true, symbol: 'none', lineStyle: { color: p.target, type: 'dashed', width: 2 },
-          label: { color: p.text, formatter: `${label('leadTimes.target')} ${s.target.max}` }, data: [{ yAxis: s.target.max }] } },
+          label: { color: p.text, position: 'insideEndTop', formatter: `${label('leadTimes.target')} ${s.target.max}` }, data: [{ yAxis: s.target.max }] } },
       { type: 'line', name: label('leadTimes.p90'), data: s.weekly.map((w) => w.p90), symbolSize: 6, lineStyle: { type: 'dotted', width: 2 } },
     ],
   };
@@ -175,7 +175,9 @@ export function coverageHeatmap(d: ReportData, label: Label, p: Palette): Option
     yAxis: axis(p, { type: 'category', data: c.departments }),
     visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120,
       text: [String(max), '0'], textStyle: { color: p.text }, inRange: { color: p.heat } },
-    series: [{ type: 'heatmap', name: label('coverage.holders'), data: cells, label: { show: true, color: p.text } }],
+    // The count sits on light and dark cells alike: text in the theme's colour, outlined in its background.
+    series: [{ type: 'heatmap', name: label('coverage.holders'), data: cells,
+      label: { show: true, color: p.text, textBorderColor: p.bg, textBorderWidth: 3, fontWeight: 'bold' } }],
   };
 }
 
@@ -188,7 +190,7 @@ export function reviewProgress(d: ReportData, label: Label, p: Palette): Option 
     yAxis: axis(p, { type: 'category', data: r.map((x) => x.department), inverse: true }),
     series: [
       { type: 'bar', stack: 'review', name: label('coverage.answered'), data: r.map((x) => x.answered) },
-      { type: 'bar', stack: 'review', name: label('coverage.asked'), data: r.map((x) => Math.max(0, x.asked - x.answered - x.overdue)) },
+      { type: 'bar', stack: 'review', name: label('coverage.waiting'), data: r.map((x) => Math.max(0, x.asked - x.answered - x.overdue)) },
       { type: 'bar', stack: 'review', name: label('coverage.overdue'), data: r.map((x) => x.overdue) },
     ],
   };

@@ -32,7 +32,7 @@ function labeller(labels: Labels): charts.Label {
 function palette(): charts.Palette {
   const css = getComputedStyle(document.documentElement);
   const v = (name: string) => css.getPropertyValue(name).trim();
-  return { text: v('--text'), muted: v('--muted'), grid: v('--grid'), target: v('--target'),
+  return { bg: v('--bg'), text: v('--text'), muted: v('--muted'), grid: v('--grid'), target: v('--target'),
     series: [v('--series-1'), v('--series-2'), v('--series-3')], heat: [v('--heat-low'), v('--heat-high')] };
 }
 
