@@ -11,6 +11,10 @@ import { freePort } from '../../infra/local/ports';
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
 import { launchBrowser, type E2EBrowser } from '../helpers/teamsClient';
 import { csvOf, HOSTILE_DEPARTMENT, sampleReport } from '../helpers/reportFixture';
+import { PEOPLE, startTestBot, submitAs, validOrder, type TestBot } from '../helpers/botHarness';
+import { addCalendarDays, helsinkiDate } from '../../bot/domain/workdays';
+import type { Grant } from '../../bot/store/grantStore';
+import { t } from '../../bot/i18n';
 
 /**
  * The reports tab (issue #13) in Chromium against the running app in local mode: the page, its bundle and its
@@ -25,6 +29,14 @@ async function startLocal(label: string): Promise<RunningApp> {
   const config = loadConfig({ AZURE_TABLES_CONNECTION_STRING: azurite.connectionString, TABLE_PREFIX: uniquePrefix(label), PORT: String(await freePort()),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
   return startApp(config, { log: createLogger(config.logLevel), jobs: false });
+}
+
+/** Opens the tab and waits until its last chart is drawn; fails at once, with the page's message, if the data did not come. */
+async function openReports(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => document.querySelector('#view-coverage .chart canvas') || document.querySelector('#status.error'));
+  const error = await page.locator('#status.error').count() ? await page.locator('#status').textContent() : null;
+  assert.equal(error, null, 'the data API answered');
 }
 
 /** Every chart holder has a canvas that ECharts drew something on (a blank canvas has only transparent pixels). */
@@ -90,8 +102,7 @@ describe('reports tab: the page in Chromium (data answered by the test)', functi
   }
 
   async function open(query = ''): Promise<void> {
-    await page.goto(`${app.url}/reports${query}`);
-    await page.locator('#view-coverage .chart canvas').last().waitFor();
+    await openReports(page, `${app.url}/reports${query}`);
   }
 
   before(async () => {
@@ -217,6 +228,15 @@ describe('reports tab: the page in Chromium (data answered by the test)', functi
     });
   }
 
+  it('as the configurable tab\'s config page (?config=1) explains the tab and fetches no data', async () => {
+    const before = requests.length;
+    await page.goto(`${app.url}/reports?config=1&lang=sv`);
+    await page.locator('main p').first().waitFor();
+    assert.equal(await page.locator('main p').first().textContent(), t('sv', 'reports.page.config.intro'));
+    assert.equal(await page.locator('h1').textContent(), t('sv', 'reports.page.title'));
+    assert.equal(requests.length, before);
+  });
+
   it('reaches the filters, the toggles and the downloads with the keyboard, focus visible', async () => {
     await open();
     const reached: string[] = [];
@@ -234,5 +254,132 @@ describe('reports tab: the page in Chromium (data answered by the test)', functi
     const notVisible = reached.filter((r) => r.endsWith(':false') && !r.startsWith('filter-from') && !r.startsWith('filter-to'));
     assert.deepEqual(notVisible, [], `focus visible: ${reached.join(' ')}`);
     for (const id of ['filter-from', 'filter-to']) assert.ok(reached.find((r) => r.startsWith(id))?.endsWith(':true'), `${id} shows focus`);
+  });
+});
+
+/** The Monday of an ISO date's week (computed here, independently of the server's arithmetic). */
+function mondayOf(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  return addCalendarDays(iso, -((d.getUTCDay() + 6) % 7));
+}
+
+/** A `;`-separated, fully quoted CSV (BOM first) as rows of cells. */
+function parseCsv(text: string): string[][] {
+  assert.equal(text.charCodeAt(0), 0xfeff, 'UTF-8 BOM');
+  return text.slice(1).split(/\r?\n/).filter((l) => l.length).map((line) => {
+    const cells: string[] = [];
+    for (const m of line.matchAll(/"((?:[^"]|"")*)"(;|$)/g)) cells.push(m[1].replace(/""/g, '"'));
+    return cells;
+  });
+}
+
+/** Some column of the table, read as numbers row by row, equals `expected`. */
+function hasColumn(cells: string[][], expected: number[]): boolean {
+  const body = cells.slice(1);
+  if (body.length !== expected.length) return false;
+  const width = Math.max(...body.map((r) => r.length));
+  const num = (c: string | undefined) => Number((c ?? '').replace(/\s/g, '').replace(',', '.'));
+  return Array.from({ length: width }, (_, j) => j).some((j) => body.every((r, i) => num(r[j]) === expected[i]));
+}
+
+/**
+ * The tab over the app's own `/reports/api/data` (R1's server side, issue #13): passes only with both halves of the
+ * issue merged. Orders and register entries are seeded through the app's stores; what the tables must show is
+ * computed here from what was seeded.
+ */
+describe('reports tab: the page over the real data API, with seeded orders and register entries', function () {
+  this.timeout(240_000);
+  let bot: TestBot;
+  let browser: E2EBrowser;
+  let page: Page;
+  const today = helsinkiDate(new Date());
+  const THEME = 'palkkatietojen-ilmoittaminen';
+  const KAUPUNKIKEHITYS = ['755fbd06-90db-519b-a785-09674308fc06', 'd6ff9ed7-577d-5fb4-9c1f-aa24633e2178'];
+  /** Days from today on which each seeded entry ends, and its holder's department (sample-org.json). */
+  const seeded: Array<{ subjectId: string; department: string; endsIn: number }> = [
+    { subjectId: PEOPLE.mikko, department: 'Konsernipalvelut', endsIn: 9 },
+    { subjectId: PEOPLE.sanna, department: 'Konsernipalvelut', endsIn: 9 },
+    { subjectId: PEOPLE.johan, department: 'Konsernipalvelut', endsIn: 40 },
+    { subjectId: KAUPUNKIKEHITYS[0], department: 'Kaupunkikehitys', endsIn: 10 },
+    { subjectId: KAUPUNKIKEHITYS[1], department: 'Kaupunkikehitys', endsIn: 200 },
+  ];
+  let openNumbers: string[] = [];
+
+  /** Entries ending per week over the next 13 weeks from this week's Monday, for one department or all. */
+  function expectedEnding(department?: string): number[] {
+    const first = mondayOf(today);
+    const weeks = Array.from({ length: 13 }, (_, i) => addCalendarDays(first, 7 * i));
+    return weeks.map((w) => seeded.filter((e) => (!department || e.department === department) && mondayOf(addCalendarDays(today, e.endsIn)) === w).length);
+  }
+
+  async function open(query = ''): Promise<void> {
+    await openReports(page, `${bot.app.url}/reports${query}`);
+  }
+
+  before(async () => {
+    bot = await startTestBot();
+    const themes = await bot.app.deps.catalog.themes() as unknown as ReadonlyMap<string, { name: { fi: string } }>;
+    const name = themes.get(THEME)?.name.fi;
+    assert.ok(name, `${THEME} in the catalog`);
+    const grants: Grant[] = seeded.map((e) => ({ subjectId: e.subjectId, themeId: THEME, themeName: name, validFrom: addCalendarDays(today, -100),
+      validUntil: addCalendarDays(today, e.endsIn), grantedBy: 'Eija', orderId: '', grantedAt: new Date().toISOString(),
+      source: { kind: 'import', file: 'rekisteri.csv', row: 2 } }));
+    await bot.app.deps.grants.putMany(grants);
+    const orders = [await submitAs(bot, PEOPLE.mikko, validOrder()), await submitAs(bot, PEOPLE.sanna, validOrder({ givenName: 'Sanna', surname: 'Korhonen', hetu: '020594X903P', requesterMail: 'sanna.korhonen@porvoo.example' }))];
+    openNumbers = orders.map((o) => o.number);
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    await page.route('https://res.cdn.office.net/**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"validOrigins":[]}' }));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await bot?.stop();
+  });
+
+  it('draws every view from the store and shows the expiring weeks, coverage and open orders as seeded', async () => {
+    await open();
+    for (const view of REPORT_VIEWS) assert.ok((await drawnCharts(page, view)).every((n) => n > 500), `${view} drawn`);
+    assert.equal(await page.locator('#local-notice').isVisible(), true, 'local mode says so');
+    assert.ok(hasColumn(await tableCells(page, 'expiring'), expectedEnding()), 'a column of the expiring table is the entries ending per week');
+    const coverage = await tableCells(page, 'coverage');
+    for (const [department, holders] of [['Konsernipalvelut', 3], ['Kaupunkikehitys', 2]] as const) {
+      assert.ok(coverage.some((r) => r.includes(department) && r.some((c) => Number(c) === holders)), `${department}: ${holders} holders in ${JSON.stringify(coverage)}`);
+    }
+    const listed = await page.locator('table.orders tbody th').allTextContents();
+    assert.deepEqual([...listed].sort(), [...openNumbers].sort());
+    for (const view of REPORT_VIEWS) await page.locator(`#view-${view}`).screenshot({ path: path.join(SCREENS, `reports-real-${view}.png`) });
+  });
+
+  it('the department filter changes the numbers to that department\'s', async () => {
+    await open();
+    await page.selectOption('#filter-department', 'Kaupunkikehitys');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('department') === 'Kaupunkikehitys' && !document.querySelector('main')?.hasAttribute('aria-busy'));
+    await page.locator('#view-coverage .chart canvas').last().waitFor();
+    assert.ok(hasColumn(await tableCells(page, 'expiring'), expectedEnding('Kaupunkikehitys')));
+    const coverage = await tableCells(page, 'coverage');
+    assert.ok(!coverage.some((r) => r.includes('Konsernipalvelut')), 'no other department');
+    assert.ok(coverage.some((r) => r.includes('Kaupunkikehitys') && r.some((c) => Number(c) === 2)));
+  });
+
+  it('a date range ending before every completed line leaves the lead times empty', async () => {
+    await open('?from=2020-01-01&to=2020-01-31');
+    const leadTimes = await tableCells(page, 'leadTimes');
+    const numbers = leadTimes.slice(1).flat().map((c) => Number(c)).filter((n) => Number.isFinite(n));
+    assert.ok(numbers.every((n) => n === 0), `nothing completed in January 2020: ${JSON.stringify(leadTimes)}`);
+  });
+
+  it('each view\'s CSV download equals its table', async () => {
+    await open();
+    for (const view of REPORT_VIEWS) {
+      const table = await tableCells(page, view);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`#view-${view} button.csv`).click()]);
+      assert.deepEqual(parseCsv(fs.readFileSync(await download.path(), 'utf8')), table, view);
+    }
+  });
+
+  it('has no serious or critical accessibility violation with real data (axe-core)', async () => {
+    await open();
+    assert.deepEqual(await axeViolations(page, bot.app.url), []);
   });
 });
