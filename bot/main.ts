@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type TurnContext } from 'botbuilder';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -242,7 +243,7 @@ function loadReportsPage(log: Logger, dir = path.join(__dirname, '..', 'web', 'r
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) continue;
     const body = fs.readFileSync(file);
-    assets.set(name, { body, etag: `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
+    assets.set(name, { body, gzip: name.endsWith('.map') ? undefined : zlib.gzipSync(body), etag: `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
   }
   if (!assets.has('app.js')) {
     log.warn({ dir }, 'the reports tab is not built (node scripts/build-web.js): /reports is not served');

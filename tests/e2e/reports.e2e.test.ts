@@ -133,6 +133,8 @@ describe('reports tab: the page in Chromium (data answered by the test)', functi
     assert.doesNotMatch(html, /<script>(?!<)/, 'no inline script');
     const bundle = await fetch(`${app.url}/reports/app.js`);
     assert.equal(bundle.status, 200);
+    assert.equal(bundle.headers.get('content-encoding'), 'gzip', 'fetch asks for gzip: the bundle comes compressed');
+    assert.ok(Number(bundle.headers.get('content-length')) < 400_000);
     assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
     const etag = bundle.headers.get('etag') ?? '';
     assert.ok((await bundle.arrayBuffer()).byteLength > 10_000);
