@@ -10,7 +10,7 @@ import { REPORT_VIEWS, type ReportData, type ReportTable } from '../../bot/domai
 import { freePort } from '../../infra/local/ports';
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
 import { launchBrowser, type E2EBrowser } from '../helpers/teamsClient';
-import { csvOf, HOSTILE_DEPARTMENT, sampleReport } from '../helpers/reportFixture';
+import { csvOf, emptyReport, HOSTILE_DEPARTMENT, sampleReport } from '../helpers/reportFixture';
 import { PEOPLE, startTestBot, submitAs, validOrder, type TestBot } from '../helpers/botHarness';
 import { addCalendarDays, helsinkiDate } from '../../bot/domain/workdays';
 import type { Grant } from '../../bot/store/grantStore';
@@ -21,6 +21,10 @@ import { t } from '../../bot/i18n';
  * headers come from the app; in the first suite the data API is answered by the test (the page alone), in the
  * second it is the app's own `/reports/api/data` over seeded orders and register entries.
  */
+/** A department the test's API answers with an empty report. */
+const EMPTY = 'Tyhjä toimiala';
+/** Departments the test's API refuses, with the status it answers. */
+const REFUSALS: Record<string, number> = { 'Ei oikeutta': 403, 'Ei kirjautumista': 401, Rikki: 503 };
 const SCREENS = path.join(os.tmpdir(), 'valtuusbotti-e2e-screens');
 const AXE = path.join(path.dirname(require.resolve('axe-core/package.json')), 'axe.min.js');
 
@@ -92,7 +96,10 @@ describe('reports tab: the page in Chromium (data answered by the test)', functi
     const url = new URL(route.request().url());
     requests.push(url);
     authorization.push(route.request().headers().authorization);
-    const report = sampleReport(url.searchParams.get('department') ?? undefined);
+    const department = url.searchParams.get('department') ?? undefined;
+    const refusal = department ? REFUSALS[department] : undefined;
+    if (refusal) { await route.fulfill({ status: refusal, contentType: 'application/json', body: '{"error":"x"}' }); return; }
+    const report = department === EMPTY ? emptyReport(department) : sampleReport(department);
     if (url.pathname === '/reports/api/csv') {
       const view = url.searchParams.get('view') as keyof ReportData['tables'];
       await route.fulfill({ status: 200, contentType: 'text/csv; charset=utf-8', body: csvOf(report.tables[view]) });
@@ -152,6 +159,7 @@ describe('reports tab: the page in Chromium (data answered by the test)', functi
       assert.ok(((await page.locator(`#view-${view} .chart`).first().getAttribute('aria-label')) ?? '').length > 20, `${view} chart has a text alternative`);
     }
     assert.equal(await page.locator('#local-notice').isVisible(), true);
+    assert.equal(await page.locator('p.empty').count(), 0, 'every chart has numbers, none says "no data"');
     assert.equal(await page.getAttribute('html', 'lang'), 'fi');
     assert.equal(authorization[0], undefined, 'local mode sends no token');
     assert.equal(requests[0].searchParams.get('lang'), 'fi');
@@ -164,6 +172,23 @@ describe('reports tab: the page in Chromium (data answered by the test)', functi
     await open();
     const report = sampleReport();
     for (const view of REPORT_VIEWS) assert.deepEqual(await tableCells(page, view), expectedCells(report.tables[view]), view);
+  });
+
+  it('says "no data" under every chart and the order list when the answer is empty', async () => {
+    await open(`?department=${encodeURIComponent(EMPTY)}`);
+    const charts = await page.locator('.chart').count();
+    assert.equal(charts, 10);
+    assert.equal(await page.locator('p.empty').count(), charts + 1);
+    assert.deepEqual(new Set(await page.locator('p.empty').allTextContents()), new Set([t('fi', 'reports.page.noData')]));
+  });
+
+  it('says in the reader\'s language that the reports are for administrators (401, 403), or that loading failed', async () => {
+    for (const [department, key] of [['Ei oikeutta', 'reports.page.unauthorized'], ['Ei kirjautumista', 'reports.page.unauthorized'], ['Rikki', 'reports.page.error']] as const) {
+      await page.goto(`${app.url}/reports?lang=en&department=${encodeURIComponent(department)}`);
+      await page.locator('#status.error').waitFor();
+      assert.equal(await page.locator('#status').textContent(), t('en', key), department);
+      assert.equal(await page.locator('.chart').count(), 0);
+    }
   });
 
   it('shows a department named like HTML as text, and links only https card addresses', async () => {
@@ -364,8 +389,9 @@ describe('reports tab: the page over the real data API, with seeded orders and r
     assert.ok(coverage.some((r) => r.includes('Kaupunkikehitys') && r.some((c) => Number(c) === 2)));
   });
 
-  it('a date range ending before every completed line leaves the lead times empty', async () => {
+  it('a date range ending before every completed line leaves the lead times empty, and the page says so', async () => {
     await open('?from=2020-01-01&to=2020-01-31');
+    assert.equal(await page.locator('#view-leadTimes p.empty').count(), 4, 'each lead-time chart says "no data"');
     const leadTimes = await tableCells(page, 'leadTimes');
     const numbers = leadTimes.slice(1).flat().map((c) => Number(c)).filter((n) => Number.isFinite(n));
     assert.ok(numbers.every((n) => n === 0), `nothing completed in January 2020: ${JSON.stringify(leadTimes)}`);

@@ -54,6 +54,17 @@ export function sampleReport(department?: string): ReportData {
   };
 }
 
+/** The same report with nothing in it: no completed lines, no open orders, nothing ending, no holders. */
+export function emptyReport(department: string): ReportData {
+  const r = sampleReport(department);
+  for (const s of [r.leadTimes.path1, r.leadTimes.path2]) Object.assign(s, { values: [], total: 0, withinTarget: 0, weekly: [] });
+  r.openWork = { byAge: r.openWork.byAge.map((b) => ({ ...b, path1: 0, path2: 0 })), byState: r.openWork.byState.map((x) => ({ ...x, count: 0 })), byHolder: [], orders: [] };
+  r.expiring.weeks = r.expiring.weeks.map((w) => ({ ...w, ending: 0, renewalOrdered: 0, renewed: 0 }));
+  r.coverage = { ...r.coverage, cells: [], reviews: [] };
+  for (const view of Object.keys(r.tables) as Array<keyof ReportData['tables']>) r.tables[view] = { columns: r.tables[view].columns, rows: [] };
+  return r;
+}
+
 /** The CSV the server would send for a table (semicolons, every cell quoted, BOM): enough for the page's download test. */
 export function csvOf(table: { columns: string[]; rows: Array<Array<string | number>> }): string {
   const line = (cells: Array<string | number>) => cells.map((c) => `"${String(c).replace(/"/g, '""')}"`).join(';');

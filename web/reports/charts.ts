@@ -40,6 +40,11 @@ export function histogram(values: number[]): Array<{ bin: number; count: number 
   return counts.map((count, bin) => ({ bin, count }));
 }
 
+/** Whether any series has a value above zero (a heat-map cell is [x, y, value]): else the page says "no data". */
+export function hasData(option: Option): boolean {
+  return (option.series as Option[]).some((series) => (series.data as unknown[]).some((v) => Number(Array.isArray(v) ? v[v.length - 1] : v) > 0));
+}
+
 function base(p: Palette, description: string): Option {
   return {
     aria: { enabled: true, label: { description } },

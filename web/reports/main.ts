@@ -199,6 +199,8 @@ class ReportsPage {
   private chart(box: HTMLElement, pending: Array<[HTMLElement, charts.Option]>, title: string, option: charts.Option, extra?: Node): void {
     const holder = el('div', { className: 'chart' });
     const figure = el('figure', {}, undefined, el('figcaption', {}, title), holder);
+    // The empty axes still show what would be counted; the sentence says there is nothing yet.
+    if (!charts.hasData(option)) figure.append(el('p', { className: 'empty' }, this.label('noData')));
     if (extra) figure.append(extra);
     box.append(figure);
     pending.push([holder, option]);
@@ -251,7 +253,9 @@ class ReportsPage {
       body.append(tr);
     }
     t.append(el('thead', {}, undefined, head), body);
-    return el('div', { className: 'table-box' }, undefined, t);
+    const box = el('div', { className: 'table-box' }, undefined, t);
+    if (!d.openWork.orders.length) box.append(el('p', { className: 'empty' }, L('noData')));
+    return box;
   }
 }
 
