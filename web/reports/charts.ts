@@ -29,7 +29,9 @@ export function percent(part: number, whole: number): number {
 
 /**
  * Lead times into bins of one unit: bin k holds the values in (k−1, k] (bin 0 the zeros), so a target of "at
- * most 3 working days" is exactly the bins up to 3. Empty bins inside the range stay, as zeros.
+ * most 3 working days" is exactly the bins up to 3 (a lower bound of 4 weeks shades from bin 4, which also holds
+ * the values just under 4: the shading is a guide, "within target N of M" is the server's exact count). Empty bins
+ * inside the range stay, as zeros.
  */
 export function histogram(values: number[]): Array<{ bin: number; count: number }> {
   if (!values.length) return [];
