@@ -106,9 +106,11 @@ export class BotServer {
       const asset = Object.hasOwn(ASSET_TYPES, name) ? page.assets.get(name) : undefined;
       if (!asset) { reply(res, 404, { error: 'not_found' }); return; }
       // The shell asks for the bundle without a version in its name: revalidate (cheap with the ETag), never stale.
-      const headers = { ETag: asset.etag, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', Vary: 'Accept-Encoding' };
-      if (req.headers['if-none-match'] === asset.etag) { res.writeHead(304, headers); res.end(); return; }
       const gzip = asset.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? asset.gzip : undefined;
+      // Each encoding is its own representation, with its own ETag.
+      const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag;
+      const headers = { ETag: etag, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', Vary: 'Accept-Encoding' };
+      if (req.headers['if-none-match'] === etag) { res.writeHead(304, headers); res.end(); return; }
       const body = gzip ?? asset.body;
       res.writeHead(200, { ...headers, 'Content-Type': ASSET_TYPES[name], 'Content-Length': String(body.length), ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
       res.end(body);
