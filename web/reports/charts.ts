@@ -13,8 +13,8 @@ echarts.use([BarChart, HeatmapChart, LineChart, AriaComponent, GridComponent, Le
   TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
 export { echarts };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Option = Record<string, any>;
+/** ECharts' own option type (loose by design: each chart's fields are checked by ECharts at setOption). */
+export type Option = echarts.EChartsCoreOption;
 
 /** Colours and text colour of the current theme, read from the page's CSS variables. */
 export interface Palette { bg: string; text: string; muted: string; grid: string; series: string[]; target: string; heat: [string, string] }
@@ -44,7 +44,8 @@ export function histogram(values: number[]): Array<{ bin: number; count: number 
 
 /** Whether any series has a value above zero (a heat-map cell is [x, y, value]): else the page says "no data". */
 export function hasData(option: Option): boolean {
-  return (option.series as Option[]).some((series) => (series.data as unknown[]).some((v) => Number(Array.isArray(v) ? v[v.length - 1] : v) > 0));
+  const series = ([] as Option[]).concat((option.series ?? []) as Option | Option[]);
+  return series.some((one) => ((one.data ?? []) as unknown[]).some((v) => Number(Array.isArray(v) ? v[v.length - 1] : v) > 0));
 }
 
 function base(p: Palette, description: string): Option {
