@@ -3,7 +3,10 @@
  * Used by the process entry (index.ts), the local launcher (through infra/local/localApp.ts, which adds the
  * embedded Azurite) and the tests, so all run the same program. Nothing here comes from infra/local.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type TurnContext } from 'botbuilder';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -31,6 +34,7 @@ import { loadSeedCatalog, loadSeedGlossary, loadScopeVariants } from './catalog/
 import { StoreCatalogReader } from './services/catalogReader';
 import { createApp } from './app';
 import { BotServer, type ServerOptions } from './server';
+import { ASSET_TYPES, type ReportsPage } from './http/reportsPage';
 import { downloadRegisterExport } from './handlers/registerSearch';
 import { guardTurn } from './handlers/turnGuard';
 import { OutboxStore } from './store/outboxStore';
@@ -119,7 +123,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const app = createApp(deps);
   const runApp = guardTurn(deps, (ctx) => app.run(ctx));
   const server = createServer(teams, tables, metrics, log, runApp, (token, lang) => downloadRegisterExport(deps, token, lang),
-    reportsApi({ deps, local: config.mode === 'local', signIn: config.sso && teamsSsoVerifier(config.sso) }));
+    reportsApi({ deps, local: config.mode === 'local', signIn: config.sso && teamsSsoVerifier(config.sso) }), loadReportsPage(log));
   await server.listen(config.port, config.host);
   dispatcher.start();
   if (options.telemetry) {
@@ -232,11 +236,31 @@ function createDispatcher(deps: HandlerDeps, tables: Tables, messenger: Messenge
   });
 }
 
+/**
+ * The reports tab's built page (scripts/build-web.js → dist/web/reports/), read once: a missing bundle (a build
+ * without it) leaves the tab out with a warning instead of stopping the bot.
+ */
+function loadReportsPage(log: Logger, dir = path.join(__dirname, '..', 'web', 'reports')): ReportsPage | undefined {
+  const assets: ReportsPage['assets'] = new Map();
+  for (const name of Object.keys(ASSET_TYPES)) {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) continue;
+    const body = fs.readFileSync(file);
+    assets.set(name, { body, gzip: name.endsWith('.map') ? undefined : zlib.gzipSync(body), etag: `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
+  }
+  if (!assets.has('app.js')) {
+    log.warn({ dir }, 'the reports tab is not built (node scripts/build-web.js): /reports is not served');
+    return undefined;
+  }
+  return { assets };
+}
+
 function createServer(teams: TeamsConnection, tables: Tables, metrics: Metrics, log: Logger, run: (ctx: TurnContext) => Promise<void>,
-  registerExport: ServerOptions['registerExport'], reportsApi: ServerOptions['reportsApi']): BotServer {
+  registerExport: ServerOptions['registerExport'], reportsApi: ServerOptions['reportsApi'], reportsPage: ReportsPage | undefined): BotServer {
   return new BotServer({
     registerExport,
     reportsApi,
+    reportsPage,
     adapter: teams.adapter,
     log,
     run: async (ctx: TurnContext) => {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { BodyError, readJsonObject } from './http/body';
 import { checkActivityShape } from './http/activityShape';
 import { t } from './i18n';
+import { ASSET_TYPES, REPORTS_CSP, reportsShell, type ReportsPage } from './http/reportsPage';
 
 export interface ServerOptions {
   adapter: CloudAdapter;
@@ -19,6 +20,8 @@ export interface ServerOptions {
   registerExport?: (token: string, lang: string) => Promise<FileAnswer>;
   /** GET /reports/api/data and /reports/api/csv — the reports tab's numbers (bot/handlers/reportsApi.ts). */
   reportsApi?: (request: { route: 'data' | 'csv'; query: URLSearchParams; authorization?: string }) => Promise<FileAnswer>;
+  /** GET /reports and its bundle (the reports tab, issue #13); absent when the page was not built. */
+  reportsPage?: ReportsPage;
 }
 
 /** A small answer that is not JSON: a file or a plain-text refusal. */
@@ -89,6 +92,7 @@ export class BotServer {
       });
     }
     if (o.reportsApi) this.routeReportsApi(o.reportsApi, o.log);
+    if (o.reportsPage) this.serveReportsPage(o.reportsPage);
   }
 
   /** The reports tab's API: a bounded query string in, the handler's answer out; a failure is a generic 503. */
@@ -112,6 +116,31 @@ export class BotServer {
         res.end(answer.body);
       });
     }
+  }
+
+  /** The reports tab: the HTML shell and the files of its bundle (the data routes are the API's). */
+  private serveReportsPage(page: ReportsPage): void {
+    this.server.get('/reports', async (req, res) => {
+      const lang = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang');
+      const body = reportsShell(lang);
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)),
+        'Content-Security-Policy': REPORTS_CSP, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+      res.end(body);
+    });
+    this.server.get('/reports/:file', async (req, res) => {
+      const name = new URL(req.url ?? '/', 'http://localhost').pathname.split('/').pop() ?? '';
+      const asset = Object.hasOwn(ASSET_TYPES, name) ? page.assets.get(name) : undefined;
+      if (!asset) { reply(res, 404, { error: 'not_found' }); return; }
+      // The shell asks for the bundle without a version in its name: revalidate (cheap with the ETag), never stale.
+      const gzip = asset.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) ? asset.gzip : undefined;
+      // Each encoding is its own representation, with its own ETag.
+      const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag;
+      const headers = { ETag: etag, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', Vary: 'Accept-Encoding' };
+      if (req.headers['if-none-match'] === etag) { res.writeHead(304, headers); res.end(); return; }
+      const body = gzip ?? asset.body;
+      res.writeHead(200, { ...headers, 'Content-Type': ASSET_TYPES[name], 'Content-Length': String(body.length), ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
+      res.end(body);
+    });
   }
 
   listen(port: number, host: string): Promise<void> {

@@ -87,6 +87,7 @@ export function manifestSettings(env: NodeJS.ProcessEnv): Record<string, string>
     throw new Error(`${developerVariable}="${names.en}" is longer than ${DEVELOPER_NAME_MAX} characters, the limit for the manifest's developer name: use a shorter form such as "City of Porvoo".`);
   }
   const website = httpsUrl(env, 'PUBLISHER_WEBSITE_URL', `https://${domain}/`);
+  const tab = tabOrigin(env, domain);
   return {
     MICROSOFT_APP_ID: appId,
     TEAMS_APP_ID: teamsAppId,
@@ -99,7 +100,28 @@ export function manifestSettings(env: NodeJS.ProcessEnv): Record<string, string>
     PUBLISHER_WEBSITE_URL: website,
     PRIVACY_URL: httpsUrl(env, 'PRIVACY_URL', website),
     TERMS_URL: httpsUrl(env, 'TERMS_URL', website),
+    PUBLIC_URL: tab.origin,
+    PUBLIC_HOST: tab.host,
   };
+}
+
+/**
+ * Where Teams finds the reports tab: PUBLIC_URL (the bot's public origin, as the bot itself reads it), else the
+ * bot's domain. Its host names the SSO resource (api://<host>/<app id>) and must be among validDomains.
+ */
+function tabOrigin(env: NodeJS.ProcessEnv, domain: string): { origin: string; host: string } {
+  const value = setting(env, 'PUBLIC_URL');
+  if (!value) return { origin: `https://${domain}`, host: domain };
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:' || url.port || url.pathname !== '/' || url.search || url.hash || !HOST_NAME.test(url.hostname)) {
+    throw new Error(`PUBLIC_URL="${value}" must be the bot's public https origin without a port or path, e.g. PUBLIC_URL=https://valtuusbotti.example.fi (Teams loads the reports tab from it), or leave it unset to use BOT_DOMAIN.`);
+  }
+  return { origin: url.origin, host: url.hostname };
 }
 
 /** Each language falls back to any other name given, so one ORG_NAME_FI is enough to package. */
@@ -183,6 +205,9 @@ export function buildManifest(env: NodeJS.ProcessEnv): BuiltApp {
   const values = manifestSettings(env);
   const dir = path.join(projectRoot(), 'manifest');
   const manifest = objectAt(fill(readJson(path.join(dir, 'manifest.template.json')), values, 'manifest/manifest.template.json'), 'manifest');
+  // The tab's host may differ from the bot's (a custom domain in front of the web app): Teams loads only valid domains.
+  const domains = arrayAt(manifest.validDomains, 'validDomains');
+  if (!domains.includes(values.PUBLIC_HOST)) domains.push(values.PUBLIC_HOST);
   const counts = commandCounts(manifest);
   const languages = arrayAt(objectAt(manifest.localizationInfo, 'localizationInfo').additionalLanguages, 'localizationInfo.additionalLanguages');
   const localizations: Record<string, JsonObject> = {};

@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     ` Valtuusbotti is running locally (no authentication; listening on 127.0.0.1 only).`,
     ``,
     `   Open the Teams client:  ${playground.url}`,
+    `   Reports tab (browser):  ${app.url}/reports   (local mode: no sign-in, the data as the local user)`,
     `   You are:                ${person.name} (${person.role})`,
     `   Try:                    "hei" in Personal Chat, then "Tilaa valtuus"`,
     `   Administrators' channel: team "${PLAYGROUND_IDS.teamName}" → channel "${PLAYGROUND_IDS.channelName}"`,

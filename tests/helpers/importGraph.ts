@@ -9,7 +9,7 @@ import ts from 'typescript';
 export type Layer =
   | 'domain' | 'i18n' | 'store' | 'security' | 'services' | 'presenters' | 'cards' | 'handlers' | 'notify'
   | 'catalog' | 'templates' | 'http' | 'server' | 'app' | 'config' | 'platform' | 'main' | 'entry' | 'cli'
-  | 'graph' | 'infraLocal' | 'infraAzure' | 'manifest';
+  | 'graph' | 'infraLocal' | 'infraAzure' | 'manifest' | 'web';
 
 interface Rule {
   /** Layers this one may import (values and types). */
@@ -59,6 +59,9 @@ export const RULES: Record<Layer, Rule> = {
   infraLocal: { layers: ['infraLocal', 'main', 'config', 'platform', 'store', 'domain', 'i18n'], packages: '*' },
   infraAzure: { layers: ['infraAzure', 'config'], packages: '*' },
   manifest: { layers: ['manifest', 'i18n', 'config'], packages: '*' },
+  // The reports tab's page, bundled for the browser (scripts/build-web.js): the data contract's types and its two
+  // browser libraries, nothing of the server (a Node import would break the bundle or ship server code to it).
+  web: { layers: ['web', 'domain'], packages: ['echarts', '@microsoft/teams-js'] },
 };
 
 /** The layer of a product file (path relative to the repository root, with forward slashes). */
@@ -67,6 +70,7 @@ export function layerOf(file: string): Layer | undefined {
   if (p[0] === 'cards') return 'cards';
   if (p[0] === 'graph') return 'graph';
   if (p[0] === 'manifest') return 'manifest';
+  if (p[0] === 'web') return 'web';
   if (p[0] === 'infra') return p[1] === 'local' ? 'infraLocal' : p[1] === 'azure' ? 'infraAzure' : undefined;
   if (p[0] !== 'bot') return undefined;
   if (p.length > 2) {

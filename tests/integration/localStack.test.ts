@@ -130,6 +130,9 @@ describe('local stack: stopping it keeps the data and leaves nothing stuck', fun
 
   it('`npm start` passes SIGTERM on: the stack stops in order, acknowledged writes survive, every port is freed', async () => {
     const stack = await launch({ viaNpm: true });
+    // Beside the Teams client, the reports tab's address, and npm start built the page it serves.
+    assert.match(stack.out(), new RegExp(`Reports tab \\(browser\\): +http://127\\.0\\.0\\.1:${stack.ports.bot}/reports\\s`));
+    assert.equal((await fetch(`http://127.0.0.1:${stack.ports.bot}/reports/app.js`)).status, 200);
     const pid = azuritePid(stack.dir);
     const keys = await writeAcknowledged(stack.ports.azurite, 5);
     // Right away, well inside Azurite's 5 s autosave interval: only a closing save keeps the last writes.

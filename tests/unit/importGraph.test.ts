@@ -16,7 +16,7 @@ function productSources(): string[] {
       else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(rel.split(path.sep).join('/'));
     }
   };
-  for (const dir of ['bot', 'cards', 'graph', 'infra', 'manifest']) if (fs.existsSync(path.join(ROOT, dir))) walk(dir);
+  for (const dir of ['bot', 'cards', 'graph', 'infra', 'manifest', 'web']) if (fs.existsSync(path.join(ROOT, dir))) walk(dir);
   return out;
 }
 

@@ -155,7 +155,6 @@ describe('Teams app manifest', () => {
     assert.equal(bot.supportsFiles, false);
     assert.equal(bot.isNotificationOnly, false);
     assert.deepEqual(manifest.validDomains, ['valtuus-bot-test.azurewebsites.net']);
-    assert.equal(manifest.webApplicationInfo, undefined);
     const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
     assert.equal(manifest.version, pkg.version);
     assert.deepEqual(manifest.developer, {
@@ -165,6 +164,26 @@ describe('Teams app manifest', () => {
       termsOfUseUrl: 'https://valtuus-bot-test.azurewebsites.net/',
     });
     assert.doesNotMatch(JSON.stringify({ manifest, localizations }), /\{\{[A-Z0-9_]+\}\}/, 'no placeholder is left');
+  });
+
+  it('offers the reports tab: personal static tab and team configurable tab on the bot domain, with Teams SSO for it (#13)', () => {
+    const { manifest, localizations } = buildManifest(ENV);
+    const url = 'https://valtuus-bot-test.azurewebsites.net/reports';
+    assert.deepEqual(manifest.staticTabs, [{ entityId: 'reports', name: 'Reports', contentUrl: url, websiteUrl: url, scopes: ['personal'] }]);
+    assert.deepEqual(manifest.configurableTabs, [{ id: 'reports', configurationUrl: `${url}?config=1`, canUpdateConfiguration: false, scopes: ['team'], context: ['channelTab'] }]);
+    assert.deepEqual(manifest.webApplicationInfo, { id: APP_ID, resource: `api://valtuus-bot-test.azurewebsites.net/${APP_ID}` });
+    assert.equal(localizations['fi.json']['staticTabs[0].name'], 'Raportit');
+    assert.equal(localizations['sv.json']['staticTabs[0].name'], 'Rapporter');
+  });
+
+  it('serves the tab from PUBLIC_URL when it is set: its host names the SSO resource and joins validDomains', async () => {
+    const app = buildManifest({ ...ENV, PUBLIC_URL: 'https://valtuusbotti.porvoo.fi/' });
+    const { manifest } = app;
+    assert.equal(obj(arr(manifest.staticTabs)[0]).contentUrl, 'https://valtuusbotti.porvoo.fi/reports');
+    assert.equal(obj(arr(manifest.configurableTabs)[0]).configurationUrl, 'https://valtuusbotti.porvoo.fi/reports?config=1');
+    assert.deepEqual(manifest.webApplicationInfo, { id: APP_ID, resource: `api://valtuusbotti.porvoo.fi/${APP_ID}` });
+    assert.deepEqual(manifest.validDomains, ['valtuus-bot-test.azurewebsites.net', 'valtuusbotti.porvoo.fi']);
+    assert.deepEqual(await validateApp(app), []);
   });
 
   it('takes TEAMS_APP_ID and APP_VERSION when they are set', () => {
@@ -186,6 +205,8 @@ describe('Teams app manifest', () => {
     ['a wildcard BOT_DOMAIN', { ...ENV, BOT_DOMAIN: '*.azurewebsites.net' }, /BOT_DOMAIN/],
     ['an APP_VERSION that is not MAJOR.MINOR.PATCH', { ...ENV, APP_VERSION: '1.0' }, /APP_VERSION/],
     ['an http:// PRIVACY_URL', { ...ENV, PRIVACY_URL: 'http://www.porvoo.fi/' }, /PRIVACY_URL/],
+    ['an http:// PUBLIC_URL', { ...ENV, PUBLIC_URL: 'http://valtuusbotti.porvoo.fi' }, /PUBLIC_URL=.*https/],
+    ['a PUBLIC_URL with a path', { ...ENV, PUBLIC_URL: 'https://www.porvoo.fi/valtuusbotti' }, /PUBLIC_URL/],
     ['an organisation name over 32 characters', { ...ENV, ORG_NAME_EN: 'The Very Long Name of Some Municipality' }, /ORG_NAME_EN.*32/],
   ];
   for (const [what, env, message] of badSettings) {
