@@ -41,6 +41,10 @@ export class TableUserStore implements UserStore {
       lang: isLang(e.lang) ? e.lang : undefined,
       conversation: e.conversation ? (JSON.parse(e.conversation) as Partial<ConversationReference>) : undefined,
     };
+    // A write of this person finished while we read (e.g. the turn's own reference being stored): what it
+    // remembered is newer than what we read, and is kept.
+    const meanwhile = this.cache.get(userId);
+    if (meanwhile && meanwhile !== hit && meanwhile.until > Date.now()) return meanwhile.record;
     this.remember(userId, record);
     return record;
   }
@@ -64,10 +68,10 @@ export class TableUserStore implements UserStore {
   }
 
   async forgetConversation(userId: string): Promise<void> {
+    // Written whatever the cache says: a reference stored by another instance, or in flight here, must go too.
     const current = await this.get(userId);
-    if (!current) return;
     await this.table.upsertEntity({ ...userRow(userId), conversation: '' }, 'Merge');
-    this.remember(userId, { ...current, conversation: undefined });
+    this.remember(userId, { ...(current ?? { userId }), conversation: undefined });
   }
 
   private async read(key: { partitionKey: string; rowKey: string }): Promise<StoredUser | undefined> {
