@@ -185,4 +185,17 @@ describe('register storage for scale: summary row, end-date index, theme rosters
       assert.deepEqual(periods, (await one.listFor(id)).map((g) => `${g.themeId}|${g.validFrom}|${g.validUntil}|${g.revokedAt ?? ''}`).sort(), id);
     }
   });
+
+  it('two writers of the same holders at once (a grant confirmed and its outbox message): every write succeeds, one entry each', async () => {
+    const tables = await freshTables('regtwice');
+    const one = new TableGrantStore(tables);
+    const two = new TableGrantStore(tables);
+    const holders = Array.from({ length: 24 }, (_, i) => `twice-${i}`);
+    // The same entry by two instances at the same moment, for many holders of one theme: the holder's row of the
+    // written-since list and the theme's view row are first written by two upserts at once.
+    await Promise.all(holders.flatMap((id) => [one.put(entry(id, 'vero', '2026-01-01', '2026-12-31')), two.put(entry(id, 'vero', '2026-01-01', '2026-12-31'))]));
+    for (const id of holders) assert.deepEqual((await one.listFor(id)).map((g) => g.validFrom), ['2026-01-01'], id);
+    assert.equal((await one.themeHolders('vero')).length, holders.length);
+    assert.equal((await one.writtenHolders()).length, holders.length);
+  });
 });
