@@ -41,6 +41,21 @@ export const execute = (title: string, verb: ExecuteVerb, data: Record<string, u
   ({ type: 'Action.Execute', title, verb, data, ...extra });
 
 /** Text that people typed, made safe to show: see plainText (the one sanitiser for cards and text messages). */
+/** The bytes a card element adds to the activity (Teams refuses a card over 28 KB: rows are fitted under a budget). */
+export const cardBytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
+
+/** The leading elements that fit in `budget` bytes (at least one, so a single huge entry still shows). */
+export function fitElements(elements: Element[], budget: number): Element[] {
+  let used = 0;
+  const out: Element[] = [];
+  for (const el of elements) {
+    used += cardBytes(el) + 1;
+    if (out.length && used > budget) break;
+    out.push(el);
+  }
+  return out;
+}
+
 export const plain = plainText;
 /** Typed text in a button title or input value (not markdown-rendered): see plainLabel. */
 export const plainTitle = plainLabel;

@@ -3,7 +3,7 @@
  * what is shown and in which order; this file lays it out and keeps the card under Teams' size limit by
  * cutting at a whole row or person with an "and N more" line (names and theme lists have no fixed length).
  */
-import { card, heading, text, subtle, container, submit, plain, type AdaptiveCard, type Element } from './card';
+import { card, fitElements, heading, text, subtle, container, submit, plain, type AdaptiveCard, type Element } from './card';
 import { formatDate, type Lang, type MessageKey, type Translate } from '../bot/i18n';
 import type { RegisterState } from '../bot/domain/register';
 import { renewData } from './renewalReminder';
@@ -34,13 +34,12 @@ const MAX_ROWS_PER_PERSON = 6;
 
 const STATE_COLOR: Record<RegisterState, string> = { expiring: 'Warning', active: 'Good', upcoming: 'Accent', expired: 'Default', revoked: 'Default' };
 
-const bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
 
 /** The person's own entries; an empty register says so and offers the order form. */
 export function myMandatesCard(tr: Translate, lang: Lang, rows: MandateRow[]): AdaptiveCard {
   const actions = [submit(tr('menu.order'), 'menuOrder'), submit(tr('menu.myOrders'), 'menuMyOrders')];
   if (!rows.length) return card([heading(tr('mandates.title')), text(tr('mandates.none'))], actions);
-  const shown = fit(leadingRows(rows).map((r) => rowElement(tr, lang, r)), ROWS_BUDGET_BYTES);
+  const shown = fitElements(leadingRows(rows).map((r) => rowElement(tr, lang, r)), ROWS_BUDGET_BYTES);
   return card([
     heading(tr('mandates.title')),
     subtle(tr('mandates.hint')),
@@ -51,7 +50,7 @@ export function myMandatesCard(tr: Translate, lang: Lang, rows: MandateRow[]): A
 
 /** The manager's direct reports, each with their entries; people who do not fit are counted, not dropped silently. */
 export function teamMandatesCard(tr: Translate, lang: Lang, members: TeamMember[]): AdaptiveCard {
-  const shown = fit(withinRows(members).map((m) => memberElement(tr, lang, m)), ROWS_BUDGET_BYTES);
+  const shown = fitElements(withinRows(members).map((m) => memberElement(tr, lang, m)), ROWS_BUDGET_BYTES);
   return card([
     heading(tr('mandates.teamTitle')),
     subtle(tr('mandates.teamIntro')),
@@ -87,17 +86,6 @@ function withinRows(members: TeamMember[]): TeamMember[] {
   return out;
 }
 
-/** The leading elements that fit in `budget` bytes (at least one, so a single huge entry still shows). */
-function fit(elements: Element[], budget: number): Element[] {
-  let used = 0;
-  const out: Element[] = [];
-  for (const el of elements) {
-    used += bytes(el) + 1;
-    if (out.length && used > budget) break;
-    out.push(el);
-  }
-  return out;
-}
 
 function rowElement(tr: Translate, lang: Lang, row: MandateRow): Element {
   return container([{ type: 'ColumnSet', columns: [

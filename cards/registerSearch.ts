@@ -3,7 +3,7 @@
  * by state and the first rows, cut with "… and N more" under Teams' size limit; a CSV link for the whole result).
  * Everything the directory or the catalog holds is shown as plain text.
  */
-import { card, heading, text, subtle, facts, execute, plain, plainTitle, type AdaptiveCard, type Element } from './card';
+import { card, fitElements, heading, text, subtle, facts, execute, plain, plainTitle, type AdaptiveCard, type Element } from './card';
 import { formatDate, type Lang, type MessageKey, type Translate } from '../bot/i18n';
 import type { RegisterState } from '../bot/domain/register';
 import { MAX_SEARCH_ROWS } from '../bot/domain/registerSearch';
@@ -30,7 +30,6 @@ export interface SearchAnswerView {
 /** The byte budget of an answer's rows (a row is about 250 bytes; MAX_SEARCH_ROWS of them at most), under the 28 KB card limit. */
 const ROWS_BUDGET_BYTES = 20_000;
 
-const bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value)).length;
 
 function formElements(tr: Translate, form: SearchFormView): Element[] {
   return [
@@ -55,7 +54,7 @@ export function registerSearchCard(tr: Translate, form: SearchFormView): Adaptiv
 
 /** The answer: counts, the first rows, the CSV link button, and the form to search again. */
 export function registerSearchAnswerCard(tr: Translate, lang: Lang, view: SearchAnswerView): AdaptiveCard {
-  const rows = fit(view.rows.slice(0, MAX_SEARCH_ROWS).map((r) => rowElement(tr, lang, r)));
+  const rows = fitElements(view.rows.slice(0, MAX_SEARCH_ROWS).map((r) => rowElement(tr, lang, r)), ROWS_BUDGET_BYTES);
   return card([
     heading(tr('search.resultTitle', { matched: plainTitle(view.matched) })),
     ...(view.partialAt ? [text(tr('search.partial', { count: view.partialAt }), { color: 'Warning' })] : []),
@@ -85,14 +84,3 @@ function rowElement(tr: Translate, lang: Lang, r: SearchRowView): Element {
     { size: 'Small', spacing: 'Small', separator: true });
 }
 
-/** The leading rows that fit in the byte budget (at least one). */
-function fit(elements: Element[]): Element[] {
-  let used = 0;
-  const out: Element[] = [];
-  for (const el of elements) {
-    used += bytes(el) + 1;
-    if (out.length && used > ROWS_BUDGET_BYTES) break;
-    out.push(el);
-  }
-  return out;
-}

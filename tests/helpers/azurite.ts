@@ -1,5 +1,7 @@
 import { startAzurite, type AzuriteHandle } from '../../infra/local/azurite';
 import { freePort } from '../../infra/local/ports';
+import { Tables } from '../../bot/store/tables';
+import { TABLES } from '../../bot/store/entities';
 
 let shared: Promise<AzuriteHandle> | undefined;
 
@@ -24,4 +26,13 @@ let counter = 0;
 export function uniquePrefix(label = 't'): string {
   counter += 1;
   return `${label.replace(/[^A-Za-z0-9]/g, '')}${process.pid}n${counter}`;
+}
+
+/** Every table of the app under a fresh prefix on the shared Azurite: a suite's own storage. */
+export async function freshStorage(label: string): Promise<{ tables: Tables; prefix: string; connectionString: string }> {
+  const { connectionString } = await testAzurite();
+  const prefix = uniquePrefix(label);
+  const tables = new Tables({ kind: 'connectionString', connectionString }, prefix);
+  await tables.ensure(TABLES);
+  return { tables, prefix, connectionString };
 }

@@ -7,12 +7,11 @@ import { projectRoot } from '../../bot/catalog/seed';
 import { runRegisterCli, type RegisterCliContext } from '../../bot/cli/register';
 import type { Order } from '../../bot/domain/order';
 import { registerGrant } from '../../bot/services/confirmGrant';
-import { TABLES, personGrantKey } from '../../bot/store/entities';
+import { personGrantKey } from '../../bot/store/entities';
 import { TableGrantStore, type Grant } from '../../bot/store/grantStore';
 import { TableOrderStore } from '../../bot/store/orderStore';
-import { Tables } from '../../bot/store/tables';
 import { GraphDirectory } from '../../graph/graphDirectory';
-import { testAzurite, uniquePrefix } from '../helpers/azurite';
+import { freshStorage as freshTables } from '../helpers/azurite';
 import { sampleOrder } from '../helpers/cardCheck';
 import { FAKE_GROUP_IDS, FakeGraph, FakeTokenCredential } from '../helpers/fakeGraph';
 
@@ -20,13 +19,6 @@ const AINO = { id: '6e6859e7-43aa-5410-aabe-168b8923449e', mail: 'aino.lindqvist
 const MIKKO = { id: '7b5e2561-7863-55ae-a8d6-36e54dc47c0c', mail: 'mikko.virtanen@porvoo.example' };
 const NOW = new Date('2026-11-30T08:00:00.000Z');
 
-async function freshTables(label: string): Promise<{ tables: Tables; prefix: string; connectionString: string }> {
-  const { connectionString } = await testAzurite();
-  const prefix = uniquePrefix(label);
-  const tables = new Tables({ kind: 'connectionString', connectionString }, prefix);
-  await tables.ensure(TABLES);
-  return { tables, prefix, connectionString };
-}
 
 describe('register entries with a history (Azurite)', function () {
   this.timeout(60_000);

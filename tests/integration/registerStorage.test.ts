@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { TABLES, GRANT_SUMMARY_KEY, personGrantKey, registerIndexKeys } from '../../bot/store/entities';
+import { GRANT_SUMMARY_KEY, personGrantKey, registerIndexKeys } from '../../bot/store/entities';
 import { TableGrantStore, grantRow, type Grant } from '../../bot/store/grantStore';
 import { Tables } from '../../bot/store/tables';
-import { testAzurite, uniquePrefix } from '../helpers/azurite';
+import { freshStorage } from '../helpers/azurite';
 import { runRegisterCli } from '../../bot/cli/register';
 import { projectRoot } from '../../bot/catalog/seed';
 
@@ -14,13 +14,6 @@ async function freshTables(label: string): Promise<Tables> {
   return (await freshStorage(label)).tables;
 }
 
-async function freshStorage(label: string): Promise<{ tables: Tables; prefix: string; connectionString: string }> {
-  const { connectionString } = await testAzurite();
-  const prefix = uniquePrefix(label);
-  const tables = new Tables({ kind: 'connectionString', connectionString }, prefix);
-  await tables.ensure(TABLES);
-  return { tables, prefix, connectionString };
-}
 
 function entry(subjectId: string, themeId: string, validFrom: string, validUntil: string, extra: Partial<Grant> = {}): Grant {
   return { subjectId, themeId, themeName: themeId.toUpperCase(), validFrom, validUntil, grantedBy: 'admin-1', orderId: '',
