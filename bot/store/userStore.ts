@@ -27,6 +27,8 @@ export interface UserStore {
 export class TableUserStore implements UserStore {
   private readonly table: TableClient;
   private readonly cache = new Map<string, { record: UserRecord | undefined; until: number }>();
+  /** Reads in flight, by person: a second get() while one is reading waits for that one. */
+  private readonly reading = new Map<string, Promise<UserRecord | undefined>>();
 
   constructor(tables: Tables, private readonly ttlMs = 60_000, private readonly maxEntries = 20_000) {
     this.table = tables.client('users');
@@ -35,6 +37,15 @@ export class TableUserStore implements UserStore {
   async get(userId: string): Promise<UserRecord | undefined> {
     const hit = this.cache.get(userId);
     if (hit && hit.until > Date.now()) return hit.record;
+    // A turn asks twice at once (storing the conversation reference, and the language): one read answers both.
+    const pending = this.reading.get(userId);
+    if (pending) return pending;
+    const read = this.load(userId, hit).finally(() => this.reading.delete(userId));
+    this.reading.set(userId, read);
+    return read;
+  }
+
+  private async load(userId: string, hit: { record: UserRecord | undefined; until: number } | undefined): Promise<UserRecord | undefined> {
     const e = await this.read(userRow(userId)) ?? await this.moveLegacy(userId);
     const record: UserRecord | undefined = e && {
       userId,

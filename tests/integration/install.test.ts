@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { startTestBot, PEOPLE, TENANT, cardText, submitAs, validOrder, type TestBot } from '../helpers/botHarness';
 import { InstallStore } from '../../bot/store/installStore';
 import { TableUserStore, userRow } from '../../bot/store/userStore';
+import { Tables } from '../../bot/store/tables';
+import { testAzurite } from '../helpers/azurite';
 
 // Shapes as Teams sends them (installationUpdate / conversationUpdate, docs "Conversation events in your bot"):
 // the team in channelData.team, the channel chosen at install in channelData.settings.selectedChannel and as
@@ -177,6 +179,28 @@ describe('installing and removing the app (Teams installation events)', function
       await table.createEntity({ partitionKey: 'user', rowKey: PEOPLE.kaarina, lang: 'sv' });
       await new TableUserStore(bot.app.tables).setLanguage(PEOPLE.kaarina, 'en');
       assert.equal((await new TableUserStore(bot.app.tables).get(PEOPLE.kaarina))?.lang, 'en', 'a language chosen is written after the move, never under it');
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('a turn of a person the bot knows asks for their row twice at once (reference, language): one read answers both, and nothing is written', async () => {
+    const bot = await startTestBot();
+    try {
+      const ref = { channelId: 'msteams', serviceUrl: 'https://smba.example/emea/', conversation: { id: 'a:known-conv', conversationType: 'personal', isGroup: false, name: '' } };
+      await new TableUserStore(bot.app.tables).rememberConversation(PEOPLE.johan, ref);
+      const requests: string[] = [];
+      const counting = new Tables({ kind: 'connectionString', connectionString: (await testAzurite()).connectionString }, bot.app.tables.prefix, undefined,
+        { name: 'count', sendRequest: (req, next) => { requests.push(`${req.method} ${new URL(req.url).pathname}`); return next(req); } });
+      // Another instance (empty cache), as a turn calls it: rememberConversation and the language at the same time.
+      const store = new TableUserStore(counting);
+      const [record] = await Promise.all([store.get(PEOPLE.johan), store.rememberConversation(PEOPLE.johan, ref), store.get(PEOPLE.johan)]);
+      assert.equal(record?.conversation?.conversation?.id, 'a:known-conv');
+      assert.deepEqual(requests.map((r) => r.split(' ')[0]), ['GET'], requests.join('\n'));
+      // Once read, the cache answers; a changed reference is written once.
+      await store.get(PEOPLE.johan);
+      await store.rememberConversation(PEOPLE.johan, { ...ref, conversation: { id: 'a:new-conv', conversationType: 'personal', isGroup: false, name: '' } });
+      assert.deepEqual(requests.map((r) => r.split(' ')[0]), ['GET', 'PATCH'], requests.join('\n'));
     } finally {
       await bot.stop();
     }
