@@ -4,6 +4,7 @@
  * handler presents it. bot/app.ts registers its routes from this table and nothing else. Adding a verb = its name
  * in bot/domain/verbs.ts + its entry here + its service + its texts.
  */
+import { safeError } from '../log';
 import type { HandlerDeps, Turn } from './turn';
 import { actorOf, noticeCard } from './turn';
 import type { AdaptiveCard } from '../../cards/card';
@@ -142,7 +143,8 @@ export const VERB_ROUTES: VerbRegistry = {
   'admin.revealHetu': orderVerb('revealHetu', parseOrderVerb, showHetu),
   'admin.confirmGrant': orderVerb('confirmGrant', parseGrant, async (deps, turn, input, actor) =>
     (await checkGrantDates(deps, turn, input, actor)) ?? adminAnswer(deps, turn, await confirmGrant(deps, { ...common(input, actor), actorName: actorName(turn),
-      line: lineAt(input), validFrom: input.validFrom, validUntil: input.validUntil }), actor)),
+      line: lineAt(input), validFrom: input.validFrom, validUntil: input.validUntil,
+      registerDelayed: (err) => turn.log.warn({ err: safeError(err) }, 'register entry not written at once; the outbox writes it') }), actor)),
   'admin.inviteMeeting': orderVerb('inviteMeeting', parseMeetingVerb, (deps, turn, input, actor) => formVerb({
     verb: 'inviteMeeting', field: 'when', input: meetingInputs, validate: validMeetingTime,
     perform: async (deps, turn, input, actor) => {

@@ -15,6 +15,11 @@ export interface ConfirmGrantProps {
   validFrom: string;
   validUntil: string;
   shownVersion?: string;
+  /**
+   * The register entry could not be written at once (storage busy or down): the grant stands, and the registerGrant
+   * message committed with it writes the entry. For the caller's log.
+   */
+  registerDelayed?: (err: unknown) => void;
 }
 
 /**
@@ -52,7 +57,13 @@ export async function confirmGrant(deps: Deps, p: ConfirmGrantProps): Promise<Tr
   });
   // Written at once so the register is current when the administrator's card returns; the registerGrant
   // message in the same commit rewrites it (idempotently) if the process dies before this line.
-  if (result.kind === 'done') await registerGrant(deps, result.order, p.line);
+  if (result.kind === 'done') {
+    try {
+      await registerGrant(deps, result.order, p.line);
+    } catch (err) {
+      p.registerDelayed?.(err);
+    }
+  }
   return result;
 }
 

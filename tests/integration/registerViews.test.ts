@@ -50,6 +50,33 @@ describe('register views: "Omat valtuudet" and the manager\'s view (Azurite, rea
     assert.ok(mine.includes(`${d}.${m}.${y}`), 'the end date as a Finnish reader writes it');
   });
 
+  it('storage failing at the grant\'s register write: the administrator still hears "Valmis", and the entry is written from the outbox', async () => {
+    const order = await submitAs(bot, PEOPLE.kaarina, validOrder());
+    await bot.sink.waitFor(() => bot.sink.created().some((r) => JSON.stringify(r.body).includes(order.number)));
+    await bot.execute(PEOPLE.eija, 'admin.claim', { orderId: order.id, v: order.updatedAt }, channelConversation);
+    const claimed = (await bot.app.deps.orders.get(order.id))?.order as Order;
+    const guide = await bot.execute(PEOPLE.eija, 'admin.grantGuide', { orderId: order.id, v: claimed.updatedAt, line: 0 }, channelConversation);
+    const grants = bot.app.deps.grants;
+    const put = grants.put.bind(grants);
+    let failed = 0;
+    grants.put = async () => { failed += 1; throw Object.assign(new Error('Service Unavailable'), { name: 'RestError', statusCode: 503 }); };
+    let done: unknown;
+    try {
+      done = await bot.execute(PEOPLE.eija, 'admin.confirmGrant', { ...actionData(guide, 'admin.confirmGrant'), validFrom: today, validUntil: addCalendarDays(today, 100) }, channelConversation);
+    } finally {
+      grants.put = put;
+    }
+    assert.ok(failed >= 1, 'the register write was tried at once');
+    assert.match(cardText(done), /Valmis/, 'the grant is committed: no error card');
+    assert.equal((await bot.app.deps.orders.get(order.id))?.order.lines[0].stage, 'granted');
+    // The registerGrant message retries after its backoff (a second or two).
+    const deadline = Date.now() + 20_000;
+    while (!(await grants.listFor(PEOPLE.kaarina)).some((g) => g.orderId === order.id)) {
+      assert.ok(Date.now() < deadline, 'the outbox wrote the register entry');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
   it('an entry ending within 30 days shows as päättymässä, first; one that ended two years ago is not shown', async () => {
     await bot.app.deps.grants.put(grant(PEOPLE.mikko, 'veroilmoittaminen', 'Veroilmoittaminen', addCalendarDays(today, -300), addCalendarDays(today, 10)));
     await bot.app.deps.grants.put(grant(PEOPLE.mikko, 'tulliasioiden-hoito', 'Tulliasioiden hoito', addCalendarDays(today, -1000), addCalendarDays(today, -730)));
