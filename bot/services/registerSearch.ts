@@ -126,11 +126,22 @@ export async function namePeople(deps: Pick<Deps, 'directory'>, result: SearchFo
 /** Themes whose id or name (any language) is the text; else those whose name contains it. */
 function matchThemes(themes: ReadonlyMap<string, Theme>, text: string): Theme[] {
   const wanted = fold(text);
-  const all = [...themes.values()];
-  const names = (t: Theme): string[] => [t.id, t.name.fi, t.name.sv, t.name.en].filter(Boolean).map(fold);
-  const exact = all.filter((t) => names(t).includes(wanted));
+  const all = foldedNames(themes);
+  const exact = all.filter(({ names }) => names.includes(wanted)).map(({ theme }) => theme);
   if (exact.length) return exact;
-  return all.filter((t) => names(t).some((n) => n.includes(wanted))).sort((a, b) => a.name.fi.localeCompare(b.name.fi, 'fi'));
+  return all.filter(({ names }) => names.some((n) => n.includes(wanted))).map(({ theme }) => theme)
+    .sort((a, b) => a.name.fi.localeCompare(b.name.fi, 'fi'));
+}
+
+/** Each theme with its id and names folded, once per catalog version (the reader keeps one map per version). */
+const folded = new WeakMap<ReadonlyMap<string, Theme>, Array<{ theme: Theme; names: string[] }>>();
+function foldedNames(themes: ReadonlyMap<string, Theme>): Array<{ theme: Theme; names: string[] }> {
+  let out = folded.get(themes);
+  if (!out) {
+    out = [...themes.values()].map((theme) => ({ theme, names: [theme.id, theme.name.fi, theme.name.sv, theme.name.en].filter(Boolean).map(fold) }));
+    folded.set(themes, out);
+  }
+  return out;
 }
 
 async function rowsOf(deps: SearchDeps, people: readonly DirectoryUser[], today: IsoDate): Promise<SearchRow[]> {
