@@ -28,20 +28,36 @@ const WEEKS_AT_ONCE = 8;
 const MAX_SUMMARY_CHARS = 400_000;
 const SUMMARY_FORMAT = 1;
 
+/**
+ * The closed weeks' points this process has read or summarised, per order store: a closed week's summary never
+ * changes once saved (its facts cannot), so holding it is holding what the store holds.
+ */
+const held = new WeakMap<object, Map<IsoDate, ReportLeadPoint[]>>();
+
 /** The lead points of the lines granted from `filters.from` to `filters.to` (of every department: the caller filters). */
 export async function leadPoints(deps: Pick<Deps, 'orders'>, filters: ReportFilters, today: IsoDate): Promise<ReportLeadPoint[]> {
   const weeks: IsoDate[] = [];
   for (let w = isoWeek(filters.from), last = isoWeek(filters.to); w <= last; w = addCalendarDays(w, 7)) weeks.push(w);
   if (!weeks.length) return [];
-  const summaries = await deps.orders.leadSummaries(weeks[0], weeks[weeks.length - 1]);
+  const mine = held.get(deps.orders) ?? new Map<IsoDate, ReportLeadPoint[]>();
+  held.set(deps.orders, mine);
+  const unknown = weeks.filter((w) => !mine.has(w));
+  const summaries = unknown.length ? await deps.orders.leadSummaries(unknown[0], unknown[unknown.length - 1]) : new Map<string, string>();
   const perWeek = await mapLimit(weeks, WEEKS_AT_ONCE, async (week) => {
+    const copy = mine.get(week);
+    if (copy) return copy;
     const saved = summaries.get(week);
     const points = saved === undefined ? undefined : parseSummary(saved, week);
-    if (points) return points;
+    if (points) {
+      mine.set(week, points);
+      return points;
+    }
     const fresh = weekPoints(await deps.orders.leadWeek(week));
     if (addCalendarDays(week, CLOSED_AFTER_DAYS) <= today) {
       const json = summaryJson(week, fresh);
       if (json.length <= MAX_SUMMARY_CHARS) await deps.orders.saveLeadSummary(week, json);
+      // Closed: these facts cannot change (a summary saved first by another instance holds the same).
+      mine.set(week, fresh);
     }
     return fresh;
   });

@@ -31,27 +31,51 @@ const VIEW_FORMAT = 1;
 /** What a saved view holds besides the view: its format and the directory snapshot it took departments from. */
 interface SavedReport extends ThemeReport { v: number; dir: string }
 
-/** The report view of `today` of each theme, and how many had to be computed (not saved, stale, of another day). */
+/**
+ * The views this process read or saved, per register store, by theme, with the ETag of the row they are: a view is
+ * taken from here only when the row still has that ETag (any write of the row changes it), so what is used is always
+ * what the store holds — the answer just does not transfer a row it already has.
+ */
+const held = new WeakMap<object, Map<string, { etag: string; stamp: string; view: ThemeReport }>>();
+/** Up to this many rows to read are point reads (at once); more are one range read. */
+const POINT_READS_UP_TO = 8;
+
+/** The report view of `today` of each theme, and how many had to be computed (not saved, stale, of another day or snapshot). */
 export async function themeReportViews(deps: ReportViewDeps, themeIds: readonly string[], today: IsoDate): Promise<{ views: Map<string, ThemeReport>; computed: number }> {
-  const [saved, stamp] = await Promise.all([deps.grants.themeReports(themeIds), directoryStamp(deps)]);
+  const [states, stamp] = await Promise.all([deps.grants.themeReportStates(themeIds), directoryStamp(deps)]);
+  const mine = held.get(deps.grants) ?? new Map<string, { etag: string; stamp: string; view: ThemeReport }>();
+  held.set(deps.grants, mine);
+  const good = (s: { day: string; stale: boolean } | undefined): boolean => s !== undefined && !s.stale && s.day === today;
   const views = new Map<string, ThemeReport>();
-  const todo: string[] = [];
+  const toRead: string[] = [];
   for (const themeId of themeIds) {
-    const row = saved.get(themeId);
-    const view = row && !row.stale && row.day === today ? parseReport(row.json, today, stamp) : undefined;
-    if (view) views.set(themeId, view);
-    else todo.push(themeId);
+    const state = states.get(themeId);
+    const copy = mine.get(themeId);
+    if (good(state) && copy && copy.etag === state?.etag && copy.stamp === stamp && copy.view.day === today) views.set(themeId, copy.view);
+    else if (good(state)) toRead.push(themeId);
   }
+  const rows = toRead.length > POINT_READS_UP_TO ? await deps.grants.themeReports(toRead)
+    : new Map((await Promise.all(toRead.map(async (id) => [id, await deps.grants.themeReport(id)] as const))).flatMap(([id, row]) => (row ? [[id, row] as const] : [])));
+  const etags = new Map<string, string | undefined>([...states].map(([id, state]) => [id, state.etag]));
+  for (const [themeId, row] of rows) {
+    etags.set(themeId, row.etag);
+    const view = good(row) ? parseReport(row.json, today, stamp) : undefined;
+    if (!view) continue;
+    views.set(themeId, view);
+    mine.set(themeId, { etag: row.etag, stamp, view });
+  }
+  const todo = themeIds.filter((id) => !views.has(id));
   if (todo.length) {
     const departments = departmentLookup(deps, today, stamp);
-    const fresh = await mapLimit(todo, THEMES_AT_ONCE, async (themeId) => {
+    await mapLimit(todo, THEMES_AT_ONCE, async (themeId) => {
       const holders = await deps.grants.themeHolders(themeId);
       const view = themeReport(themeId, holders, await departments(holders.map((h) => h.subjectId)), today);
       const json: SavedReport = { v: VIEW_FORMAT, dir: stamp, ...view };
-      await deps.grants.saveThemeReport(themeId, today, JSON.stringify(json), saved.get(themeId)?.etag);
-      return view;
+      const etag = await deps.grants.saveThemeReport(themeId, today, JSON.stringify(json), etags.get(themeId));
+      if (etag) mine.set(themeId, { etag, stamp, view });
+      else mine.delete(themeId);
+      views.set(themeId, view);
     });
-    todo.forEach((themeId, i) => views.set(themeId, fresh[i]));
   }
   return { views, computed: todo.length };
 }

@@ -82,8 +82,15 @@ export interface GrantStore {
    * by the same roster writes), in one range read over the roster partitions; themes without one are left out.
    */
   themeReports(themeIds: readonly string[]): Promise<Map<string, ThemeView>>;
-  /** Saves a theme's report view unless the theme was written since `etag` was read (as saveThemeView). */
-  saveThemeReport(themeId: string, day: string, json: string, etag: string | undefined): Promise<void>;
+  /** The same rows without their views (day, stale, ETag: a few bytes each), to tell which views a reader already holds. */
+  themeReportStates(themeIds: readonly string[]): Promise<Map<string, Omit<ThemeView, 'json'>>>;
+  /** One theme's report view (a point read). */
+  themeReport(themeId: string): Promise<ThemeView | undefined>;
+  /**
+   * Saves a theme's report view unless the theme was written since `etag` was read (as saveThemeView); the saved
+   * row's ETag, or undefined when it was not saved.
+   */
+  saveThemeReport(themeId: string, day: string, json: string, etag: string | undefined): Promise<string | undefined>;
   /** The last day the renewal step went through completely, and recording it (never moved back). */
   sweepCursor(): Promise<string | undefined>;
   saveSweepCursor(day: string): Promise<void>;
@@ -272,17 +279,39 @@ export class TableGrantStore implements GrantStore {
     return out;
   }
 
-  async saveThemeReport(themeId: string, day: string, json: string, etag: string | undefined): Promise<void> {
-    await this.saveView(themeId, registerIndexKeys.REPORT_VIEW, day, json, etag);
+  async themeReportStates(themeIds: readonly string[]): Promise<Map<string, Omit<ThemeView, 'json'>>> {
+    const prefix = registerIndexKeys.roster('');
+    const wanted = new Map(themeIds.map((id) => [registerIndexKeys.roster(id), id]));
+    const out = new Map<string, Omit<ThemeView, 'json'>>();
+    const filter = odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefixEnd(prefix)} and RowKey eq ${registerIndexKeys.REPORT_VIEW}`;
+    for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['PartitionKey', 'day', 'stale'] } })) {
+      const themeId = wanted.get(String(e.partitionKey));
+      if (themeId !== undefined && e.etag) out.set(themeId, { day: typeof e.day === 'string' ? e.day : '', stale: e.stale === true, etag: e.etag });
+    }
+    return out;
   }
 
-  private async saveView(themeId: string, rowKey: string, day: string, json: string, etag: string | undefined): Promise<void> {
+  async themeReport(themeId: string): Promise<ThemeView | undefined> {
+    try {
+      return viewOf(await this.index.getEntity<Record<string, unknown>>(registerIndexKeys.roster(themeId), registerIndexKeys.REPORT_VIEW));
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  async saveThemeReport(themeId: string, day: string, json: string, etag: string | undefined): Promise<string | undefined> {
+    return this.saveView(themeId, registerIndexKeys.REPORT_VIEW, day, json, etag);
+  }
+
+  private async saveView(themeId: string, rowKey: string, day: string, json: string, etag: string | undefined): Promise<string | undefined> {
     const row = { partitionKey: registerIndexKeys.roster(themeId), rowKey, day, stale: false, ...chunked('j', json) };
     try {
-      await this.replaceOrCreate(row, etag);
+      return (etag ? await this.index.updateEntity(row, 'Replace', { etag }) : await this.index.createEntity(row)).etag;
     } catch (err) {
       // A holder of the theme was written meanwhile (its roster write marks the view stale): not saved, computed again next time.
       if (!isStatus(err, 412) && !isStatus(err, 409)) throw err;
+      return undefined;
     }
   }
 

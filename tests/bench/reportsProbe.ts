@@ -156,7 +156,7 @@ async function main(): Promise<void> {
 async function fullAnswer(deps: ReportDeps, filters: ReportFilters, today: string) {
   const themes = await deps.catalog.themes();
   const [open, rows, rosters] = await Promise.all([deps.orders.listOpen(),
-    Promise.all([Number(filters.from.slice(0, 4)) - 1, Number(filters.to.slice(0, 4))].map((y) => deps.orders.leadRows(y))), deps.grants.rosters([...themes.keys()]),
+    Promise.all(Array.from({ length: Number(filters.to.slice(0, 4)) - Number(filters.from.slice(0, 4)) + 2 }, (_, i) => Number(filters.from.slice(0, 4)) - 1 + i).map((y) => deps.orders.leadRows(y))), deps.grants.rosters([...themes.keys()]),
     reviewProgressData(deps)]);
   const periods: RegisterPeriod[] = [...rosters].flatMap(([themeId, holders]) => holders.flatMap((h) => h.periods.map((p) => ({ subjectId: h.subjectId, themeId, ...p }))));
   const ids = [...new Set(periods.map((p) => p.subjectId))];

@@ -10,6 +10,8 @@ import { reportData, type ReportDeps } from '../../bot/services/reports';
 import type { Actor } from '../../bot/domain/policies';
 import { runRegisterSweep } from '../../bot/services/registerSweep';
 import { TableOrderStore } from '../../bot/store/orderStore';
+import { TableGrantStore } from '../../bot/store/grantStore';
+import { themeReportViews } from '../../bot/services/reportViews';
 import { mapLimit } from '../../bot/store/mapLimit';
 
 const channelConversation = { id: `${ADMIN_CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT, isGroup: true };
@@ -140,6 +142,11 @@ describe('reports data from views and weekly summaries on Azurite: always what t
     assert.equal((await reportRows()).get(OTHER)?.stale, false, 'another theme untouched');
     await assertEqualsFull('after a grant');
     assert.equal((await reportRows()).get(HELD)?.stale, false);
+    const themes = [...(await bot.app.deps.catalog.themes()).keys()];
+    const again = await themeReportViews(bot.app.deps, themes, '2026-11-18');
+    assert.equal(again.computed, 0, 'nothing written since: every view as saved');
+    const fromStore = await themeReportViews({ ...bot.app.deps, grants: new TableGrantStore(bot.app.tables) }, themes, '2026-11-18');
+    assert.deepEqual(fromStore.views, again.views, 'the views this process holds are the rows in the store');
   });
 
   it('a revocation and an import change the answer as the full computation does', async () => {
