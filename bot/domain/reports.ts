@@ -66,13 +66,33 @@ export function isoWeek(date: IsoDate): IsoDate {
   return addCalendarDays(date, -((weekday + 6) % 7));
 }
 
+/**
+ * A granted line's lead time as kept once computed (the weekly summaries): the grant's instant and Helsinki day, the
+ * path, the department and the lead time (leadTime of the fact). A fact never changes once its grant is confirmed.
+ */
+export interface LeadPoint { path: ServicePath; grantedAt: string; day: IsoDate; department: string; value: number }
+
+export function leadPoint(fact: LeadFact): LeadPoint {
+  return { path: fact.path, grantedAt: fact.grantedAt, day: helsinkiDate(new Date(fact.grantedAt)), department: fact.department, value: leadTime(fact) };
+}
+
 /** One path's series: every line's lead time (in grant order), the share within target, and per week of the grant the median and 90th percentile. */
 export function leadTimeSeries(facts: readonly LeadFact[], path: ServicePath): LeadTimeSeries {
-  // In the order of the grants, so the same facts give the same answer however the store listed them.
-  const mine = facts.filter((f) => f.path === path).sort((a, b) => a.grantedAt.localeCompare(b.grantedAt))
-    .map((f) => ({ week: isoWeek(helsinkiDate(new Date(f.grantedAt))), value: leadTime(f) }));
+  return leadTimeSeriesOf(facts.filter((f) => f.path === path).map(leadPoint), path);
+}
+
+/** leadTimeSeries from lead points (their lead times computed before). */
+export function leadTimeSeriesOf(points: readonly LeadPoint[], path: ServicePath): LeadTimeSeries {
+  // In the order of the grants (equal instants by value), so the same facts give the same answer however the store listed them.
+  const mine = points.filter((f) => f.path === path)
+    .sort((a, b) => (a.grantedAt < b.grantedAt ? -1 : a.grantedAt > b.grantedAt ? 1 : a.value - b.value))
+    .map((f) => ({ week: isoWeek(f.day), value: f.value }));
   const byWeek = new Map<IsoDate, number[]>();
-  for (const m of mine) byWeek.set(m.week, [...(byWeek.get(m.week) ?? []), m.value]);
+  for (const m of mine) {
+    const values = byWeek.get(m.week);
+    if (values) values.push(m.value);
+    else byWeek.set(m.week, [m.value]);
+  }
   const weekly = [...byWeek.entries()].sort(([a], [b]) => a.localeCompare(b))
     .map(([week, values]) => ({ week, count: values.length, median: percentile(values, 0.5), p90: percentile(values, 0.9) }));
   return {
@@ -176,21 +196,28 @@ const periodKey = (p: { subjectId: string; themeId: string; validFrom: string; v
  * were renewed (a later entry of the same holder and theme, not revoked) and how many have a renewal ordered.
  */
 export function expiringWeeks(periods: readonly RegisterPeriod[], renewals: readonly OrderedRenewal[], today: IsoDate): ReportData['expiring']['weeks'] {
-  const first = isoWeek(today);
-  const weeks = Array.from({ length: EXPIRING_WEEKS }, (_, i) => ({ week: addCalendarDays(first, 7 * i), ending: 0, renewalOrdered: 0, renewed: 0 }));
-  const last = addCalendarDays(first, 7 * EXPIRING_WEEKS - 1);
-  const ordered = new Set(renewals.map(periodKey));
   const starts = new Map<string, IsoDate[]>();
   for (const p of periods) {
     if (p.revokedAt) continue;
     const key = `${p.subjectId}|${p.themeId}`;
     starts.set(key, [...(starts.get(key) ?? []), p.validFrom]);
   }
-  for (const p of periods) {
-    if (p.revokedAt || p.validUntil < today || p.validUntil > last) continue;
+  const last = addCalendarDays(isoWeek(today), 7 * EXPIRING_WEEKS - 1);
+  const ending = periods.filter((p) => !p.revokedAt && p.validUntil >= today && p.validUntil <= last)
+    .map((p) => ({ ...p, renewed: (starts.get(`${p.subjectId}|${p.themeId}`) ?? []).some((from) => from > p.validFrom) }));
+  return expiringWeeksOf(ending, renewals, today);
+}
+
+/** The expiring weeks from the entries ending in the window, each known to be renewed or not (see expiringWeeks). */
+export function expiringWeeksOf(ending: ReadonlyArray<Omit<RegisterPeriod, 'revokedAt'> & { renewed: boolean }>, renewals: readonly OrderedRenewal[],
+  today: IsoDate): ReportData['expiring']['weeks'] {
+  const first = isoWeek(today);
+  const weeks = Array.from({ length: EXPIRING_WEEKS }, (_, i) => ({ week: addCalendarDays(first, 7 * i), ending: 0, renewalOrdered: 0, renewed: 0 }));
+  const ordered = new Set(renewals.map(periodKey));
+  for (const p of ending) {
     const week = weeks[Math.floor(calendarDaysBetween(first, p.validUntil) / 7)];
     week.ending += 1;
-    if ((starts.get(`${p.subjectId}|${p.themeId}`) ?? []).some((from) => from > p.validFrom)) week.renewed += 1;
+    if (p.renewed) week.renewed += 1;
     if (ordered.has(periodKey(p))) week.renewalOrdered += 1;
   }
   return weeks;

@@ -11,6 +11,7 @@ import { renewalSweep } from './renewalSweep';
 import { directorySweep } from './directorySweep';
 import { reviewSweep } from './reviewSweep';
 import { searchViewsSweep } from './registerSearch';
+import { reportViewsSweep } from './reportViews';
 
 /** What a sweep step reads and writes. */
 export type SweepDeps = Pick<Deps, 'config' | 'directory' | 'directoryState' | 'grants' | 'tasks' | 'reviews' | 'orders' | 'catalog' | 'now' | 'kick'>;
@@ -20,12 +21,13 @@ export type SweepCounts = Record<string, number>;
 
 export type SweepStep = (deps: SweepDeps, today: IsoDate) => Promise<SweepCounts>;
 
-/** The steps, in the order they run (leavers before reviews: a leaver is not asked about; the search's views of the day last). */
+/** The steps, in the order they run (leavers before reviews: a leaver is not asked about; the search's and the reports tab's views of the day last). */
 export const SWEEP_STEPS: ReadonlyArray<{ name: string; run: SweepStep }> = [
   { name: 'renewal', run: renewalSweep },
   { name: 'directory', run: directorySweep },
   { name: 'reviews', run: reviewSweep },
   { name: 'searchViews', run: searchViewsSweep },
+  { name: 'reportViews', run: reportViewsSweep },
 ];
 
 export interface SweepReport { today: IsoDate; steps: Array<{ name: string; counts: SweepCounts; ms: number }> }

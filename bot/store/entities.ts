@@ -28,12 +28,19 @@ export const GRANT_ROW_PREFIX = 'grant|';
 
 /**
  * orderIndex partitions: `num|<year>` (RowKey = order number; carries the status, so the open orders of recent
- * years are one partition query each) and `theme|<themeId>` (orders waiting for DVV on that theme).
+ * years are one partition query each), `theme|<themeId>` (orders waiting for DVV on that theme) and
+ * `lead|<Monday>` (RowKey = order number: the order's lines granted in that ISO week, for the reports tab's lead
+ * times; RowKey LEAD_SUMMARY_KEY: the closed week's summary), with the mark LEADS_INDEXED (partition `meta`) once
+ * the orders written before the `lead|` rows existed have theirs.
  */
 export const indexPartition = {
   number: (year: number | string): string => `num|${year}`,
   theme: (themeId: string): string => `theme|${themeId}`,
+  lead: (week: string): string => `lead|${week}`,
 };
+/** The row of a `lead|<week>` partition holding the closed week's summary (sorts after every order number). */
+export const LEAD_SUMMARY_KEY = '~week';
+export const LEADS_INDEXED = { partitionKey: 'meta', rowKey: 'leadsIndexed' } as const;
 
 /** Characters Table Storage forbids in keys. */
 export function safeKey(value: string): string {
@@ -58,6 +65,8 @@ export const registerIndexKeys = {
   roster: (themeId: string): string => `roster|${safeKey(themeId)}`,
   /** The roster partition's row of the theme's search view of a day (GrantStore.themeView). */
   THEME_VIEW: 'view',
+  /** The roster partition's row of the theme's reports tab view of a day (GrantStore.themeReports). */
+  REPORT_VIEW: 'report',
   META: 'meta',
   INDEXED: 'indexed',
   /** META's row: the last day the renewal step went through completely (GrantStore.sweepCursor). */

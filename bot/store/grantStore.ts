@@ -77,6 +77,20 @@ export interface GrantStore {
   themeView(themeId: string): Promise<ThemeView | undefined>;
   /** Saves the view unless the theme was written since `etag` was read (then the next search computes it again). */
   saveThemeView(themeId: string, day: string, json: string, etag: string | undefined): Promise<void>;
+  /**
+   * The reports tab's view of each of these themes as last saved (row `report` beside the search view, marked stale
+   * by the same roster writes), in one range read over the roster partitions; themes without one are left out.
+   */
+  themeReports(themeIds: readonly string[]): Promise<Map<string, ThemeView>>;
+  /** The same rows without their views (day, stale, ETag: a few bytes each), to tell which views a reader already holds. */
+  themeReportStates(themeIds: readonly string[]): Promise<Map<string, Omit<ThemeView, 'json'>>>;
+  /** One theme's report view (a point read). */
+  themeReport(themeId: string): Promise<ThemeView | undefined>;
+  /**
+   * Saves a theme's report view unless the theme was written since `etag` was read (as saveThemeView); the saved
+   * row's ETag, or undefined when it was not saved.
+   */
+  saveThemeReport(themeId: string, day: string, json: string, etag: string | undefined): Promise<string | undefined>;
   /** The last day the renewal step went through completely, and recording it (never moved back). */
   sweepCursor(): Promise<string | undefined>;
   saveSweepCursor(day: string): Promise<void>;
@@ -139,6 +153,11 @@ const WRITE_ATTEMPTS = 8;
 const MAX_INDEXED_WINDOW_DAYS = 400;
 /** Point reads in flight when the sweep checks pending index rows, or a reindex walks the holders. */
 const CONCURRENT_READS = 16;
+
+/** A saved view row (search or report) as read. */
+function viewOf(e: Record<string, unknown> & { etag: string }): ThemeView {
+  return { day: typeof e.day === 'string' ? e.day : '', stale: e.stale === true, json: unchunked('j', e), etag: e.etag };
+}
 
 /** A roster shard's holders with their periods (revokedAt only where set). */
 function themeHoldersOf(holders: RosterShard): ThemeHolder[] {
@@ -236,8 +255,7 @@ export class TableGrantStore implements GrantStore {
 
   async themeView(themeId: string): Promise<ThemeView | undefined> {
     try {
-      const e = await this.index.getEntity<Record<string, unknown>>(registerIndexKeys.roster(themeId), registerIndexKeys.THEME_VIEW);
-      return { day: typeof e.day === 'string' ? e.day : '', stale: e.stale === true, json: unchunked('j', e), etag: e.etag };
+      return viewOf(await this.index.getEntity<Record<string, unknown>>(registerIndexKeys.roster(themeId), registerIndexKeys.THEME_VIEW));
     } catch (err) {
       if (isStatus(err, 404)) return undefined;
       throw err;
@@ -245,12 +263,55 @@ export class TableGrantStore implements GrantStore {
   }
 
   async saveThemeView(themeId: string, day: string, json: string, etag: string | undefined): Promise<void> {
-    const row = { partitionKey: registerIndexKeys.roster(themeId), rowKey: registerIndexKeys.THEME_VIEW, day, stale: false, ...chunked('j', json) };
+    await this.saveView(themeId, registerIndexKeys.THEME_VIEW, day, json, etag);
+  }
+
+  async themeReports(themeIds: readonly string[]): Promise<Map<string, ThemeView>> {
+    // One query over the roster partitions' key range for the `report` rows (as rosters(): cheaper than a point read per theme in Azurite).
+    const prefix = registerIndexKeys.roster('');
+    const wanted = new Map(themeIds.map((id) => [registerIndexKeys.roster(id), id]));
+    const out = new Map<string, ThemeView>();
+    const filter = odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefixEnd(prefix)} and RowKey eq ${registerIndexKeys.REPORT_VIEW}`;
+    for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const themeId = wanted.get(String(e.partitionKey));
+      if (themeId !== undefined) out.set(themeId, viewOf(e));
+    }
+    return out;
+  }
+
+  async themeReportStates(themeIds: readonly string[]): Promise<Map<string, Omit<ThemeView, 'json'>>> {
+    const prefix = registerIndexKeys.roster('');
+    const wanted = new Map(themeIds.map((id) => [registerIndexKeys.roster(id), id]));
+    const out = new Map<string, Omit<ThemeView, 'json'>>();
+    const filter = odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefixEnd(prefix)} and RowKey eq ${registerIndexKeys.REPORT_VIEW}`;
+    for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ['PartitionKey', 'day', 'stale'] } })) {
+      const themeId = wanted.get(String(e.partitionKey));
+      if (themeId !== undefined && e.etag) out.set(themeId, { day: typeof e.day === 'string' ? e.day : '', stale: e.stale === true, etag: e.etag });
+    }
+    return out;
+  }
+
+  async themeReport(themeId: string): Promise<ThemeView | undefined> {
     try {
-      await this.replaceOrCreate(row, etag);
+      return viewOf(await this.index.getEntity<Record<string, unknown>>(registerIndexKeys.roster(themeId), registerIndexKeys.REPORT_VIEW));
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  async saveThemeReport(themeId: string, day: string, json: string, etag: string | undefined): Promise<string | undefined> {
+    return this.saveView(themeId, registerIndexKeys.REPORT_VIEW, day, json, etag);
+  }
+
+  private async saveView(themeId: string, rowKey: string, day: string, json: string, etag: string | undefined): Promise<string | undefined> {
+    const row = { partitionKey: registerIndexKeys.roster(themeId), rowKey, day, stale: false, ...chunked('j', json) };
+    try {
+      return (etag ? await this.index.updateEntity(row, 'Replace', { etag }) : await this.index.createEntity(row)).etag;
     } catch (err) {
       // A holder of the theme was written meanwhile (its roster write marks the view stale): not saved, computed again next time.
       if (!isStatus(err, 412) && !isStatus(err, 409)) throw err;
+      return undefined;
     }
   }
 
@@ -300,7 +361,7 @@ export class TableGrantStore implements GrantStore {
     const prefix = registerIndexKeys.roster('');
     const wanted = themeIds && new Map(themeIds.map((id) => [registerIndexKeys.roster(id), id]));
     const out = new Map<string, ThemeHolder[]>((themeIds ?? []).map((id) => [id, []]));
-    const filter = odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefixEnd(prefix)} and RowKey ne ${registerIndexKeys.THEME_VIEW}`;
+    const filter = odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefixEnd(prefix)} and RowKey ne ${registerIndexKeys.THEME_VIEW} and RowKey ne ${registerIndexKeys.REPORT_VIEW}`;
     for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       const partition = String(e.partitionKey);
       const themeId = wanted ? wanted.get(partition) : partition.slice(prefix.length);
@@ -450,9 +511,11 @@ export class TableGrantStore implements GrantStore {
           throw err;
         }
       }
-      // After the roster: a search view computed from the roster before this write can no longer be saved (its ETag
-      // changes here), and one saved before is stale.
-      await this.index.upsertEntity({ partitionKey: registerIndexKeys.roster(themeId), rowKey: registerIndexKeys.THEME_VIEW, stale: true }, 'Merge');
+      // After the roster: a search or report view computed from the roster before this write can no longer be saved
+      // (its ETag changes here), and one saved before is stale. Both rows in one transaction (one partition).
+      const partitionKey = registerIndexKeys.roster(themeId);
+      await this.index.submitTransaction([registerIndexKeys.THEME_VIEW, registerIndexKeys.REPORT_VIEW]
+        .map((rowKey): TableTransaction['actions'][number] => ['upsert', { partitionKey, rowKey, stale: true }, 'Merge']));
     }));
   }
 

@@ -8,7 +8,10 @@ import { Tables, isStatus } from './tables';
 import { grantFromEntity, type Grant } from './grantStore';
 import { pendingPointer } from './outboxRows';
 import { appendActions } from './partitionRows';
-import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, indexPartition, personOrderKey, safeKey, prefixEnd } from './entities';
+import { chunked, unchunked } from './registerIndex';
+import { ORDER_ROW, ORDER_ROW_PREFIX, GRANT_ROW_PREFIX, LEAD_SUMMARY_KEY, LEADS_INDEXED, indexPartition, personOrderKey, safeKey, prefixEnd } from './entities';
+import { isoWeek } from '../domain/reports';
+import { helsinkiDate } from '../domain/workdays';
 import { mapLimit } from './mapLimit';
 
 /** Entity schema version of the order row; older rows keep loading through decodeOrder. */
@@ -62,6 +65,23 @@ export interface OrderStore {
   nextSequence(year: number): Promise<number>;
   /** The lead-time facts of every order numbered in the year (one partition query of the number index). */
   leadRows(year: number): Promise<LeadRow[]>;
+  /**
+   * The orders with lines granted in the ISO week starting `week` (a Monday), each with those lines (one partition
+   * query of `lead|<week>`; orders written before these rows existed get theirs first, once).
+   */
+  leadWeek(week: string): Promise<LeadWeekRow[]>;
+  /** The summaries saved for the weeks from `fromWeek` to `toWeek` (Mondays), by week: one range read. */
+  leadSummaries(fromWeek: string, toWeek: string): Promise<Map<string, string>>;
+  /** Saves a closed week's summary (once: a summary already there stands; a closed week's facts cannot change). */
+  saveLeadSummary(week: string, json: string): Promise<void>;
+}
+
+/** An order's lines granted in one ISO week (see OrderStore.leadWeek): when the order came in, the subject's department, the lines' paths and confirmation times. */
+export interface LeadWeekRow {
+  number: string;
+  createdAt: string;
+  department: string;
+  leads: Array<{ path: ServicePath; grantedAt: string }>;
 }
 
 /**
@@ -107,6 +127,11 @@ export function indexRowsFor(order: Order): IndexRow[] {
     { table: 'index', partitionKey: indexPartition.number(yearOf(order.number)), rowKey: safeKey(order.number), fields: leadFields(order) },
   ];
   if (!self) rows.push({ table: 'people', partitionKey: order.requesterId, rowKey: personOrderKey(order.id), fields: { asSubject: false, asRequester: true } });
+  const granted = order.lines.flatMap((l) => (l.stage === 'granted' && l.grantedAt ? [{ path: l.path, grantedAt: l.grantedAt }] : []));
+  for (const [week, leads] of grantWeeks(granted)) {
+    rows.push({ table: 'index', partitionKey: indexPartition.lead(week), rowKey: safeKey(order.number),
+      fields: { department: order.subject.department, leads: JSON.stringify(leads) } });
+  }
   for (const line of order.lines) {
     if (line.themeId && isWaitingForDvv(line) && isOpen(order)) {
       rows.push({ table: 'index', partitionKey: indexPartition.theme(safeKey(line.themeId)), rowKey: order.id });
@@ -125,6 +150,16 @@ function leadFields(order: Order): Record<string, string> {
   return { department: order.subject.department, ...(known ? { leads: JSON.stringify(granted.map((l) => ({ path: l.path, grantedAt: l.grantedAt }))) } : {}) };
 }
 
+/** The ISO week (its Monday, Helsinki time) of each confirmed grant, with the lines granted in it that know when. */
+function grantWeeks(leads: ReadonlyArray<{ path: ServicePath; grantedAt: string }>): Map<string, Array<{ path: ServicePath; grantedAt: string }>> {
+  const out = new Map<string, Array<{ path: ServicePath; grantedAt: string }>>();
+  for (const l of leads) {
+    const week = isoWeek(helsinkiDate(new Date(l.grantedAt)));
+    out.set(week, [...(out.get(week) ?? []), { path: l.path, grantedAt: l.grantedAt }]);
+  }
+  return out;
+}
+
 function leadRowOf(e: Record<string, unknown>): LeadRow {
   const row: LeadRow = { orderId: String(e.orderId), number: String(e.number ?? ''), status: String(e.status ?? ''), createdAt: String(e.createdAt ?? ''),
     department: String(e.department ?? '') };
@@ -135,6 +170,15 @@ function leadRowOf(e: Record<string, unknown>): LeadRow {
 function indexEntity(r: IndexRow, order: Order): { partitionKey: string; rowKey: string; [k: string]: unknown } {
   return { partitionKey: r.partitionKey, rowKey: r.rowKey, orderId: order.id, ...summaryFields(order), ...(r.fields ?? {}) };
 }
+
+/**
+ * The order's rows in `orderIndex` as this store writes them (the number row, the `lead|<week>` rows of its grants,
+ * the waiting-theme rows), and the mark that the lead rows cover every order: for a bulk load (the bench).
+ */
+export function orderIndexEntities(order: Order): Array<{ partitionKey: string; rowKey: string; [k: string]: unknown }> {
+  return indexRowsFor(order).filter((r) => r.table === 'index').map((r) => indexEntity(r, order));
+}
+export const leadsIndexedMark = (): { partitionKey: string; rowKey: string } => ({ ...LEADS_INDEXED });
 
 /** The order's row in the number index (`orderIndex`, `num|<year>`) as this store writes it: for a bulk load (the bench). */
 export function numberIndexEntity(order: Order): { partitionKey: string; rowKey: string; [k: string]: unknown } {
@@ -156,6 +200,8 @@ export class TableOrderStore implements OrderStore {
   private readonly numberBlock: number;
   /** The app's clock (tests move it): the years listOpen reads, the outbox rows' and markers' times. */
   private readonly now: () => Date;
+  /** Set once the mark LEADS_INDEXED was seen: the `lead|` rows cover every order. */
+  private leadsIndexed = false;
 
   constructor(tables: Tables, options: { numberBlock?: number; now?: () => Date } = {}) {
     this.numberBlock = options.numberBlock ?? 10;
@@ -299,6 +345,86 @@ export class TableOrderStore implements OrderStore {
     return out;
   }
 
+  async leadWeek(week: string): Promise<LeadWeekRow[]> {
+    await this.ensureLeadsIndexed();
+    const out: LeadWeekRow[] = [];
+    const filter = odata`PartitionKey eq ${indexPartition.lead(week)} and RowKey ne ${LEAD_SUMMARY_KEY}`;
+    const select = ['number', 'createdAt', 'department', 'leads'];
+    for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } })) {
+      out.push({ number: String(e.number ?? ''), createdAt: String(e.createdAt ?? ''), department: String(e.department ?? ''),
+        leads: typeof e.leads === 'string' ? JSON.parse(e.leads) as LeadWeekRow['leads'] : [] });
+    }
+    return out;
+  }
+
+  async leadSummaries(fromWeek: string, toWeek: string): Promise<Map<string, string>> {
+    await this.ensureLeadsIndexed();
+    const out = new Map<string, string>();
+    const filter = odata`PartitionKey ge ${indexPartition.lead(fromWeek)} and PartitionKey le ${indexPartition.lead(toWeek)} and RowKey eq ${LEAD_SUMMARY_KEY}`;
+    for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      out.set(String(e.partitionKey).slice(indexPartition.lead('').length), unchunked('j', e));
+    }
+    return out;
+  }
+
+  async saveLeadSummary(week: string, json: string): Promise<void> {
+    try {
+      await this.index.createEntity({ partitionKey: indexPartition.lead(week), rowKey: LEAD_SUMMARY_KEY, ...chunked('j', json) });
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+    }
+  }
+
+  /**
+   * The `lead|<week>` rows of orders written before they existed (a one-time backfill, marked by LEADS_INDEXED): from
+   * every number index row — its `leads`, or for a row without them its order (and, for a line granted before
+   * `grantedAt` was kept, the audit trail: such lines get a row `<number>|trail` of their own, as no write derives
+   * it). Rows are only created, never replaced: a writer's row is as new or newer. Idempotent.
+   */
+  async indexLeads(): Promise<number> {
+    const rows: Array<{ partitionKey: string; rowKey: string; [k: string]: unknown }> = [];
+    const filter = odata`PartitionKey ge ${indexPartition.number('')} and PartitionKey lt ${prefixEnd(indexPartition.number(''))}`;
+    const select = ['orderId', 'number', 'status', 'createdAt', 'department', 'leads'];
+    const numbered: LeadRow[] = [];
+    for await (const e of this.index.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } })) numbered.push(leadRowOf(e));
+    const weekRows = (r: Pick<LeadRow, 'orderId' | 'number' | 'status' | 'createdAt' | 'department'>, key: string, leads: LeadWeekRow['leads']) => {
+      for (const [week, inWeek] of grantWeeks(leads)) {
+        rows.push({ partitionKey: indexPartition.lead(week), rowKey: key, orderId: r.orderId, number: r.number, status: r.status, createdAt: r.createdAt,
+          department: r.department, leads: JSON.stringify(inWeek) });
+      }
+    };
+    for (const r of numbered) if (r.leads) weekRows(r, safeKey(r.number), r.leads);
+    const old = numbered.filter((r) => !r.leads && r.status !== 'awaitingApproval' && r.status !== 'declined');
+    await mapLimit(old, 16, async (r) => {
+      const order = (await this.get(r.orderId))?.order;
+      const granted = order?.lines.map((line, index) => ({ line, index })).filter(({ line }) => line.stage === 'granted') ?? [];
+      if (!order || !granted.length) return;
+      const facts = { orderId: order.id, number: order.number, status: order.status, createdAt: order.createdAt, department: order.subject.department };
+      weekRows(facts, safeKey(order.number), granted.flatMap(({ line }) => (line.grantedAt ? [{ path: line.path, grantedAt: line.grantedAt }] : [])));
+      if (granted.every(({ line }) => line.grantedAt)) return;
+      const trail = await this.auditTrail(order.id);
+      weekRows(facts, `${safeKey(order.number)}|trail`, granted.flatMap(({ line, index }) => {
+        const at = line.grantedAt ? undefined : trail.find((e) => e.action === 'confirmGrant' && e.from === `line${index}:toGrant`)?.at;
+        return at ? [{ path: line.path, grantedAt: at }] : [];
+      }));
+    });
+    await createRows(this.index, rows);
+    await this.index.upsertEntity({ ...LEADS_INDEXED, at: this.now().toISOString(), rows: rows.length }, 'Replace');
+    this.leadsIndexed = true;
+    return rows.length;
+  }
+
+  private async ensureLeadsIndexed(): Promise<void> {
+    if (this.leadsIndexed) return;
+    try {
+      await this.index.getEntity(LEADS_INDEXED.partitionKey, LEADS_INDEXED.rowKey);
+      this.leadsIndexed = true;
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+      await this.indexLeads();
+    }
+  }
+
   async hetuHolders(): Promise<HetuHolder[]> {
     const out: HetuHolder[] = [];
     const filter = odata`RowKey eq ${ORDER_ROW} and hetuCipher ne ${''}`;
@@ -410,4 +536,26 @@ function decodeOrder(e: Record<string, unknown>): Order {
   const cipher = typeof e.hetuCipher === 'string' && e.hetuCipher !== '' ? e.hetuCipher : null;
   // Fields added after schema 1 get their defaults here, so old rows keep loading.
   return { ...data, unreachable: data.unreachable ?? [], adminCard: data.adminCard ?? null, hetuCipher: cipher };
+}
+
+/** Creates rows that may exist already (a writer's row stands): per partition in transactions of 100, one by one where one of them existed. */
+async function createRows(table: TableClient, rows: ReadonlyArray<{ partitionKey: string; rowKey: string; [k: string]: unknown }>): Promise<void> {
+  const byPartition = new Map<string, Array<(typeof rows)[number]>>();
+  for (const r of rows) byPartition.set(r.partitionKey, [...(byPartition.get(r.partitionKey) ?? []), r]);
+  const batches = [...byPartition.values()].flatMap((list) => Array.from({ length: Math.ceil(list.length / 100) }, (_, i) => list.slice(i * 100, i * 100 + 100)));
+  const createOne = async (row: (typeof rows)[number]): Promise<void> => {
+    try {
+      await table.createEntity(row);
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+    }
+  };
+  await mapLimit(batches, 8, async (batch) => {
+    try {
+      await table.submitTransaction(batch.map((row): TransactionAction => ['create', row]));
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+      for (const row of batch) await createOne(row);
+    }
+  });
 }

@@ -24,7 +24,9 @@
  *      the administrators' search (by theme, every theme in turn, alternating with a person by e-mail); and the
  *      daily expiry sweep of an ordinary day (what fell due earlier marked sent and yesterday's run recorded; the
  *      renewal step reads the end-date index's days that fell due since, and the holders written since); and the
- *      reports tab's data answer with 20,000 completed orders' index rows beside it (./seedReports.ts, BENCH_REPORT_ORDERS);
+ *      reports tab's data answer with 20,000 completed orders' index rows beside it (./seedReports.ts, BENCH_REPORT_ORDERS):
+ *      the cold first answer (no views or summaries yet), then answers each after one grant (one theme's view stale)
+ *      and each with nothing written since (./reportsProbe.ts times the same answer and its reads alone);
  *   9. leavers and movers: the same organisation in the local Graph fake, its users delta (real Graph client),
  *      1,000 people changed (BENCH_DELTA_CHANGED), turned into tasks by the directory step (./directoryDelta.ts).
  * Prints a table and the rows of issues #15 and #12 with their targets, PASS/FAIL per row. Exit 0 whatever the targets say (this reports, it does not gate),
@@ -823,8 +825,9 @@ async function main(): Promise<void> {
       const departments = [...new Set(registerOrg.users.map((u) => u.department))];
       const seededOrders = await seedCompletedOrders(azurite.connectionString, registerPrefix, REPORT_ORDERS, today, departments);
       console.log(`  seeded   ${seededOrders.orders} completed orders' index rows in ${(seededOrders.ms / 1000).toFixed(1)} s`);
-      reports = await timeReportsData(registerApp.url, seededOrders.orders);
-      console.log(`  timed    reports data answer: p50 ${reports.p50} ms, max ${reports.max} ms (${reports.reads} reads; ${reports.leadTimes} lead times, ${reports.cells} coverage cells)`);
+      reports = await timeReportsData(registerApp, seededOrders.orders, today, seeded.people);
+      console.log(`  timed    reports data answer: cold (no views or summaries yet) ${reports.cold} ms; after one grant (one theme's view stale) p50 ${reports.p50} ms, ` +
+        `max ${reports.max} ms (${reports.reads} reads); nothing written since p50 ${reports.warmP50} ms (${reports.leadTimes} lead times, ${reports.cells} coverage cells)`);
     } finally {
       await registerApp.stop();
     }
@@ -887,32 +890,52 @@ interface SweepTiming { entries: number; windowMs: number; ms: number; counts: R
 interface Extra { cards: CardLatency; fan: FanOutResult; memory: Memory; start: { cold: StartTime; warm: StartTime }; register: RegisterScale; sweep: SweepTiming;
   delta: import('./directoryDelta').DeltaTiming; reports: ReportsTiming }
 
-/** The reports tab's data answer: its times, and whether it counted every seeded order's lead time. */
-interface ReportsTiming { reads: number; p50: number; max: number; leadTimes: number; cells: number; wrong: number }
+/** The reports tab's data answer: its times (the day's first answer, then each after a grant, then nothing written), and whether it counted every seeded order's lead time. */
+interface ReportsTiming { reads: number; p50: number; max: number; cold: number; warmP50: number; leadTimes: number; cells: number; wrong: number }
 
 /**
- * GET /reports/api/data (local mode: no token), one discarded warm-up then REPORT_READS in turn. An answer that
- * does not count exactly the seeded orders' lead times (all granted within the default 12 months) is wrong.
+ * GET /reports/api/data (local mode: no token). First the cold answer (no theme's report view and no week's lead
+ * summary saved yet: it computes and saves them all), then REPORT_READS timed answers of a working day: before each,
+ * one register entry is recorded (a grant), so its theme's view is stale and is computed again inside the timed
+ * read; after each, an answer with nothing written since (warm). An answer that does not count exactly the seeded
+ * orders' lead times (all granted within the default 12 months) is wrong.
  */
-async function timeReportsData(appUrl: string, orders: number): Promise<ReportsTiming> {
+async function timeReportsData(app: { url: string; deps: Pick<import('../../bot/services/deps').Deps, 'grants' | 'catalog'> }, orders: number, today: string,
+  people: number): Promise<ReportsTiming> {
+  const { addCalendarDays } = require('../../bot/domain/workdays') as typeof import('../../bot/domain/workdays');
   const read = async () => {
     const started = performance.now();
-    const res = await fetch(`${appUrl}/reports/api/data`);
+    const res = await fetch(`${app.url}/reports/api/data`);
     const body = res.ok ? await res.json() as import('../../bot/domain/reportsContract').ReportData : undefined;
     return { ms: performance.now() - started, body };
   };
-  await read();
-  const ms: number[] = [];
   let wrong = 0;
+  const check = (body: Awaited<ReturnType<typeof read>>['body']) => {
+    if (!body || body.leadTimes.path1.total + body.leadTimes.path2.total !== orders) wrong += 1;
+  };
+  const cold = await read();
+  check(cold.body);
+  const themes = [...(await app.deps.catalog.themes()).values()];
+  const ms: number[] = [];
+  const warm: number[] = [];
   let last: Awaited<ReturnType<typeof read>>['body'];
   for (let i = 0; i < REPORT_READS; i++) {
+    // A working day: someone's new entry recorded (a confirmed grant's register write), so one theme's view is stale.
+    const theme = themes[(i * 7) % themes.length];
+    await app.deps.grants.put({ subjectId: syntheticPersonId((i * 7919) % Math.max(1, people)), themeId: theme.id, themeName: theme.name.fi,
+      validFrom: addCalendarDays(today, 400 + i), validUntil: addCalendarDays(today, 800), grantedBy: 'bench', orderId: '', grantedAt: new Date().toISOString() });
     const r = await read();
     ms.push(r.ms);
     last = r.body;
-    if (!r.body || r.body.leadTimes.path1.total + r.body.leadTimes.path2.total !== orders) wrong += 1;
+    check(r.body);
+    const w = await read();
+    warm.push(w.ms);
+    check(w.body);
   }
   ms.sort((a, b) => a - b);
-  return { reads: REPORT_READS, p50: Math.round(ms[Math.floor(ms.length / 2)]), max: Math.round(ms[ms.length - 1]), wrong,
+  warm.sort((a, b) => a - b);
+  return { reads: REPORT_READS, p50: Math.round(ms[Math.floor(ms.length / 2)]), max: Math.round(ms[ms.length - 1]), cold: Math.round(cold.ms),
+    warmP50: Math.round(warm[Math.floor(warm.length / 2)]), wrong,
     leadTimes: last ? last.leadTimes.path1.total + last.leadTimes.path2.total : 0, cells: last?.coverage.cells.length ?? 0 };
 }
 
@@ -1115,7 +1138,7 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; o
   console.log(`  ${verdict(e.sweep.ms <= TARGET_EXPIRY_SWEEP_MS)}  daily expiry sweep with ${count(e.register.entries)} entries = ${e.sweep.ms} ms (the days that fell due since yesterday's run, of the ${count(e.sweep.entries)} entries in the window; target ≤ ${TARGET_EXPIRY_SWEEP_MS / 1000} s), ratio to the greeting p99 = ${(e.sweep.ms / p99(m.greetApp)).toFixed(0)}×`);
   console.log(`  ${verdict(e.delta.ms <= TARGET_DELTA_MS)}  a users delta of ${count(e.delta.changed)} changed people (of ${count(e.delta.people)}; half left, half moved) turned into tasks = ${e.delta.ms} ms through ${e.delta.pages} Graph delta pages (${e.delta.counts.revocationTasks ?? 0} revocation and ${e.delta.counts.reviewTasks ?? 0} review tasks; the baseline round took ${e.delta.baselineMs} ms; target ≤ ${TARGET_DELTA_MS / 1000} s), ratio to the greeting p99 = ${(e.delta.ms / p99(m.greetApp)).toFixed(0)}×`);
   if (e.reports.wrong) bad = true;
-  console.log(`  ${verdict(e.reports.p50 <= TARGET_REPORTS_MS && !e.reports.wrong)}  reports tab data answer with ${count(e.register.entries)} entries and ${count(e.reports.leadTimes)} completed orders: p50 ${e.reports.p50} ms, max ${e.reports.max} ms of ${e.reports.reads} (${e.reports.wrong} wrong; target ≤ ${TARGET_REPORTS_MS} ms)`);
+  console.log(`  ${verdict(e.reports.p50 <= TARGET_REPORTS_MS && !e.reports.wrong)}  reports tab data answer with ${count(e.register.entries)} entries and ${count(e.reports.leadTimes)} completed orders, one theme written before each: p50 ${e.reports.p50} ms, max ${e.reports.max} ms of ${e.reports.reads} (${e.reports.wrong} wrong; target ≤ ${TARGET_REPORTS_MS} ms; the day's first answer ${e.reports.cold} ms, nothing written p50 ${e.reports.warmP50} ms)`);
   console.log(`  ----  the review step of the same daily sweep: ${e.sweep.reviewMs ?? 0} ms (${e.sweep.reviewCounts?.opened ?? 0} reviews opened; it reads the theme rosters to find whose round falls today); reported, no target`);
   console.log(`  ----  register seeded straight into Azurite: ${count(e.register.entries)} entries of ${count(e.register.people)} people in ${(e.register.ms / 1000).toFixed(1)} s = ${(e.register.entries / (e.register.ms / 1000)).toFixed(0)} entries/s${e.register.cut ? ` (stopped by the ${REGISTER_SEED_BUDGET_MS / 1000} s budget before ${count(REGISTER_PEOPLE)} people)` : ''}; ` +
     `one person's entries read by Azurite alone, one at a time: p50 ${e.register.azuriteRead.p50} ms, max ${e.register.azuriteRead.max} ms ` +

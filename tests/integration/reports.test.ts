@@ -169,7 +169,9 @@ describe('reports data on Azurite (local mode): the numbers equal what the store
     assert.deepEqual(all.get('no-such-theme'), []);
   });
 
-  it('an order written before the lead-time facts were kept is read from its order and its audit trail', async () => {
+  // The lead times come from the weekly `lead|<week>` rows written with each grant; an order rewritten in the old
+  // format keeps its lead time (the backfill of a store written before those rows: tests/integration/reportViews.test.ts).
+  it('an order rewritten in the old format (no facts on its number row, no grantedAt) keeps its lead time', async () => {
     const before = await data('from=2026-01-01&to=2026-12-31');
     const timo = (await bot.app.deps.orders.listForPerson(TIMO))[0];
     // As an older version wrote them: no `leads` on the number row, no `grantedAt` on the line.
