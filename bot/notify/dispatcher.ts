@@ -128,6 +128,11 @@ export class OutboxDispatcher {
       this.listing = false;
     }
     this.pump();
+    // Partitions handed back with a time to come back (a retry, a card the full lane turned away): wake then,
+    // not at the next poll (one timer holds only the earliest; this pass finds the next one).
+    const now = this.now();
+    const comeBack = partitions.reduce((at, p) => (!p.leaseOwner && p.leaseUntil > now && (at === 0 || p.leaseUntil < at) ? p.leaseUntil : at), 0);
+    if (comeBack > 0) this.wakeUpAt(comeBack);
     // The oldest first (order ids are not in time order): with a backlog, early orders' cards go first.
     const mine = partitions.filter((p) => !this.active.has(p.orderId))
       .sort((a, b) => (a.touchedAt ?? '').localeCompare(b.touchedAt ?? ''));
@@ -145,6 +150,9 @@ export class OutboxDispatcher {
       };
       try {
         if (this.stopped && this.started) return 0; // shutting down: leases expire and another instance goes on
+        // A card the full lane turned away, still without a seat and nothing new committed: not even leased (a
+        // seat freed kicks a pass).
+        if (this.lane.mustWait(p.orderId, this.now(), Date.parse(p.touchedAt ?? '') || 0)) return 0;
         const lease = await this.o.store.tryLease(p, this.instanceId, this.leaseMs, this.now());
         return lease ? await this.drain(lease, park) : 0;
       } finally {
@@ -237,12 +245,11 @@ export class OutboxDispatcher {
     if (channel && !this.postsCard(channel, subject)) {
       channelRun = this.deliverInOrder(pass, channel, subject);
     } else if (channel) {
-      const key = channelKey(pass.orderId, channel);
-      const turnedAway = this.lane.enter(key, this.now());
+      const turnedAway = this.lane.enter(pass.orderId, channelKey(pass.orderId, channel), this.now());
       if (turnedAway === 0) {
-        channelRun = this.deliverInOrder(pass, channel, subject).finally(() => this.lane.leave());
+        channelRun = this.deliverInOrder(pass, channel, subject).finally(() => { if (this.lane.leave()) this.kick(); });
       } else {
-        // The lane is full: the card goes in a later pass, about when a seat is free for it.
+        // The lane is full: the card goes in a later pass (until a seat is free for it, passes skip the order).
         later(pass, this.now() + turnedAway);
       }
     }
@@ -545,8 +552,10 @@ class Slots {
   }
 }
 
-/** About how long one card takes in the lane (Teams' 7/s per conversation): to tell a turned-away order when to come back. */
+/** About how long one card takes in the lane (Teams' 7/s per conversation): when a turned-away order may have a seat. */
 const LANE_POST_MS = Math.ceil(1000 / 7);
+/** A turned-away order's partition is due again this soon (passes skip it in memory while it has no seat). */
+const LANE_RETRY_MS = 250;
 /** An order turned away that has not come back within this long after its time is forgotten (another instance took it). */
 const LANE_FORGET_MS = 10_000;
 
@@ -557,31 +566,52 @@ const LANE_FORGET_MS = 10_000;
  */
 class ChannelLane {
   private held = 0;
-  /** Orders turned away: their key → when they are expected back. */
-  private readonly turnedAway = new Map<string, number>();
+  /** Orders turned away: order id → their key, when, and about when a seat may be free for them. */
+  private readonly turnedAway = new Map<string, { key: string; at: number; back: number }>();
   private readonly queue: Array<{ key: string; go: () => void }> = [];
   private posting = false;
 
   constructor(private readonly seats: number) {}
 
-  /** Takes a seat for the order with this key (0), or turns it away: then the ms until it should come back. */
-  enter(key: string, now: number): number {
-    let ahead = 0;
-    for (const [k, back] of this.turnedAway) {
-      if (back + LANE_FORGET_MS < now) this.turnedAway.delete(k);
-      else if (k < key) ahead++;
-    }
+  /**
+   * Takes a seat for the order whose card has this key (0), or turns it away: then the ms until a pass may look
+   * at it again (short: passes skip it without a storage read while it has no seat, see mustWait).
+   */
+  enter(orderId: string, key: string, now: number): number {
+    const ahead = this.ahead(key, now);
     if (this.seats - this.held > ahead) {
-      this.turnedAway.delete(key);
+      this.turnedAway.delete(orderId);
       this.held++;
       return 0;
     }
-    const wait = Math.max(250, (ahead + this.held - this.seats + 1) * LANE_POST_MS);
-    this.turnedAway.set(key, now + wait);
-    return wait;
+    this.turnedAway.set(orderId, { key, at: now, back: now + Math.max(LANE_RETRY_MS, (ahead + this.held - this.seats + 1) * LANE_POST_MS) });
+    return LANE_RETRY_MS;
   }
 
-  leave(): void { this.held--; }
+  /**
+   * An order turned away that would be turned away again now (no seat left for it) and has no commit since
+   * (`touchedAt`: a new message for a person must not wait for the card): not worth a storage read.
+   */
+  mustWait(orderId: string, now: number, touchedAt: number): boolean {
+    const mine = this.turnedAway.get(orderId);
+    return mine !== undefined && touchedAt <= mine.at && this.seats - this.held <= this.ahead(mine.key, now);
+  }
+
+  /** Gives the seat back; true when orders turned away wait for one. */
+  leave(): boolean {
+    this.held--;
+    return this.turnedAway.size > 0;
+  }
+
+  /** Orders turned away before this key (those long overdue are forgotten: another instance took them). */
+  private ahead(key: string, now: number): number {
+    let ahead = 0;
+    for (const [orderId, t] of this.turnedAway) {
+      if (t.back + LANE_FORGET_MS < now) this.turnedAway.delete(orderId);
+      else if (t.key < key) ahead++;
+    }
+    return ahead;
+  }
 
   /** Runs `fn` when no other post runs and no earlier-written card waits; one at a time. */
   async post<T>(key: string, fn: () => Promise<T>): Promise<T> {
