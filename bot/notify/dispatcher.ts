@@ -138,7 +138,8 @@ export class OutboxDispatcher {
       .sort((a, b) => (a.touchedAt ?? '').localeCompare(b.touchedAt ?? ''));
     for (const p of mine) this.active.add(p.orderId);
     // Every started drain is waited for, even when one fails (stop() must not leave any behind).
-    const outcomes = await Promise.allSettled(mine.map((p) => this.slots.run(async (freeSlot) => {
+    // An order the lane turned away goes ahead of the queue: a seat may be kept for it, and must not idle.
+    const outcomes = await Promise.allSettled(mine.map((p) => this.slots.run(this.lane.isTurnedAway(p.orderId), async (freeSlot) => {
       let parked = false;
       // The order's card waits in the channel lane: its slot goes to the next order (it stays in `active`).
       const park = () => {
@@ -172,7 +173,9 @@ export class OutboxDispatcher {
    * re-read a long pending list for each of them.
    */
   private pump(): void {
-    if (this.stopped || this.listing || !this.wanted || this.active.size - this.parked >= this.concurrency) return;
+    if (this.stopped || this.listing || !this.wanted) return;
+    // A seat kept for an order the lane turned away is taken now, even behind a backlog: it is not in that pass.
+    if (this.active.size - this.parked >= this.concurrency && !this.lane.seatWaiting(this.now())) return;
     this.wanted = false;
     if (!this.pollTimer) this.poll(this.o.pollMs ?? 2000);
     const pass: Promise<void> = this.runOnce()
@@ -245,13 +248,11 @@ export class OutboxDispatcher {
     if (channel && !this.postsCard(channel, subject)) {
       channelRun = this.deliverInOrder(pass, channel, subject);
     } else if (channel) {
-      const turnedAway = this.lane.enter(pass.orderId, channelKey(pass.orderId, channel), this.now());
-      if (turnedAway === 0) {
+      if (this.lane.enter(pass.orderId, channelKey(pass.orderId, channel), this.now())) {
         channelRun = this.deliverInOrder(pass, channel, subject).finally(() => { if (this.lane.leave()) this.kick(); });
-      } else {
-        // The lane is full: the card goes in a later pass (until a seat is free for it, passes skip the order).
-        later(pass, this.now() + turnedAway);
       }
+      // Else the lane is full: the card goes in a later pass, which a freed seat kicks (until then, passes skip
+      // the order without a storage read).
     }
     const failures = (await others).filter((o) => o.status === 'rejected');
     park();
@@ -528,14 +529,17 @@ function errorSummary(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error';
 }
 
-/** A counting semaphore, first come first served: at most `free` tasks run at once; a task may give its slot back early. */
+/**
+ * A counting semaphore, first come first served (a `first` task goes ahead): at most `free` tasks run at once; a
+ * task may give its slot back early.
+ */
 class Slots {
   private readonly waiting: Array<() => void> = [];
   constructor(private free: number) {}
 
-  async run<T>(task: (freeSlot: () => void) => Promise<T>): Promise<T> {
+  async run<T>(first: boolean, task: (freeSlot: () => void) => Promise<T>): Promise<T> {
     if (this.free > 0) this.free--;
-    else await new Promise<void>((r) => this.waiting.push(r));
+    else await new Promise<void>((r) => (first ? this.waiting.unshift(r) : this.waiting.push(r)));
     let held = true;
     const freeSlot = () => {
       if (!held) return;
@@ -554,8 +558,6 @@ class Slots {
 
 /** About how long one card takes in the lane (Teams' 7/s per conversation): when a turned-away order may have a seat. */
 const LANE_POST_MS = Math.ceil(1000 / 7);
-/** A turned-away order's partition is due again this soon (passes skip it in memory while it has no seat). */
-const LANE_RETRY_MS = 250;
 /** An order turned away that has not come back within this long after its time is forgotten (another instance took it). */
 const LANE_FORGET_MS = 10_000;
 
@@ -574,18 +576,26 @@ class ChannelLane {
   constructor(private readonly seats: number) {}
 
   /**
-   * Takes a seat for the order whose card has this key (0), or turns it away: then the ms until a pass may look
-   * at it again (short: passes skip it without a storage read while it has no seat, see mustWait).
+   * Takes a seat for the order whose card has this key (true), or turns it away (false): passes skip it without a
+   * storage read while it has no seat (mustWait), and it goes ahead of the others when one is free for it.
    */
-  enter(orderId: string, key: string, now: number): number {
+  enter(orderId: string, key: string, now: number): boolean {
     const ahead = this.ahead(key, now);
     if (this.seats - this.held > ahead) {
       this.turnedAway.delete(orderId);
       this.held++;
-      return 0;
+      return true;
     }
-    this.turnedAway.set(orderId, { key, at: now, back: now + Math.max(LANE_RETRY_MS, (ahead + this.held - this.seats + 1) * LANE_POST_MS) });
-    return LANE_RETRY_MS;
+    this.turnedAway.set(orderId, { key, at: now, back: now + (ahead + this.held - this.seats + 1) * LANE_POST_MS });
+    return false;
+  }
+
+  isTurnedAway(orderId: string): boolean { return this.turnedAway.has(orderId); }
+
+  /** A seat is free and an order turned away waits for it. */
+  seatWaiting(now: number): boolean {
+    this.ahead('', now); // forgets the long overdue
+    return this.seats > this.held && this.turnedAway.size > 0;
   }
 
   /**
