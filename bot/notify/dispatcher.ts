@@ -174,8 +174,9 @@ export class OutboxDispatcher {
    */
   private pump(): void {
     if (this.stopped || this.listing || !this.wanted) return;
-    // A seat kept for an order the lane turned away is taken now, even behind a backlog: it is not in that pass.
-    if (this.active.size - this.parked >= this.concurrency && !this.lane.seatWaiting(this.now())) return;
+    // A seat kept for an order the lane turned away is taken now, even behind a backlog (unless the order is
+    // already queued in a pass).
+    if (this.active.size - this.parked >= this.concurrency && !this.lane.seatWaiting(this.now(), (id) => !this.active.has(id))) return;
     this.wanted = false;
     if (!this.pollTimer) this.poll(this.o.pollMs ?? 2000);
     const pass: Promise<void> = this.runOnce()
@@ -592,10 +593,12 @@ class ChannelLane {
 
   isTurnedAway(orderId: string): boolean { return this.turnedAway.has(orderId); }
 
-  /** A seat is free and an order turned away waits for it. */
-  seatWaiting(now: number): boolean {
+  /** A seat is free and an order turned away (one that `waits`: not queued already) waits for it. */
+  seatWaiting(now: number, waits: (orderId: string) => boolean): boolean {
+    if (this.seats <= this.held) return false;
     this.ahead('', now); // forgets the long overdue
-    return this.seats > this.held && this.turnedAway.size > 0;
+    for (const orderId of this.turnedAway.keys()) if (waits(orderId)) return true;
+    return false;
   }
 
   /**
