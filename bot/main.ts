@@ -228,7 +228,8 @@ function createDispatcher(deps: HandlerDeps, tables: Tables, messenger: Messenge
     personalReference: async (userId) => ({ userId, reference: (await users.get(userId))?.conversation }),
     registerGrant: (order, line) => registerGrant({ grants, now }, order, line),
     pollMs: options.dispatcherPollMs,
-    // Several orders drained at once (channel posts still one at a time), so one slow order does not hold the rest.
+    // Several orders drained at once (channel posts still one at a time, through the channel lane), so one slow
+    // order or a backlog of channel cards does not hold the rest.
     concurrency: 8,
     now: () => now().getTime(),
     // Teams' 30/s per app holds for all instances together: the budget is shared through Table Storage.

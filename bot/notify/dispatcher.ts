@@ -33,6 +33,12 @@ export interface DispatcherOptions {
    * round trips of one message after another, set the send rate; production passes 8.
    */
   concurrency?: number;
+  /**
+   * Orders whose new channel card waits in the channel lane without holding a slot (default 16: about 2 s of
+   * posts at Teams' 7/s per conversation, far below the lease). When it is full, an order's channel messages are
+   * left for a later pass (its other messages go on). Only with `concurrency` > 1.
+   */
+  channelLane?: number;
   leaseMs?: number;
   maxAttempts?: number;
   now?: () => number;
@@ -44,9 +50,17 @@ export interface DispatcherOptions {
  *
  * Work is found two ways: a kick() after a commit in this process starts a pass at once (even while another
  * pass is still draining a long fan-out), and a poll every `pollMs` is the safety net for commits made by other
- * instances and for retries. Several orders can be drained at once (`concurrency`; each order by one worker,
- * so its messages keep their order), so a slow send or a storage round trip does not hold the whole app's
- * sending to one message at a time.
+ * instances and for retries. Several orders can be drained at once (`concurrency`), so a slow send or a storage
+ * round trip does not hold the whole app's sending to one message at a time.
+ *
+ * The channel is one lane, people are many. With `concurrency` > 1 an order's messages are grouped by destination
+ * (the channel, each person, the register) and the groups go at the same time, each in its own order. New
+ * channel cards are posted one at a time (see postCard) at the channel's 7/s, so an order whose card has to wait
+ * gives its slot back once its other messages are out and waits in the channel lane (bounded: `channelLane`),
+ * keeping its lease, which is renewed before a post when half of it has passed. When the lane is full the
+ * order's channel messages stay for a later pass, and the orders turned away keep their place: the lane posts
+ * the earliest written card first and keeps seats for earlier orders it turned away. With `concurrency` 1 (tests,
+ * tools) an order's messages go one after another, as written, and nothing else overlaps a channel post.
  */
 export class OutboxDispatcher {
   readonly instanceId = randomUUID();
@@ -62,14 +76,17 @@ export class OutboxDispatcher {
   private pollTimer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = 0;
-  /** Channel posts go one at a time (see postCard: the posts in flight bound the duplicates after a crash). */
-  private posting: Promise<unknown> = Promise.resolve();
+  /** New channel cards: one post at a time (see postCard), earliest written first, and the seats of the lane. */
+  private readonly lane: ChannelLane;
+  /** Orders of `active` that gave their slot back and wait in the channel lane. */
+  private parked = 0;
   private stopped = true;
 
   constructor(private readonly o: DispatcherOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
     this.concurrency = o.concurrency ?? 1;
     this.slots = new Slots(this.concurrency);
+    this.lane = new ChannelLane(o.channelLane ?? 16);
   }
 
   /** Set once start() ran: a dispatcher used only through runOnce() (tests, tools) is never "stopping". */
@@ -111,15 +128,36 @@ export class OutboxDispatcher {
       this.listing = false;
     }
     this.pump();
-    const mine = partitions.filter((p) => !this.active.has(p.orderId));
+    // Partitions handed back with a time to come back (a retry, a card the full lane turned away): wake then,
+    // not at the next poll (one timer holds only the earliest; this pass finds the next one).
+    const now = this.now();
+    const comeBack = partitions.reduce((at, p) => (!p.leaseOwner && p.leaseUntil > now && (at === 0 || p.leaseUntil < at) ? p.leaseUntil : at), 0);
+    if (comeBack > 0) this.wakeUpAt(comeBack);
+    // The oldest first (order ids are not in time order): with a backlog, early orders' cards go first.
+    const mine = partitions.filter((p) => !this.active.has(p.orderId))
+      .sort((a, b) => (a.touchedAt ?? '').localeCompare(b.touchedAt ?? ''));
     for (const p of mine) this.active.add(p.orderId);
     // Every started drain is waited for, even when one fails (stop() must not leave any behind).
-    const outcomes = await Promise.allSettled(mine.map((p) => this.slots.run(async () => {
+    // An order the lane turned away goes ahead of the queue: a seat may be kept for it, and must not idle.
+    const outcomes = await Promise.allSettled(mine.map((p) => this.slots.run(this.lane.isTurnedAway(p.orderId), async (freeSlot) => {
+      let parked = false;
+      // The order's card waits in the channel lane: its slot goes to the next order (it stays in `active`).
+      const park = () => {
+        if (parked) return;
+        parked = true;
+        this.parked++;
+        freeSlot();
+        this.pump();
+      };
       try {
         if (this.stopped && this.started) return 0; // shutting down: leases expire and another instance goes on
-        const lease = await this.o.store.tryLease(p, this.instanceId, this.o.leaseMs ?? 60_000, this.now());
-        return lease ? await this.drain(lease) : 0;
+        // A card the full lane turned away, still without a seat and nothing new committed: not even leased (a
+        // seat freed kicks a pass).
+        if (this.lane.mustWait(p.orderId, this.now(), Date.parse(p.touchedAt ?? '') || 0)) return 0;
+        const lease = await this.o.store.tryLease(p, this.instanceId, this.leaseMs, this.now());
+        return lease ? await this.drain(lease, park) : 0;
       } finally {
+        if (parked) this.parked--;
         this.active.delete(p.orderId);
         this.pump();
       }
@@ -135,7 +173,10 @@ export class OutboxDispatcher {
    * re-read a long pending list for each of them.
    */
   private pump(): void {
-    if (this.stopped || this.listing || !this.wanted || this.active.size >= this.concurrency) return;
+    if (this.stopped || this.listing || !this.wanted) return;
+    // A seat kept for an order the lane turned away is taken now, even behind a backlog (unless the order is
+    // already queued in a pass).
+    if (this.active.size - this.parked >= this.concurrency && !this.lane.seatWaiting(this.now(), (id) => !this.active.has(id))) return;
     this.wanted = false;
     if (!this.pollTimer) this.poll(this.o.pollMs ?? 2000);
     const pass: Promise<void> = this.runOnce()
@@ -164,60 +205,109 @@ export class OutboxDispatcher {
     this.wakeTimer.unref?.();
   }
 
-  private async drain(lease: PendingPartition): Promise<number> {
-    let delivered = 0;
+  private async drain(lease: PendingPartition, park: () => void): Promise<number> {
     const records = await this.o.store.pendingMessages(lease.orderId);
-    let remaining = records.length;
-    let nextAttempt = 0;
-    // Messages to one destination keep their order: once one waits, later ones to the same place wait too.
-    // Other destinations go on (an unreachable manager must not hold up the channel card).
-    const waiting = new Set<string>();
-    const later = (at: number) => { nextAttempt = nextAttempt === 0 ? at : Math.min(nextAttempt, at); };
+    const pass: Pass = { orderId: lease.orderId, lease, remaining: records.length, nextAttempt: 0, delivered: 0, interrupted: false };
     // The subject (order or task) is read once per pass (all its messages render from the same state), and
     // again only after this pass changed it (where the card was posted, who is unreachable).
-    let subject = records.length ? await this.load(lease.orderId) : undefined;
-    const lastCardUpdate = records.map(isCardUpdate).lastIndexOf(true);
-    let interrupted = false;
+    const subject = records.length ? await this.load(lease.orderId) : undefined;
     try {
-      for (const [i, record] of records.entries()) {
-        if (this.stopped && this.started) { interrupted = true; break; }
-        const destination = destinationOf(record);
-        if (waiting.has(destination)) continue;
-        const due = Date.parse(record.notBefore);
-        if (due > this.now()) { waiting.add(destination); later(due); continue; }
-        if (!subject) { await this.o.store.failed(record, 'order not found'); remaining--; continue; }
-        if (isCardUpdate(record) && cardOf(subject) && i < lastCardUpdate) {
-          // The card always shows the order as it is now: one update for several queued changes is enough.
-          await this.o.store.delivered(record);
-          remaining--;
-          continue;
-        }
-        try {
-          subject = await this.deliver(record, subject);
-          await this.o.store.delivered(record);
-          delivered++;
-          remaining--;
-        } catch (err) {
-          const outcome = await this.onFailure(record, subject, toDeliveryError(err));
-          if (outcome === 'final') {
-            subject = await this.load(lease.orderId);
-            remaining--;
-            continue;
-          }
-          waiting.add(destination);
-          later(outcome);
-        }
-      }
+      if (this.concurrency === 1) await this.deliverInOrder(pass, records, subject);
+      else await this.deliverByDestination(pass, records, subject, park);
     } catch (err) {
+      if (err instanceof LeaseLost) {
+        // Another instance has the partition now: nothing more is done or written here.
+        this.o.log.warn({ orderId: lease.orderId }, 'outbox lease lost before a send; the other instance goes on');
+        return pass.delivered;
+      }
       // A storage or render failure mid-pass: hand the lease back anyway (best effort), so the partition is not
       // blocked for the whole lease time; the messages stay pending.
-      await this.o.store.release(lease, Math.max(remaining, 1), 0).catch(() => undefined);
+      await this.o.store.release(pass.lease, Math.max(pass.remaining, 1), 0).catch(() => undefined);
       throw err;
     }
     // Shutting down mid-pass: the messages not looked at are due now, so the next start takes them at once.
-    await this.o.store.release(lease, remaining, interrupted ? 0 : nextAttempt);
-    if (remaining > 0 && !interrupted) this.wakeUpAt(nextAttempt);
-    return delivered;
+    await this.o.store.release(pass.lease, pass.remaining, pass.interrupted ? 0 : pass.nextAttempt);
+    if (pass.remaining > 0 && !pass.interrupted) this.wakeUpAt(pass.nextAttempt);
+    return pass.delivered;
+  }
+
+  /**
+   * The groups of one order's messages, one per destination, at the same time. The channel's group waits for the
+   * lane when it posts a new card; the slot is given back (`park`) once the other groups are done.
+   */
+  private async deliverByDestination(pass: Pass, records: OutboxRecord[], subject: OutboxSubject | undefined, park: () => void): Promise<void> {
+    const groups = new Map<string, OutboxRecord[]>();
+    for (const record of records) {
+      const destination = destinationOf(record);
+      groups.set(destination, [...(groups.get(destination) ?? []), record]);
+    }
+    const channel = groups.get('channel');
+    groups.delete('channel');
+    // Each group has its own view of the subject: the channel's (where its card sits) is changed by it alone.
+    const others = Promise.allSettled([...groups.values()].map((group) => this.deliverInOrder(pass, group, subject)));
+    let channelRun: Promise<void> = Promise.resolve();
+    if (channel && !this.postsCard(channel, subject)) {
+      channelRun = this.deliverInOrder(pass, channel, subject);
+    } else if (channel) {
+      if (this.lane.enter(pass.orderId, channelKey(pass.orderId, channel), this.now())) {
+        channelRun = this.deliverInOrder(pass, channel, subject).finally(() => { if (this.lane.leave()) this.kick(); });
+      }
+      // Else the lane is full: the card goes in a later pass, which a freed seat kicks (until then, passes skip
+      // the order without a storage read).
+    }
+    const failures = (await others).filter((o) => o.status === 'rejected');
+    park();
+    const [channelOutcome] = await Promise.allSettled([channelRun]);
+    if (channelOutcome.status === 'rejected') throw channelOutcome.reason;
+    if (failures[0]) throw failures[0].reason;
+  }
+
+  /** Whether a group of channel messages posts a new card (and so needs the lane). */
+  private postsCard(channel: OutboxRecord[], subject: OutboxSubject | undefined): boolean {
+    return subject !== undefined && !cardOf(subject) && channel.some(isCardUpdate);
+  }
+
+  /**
+   * Delivers messages in the order written. Messages to one destination keep their order: once one waits, later
+   * ones to the same place wait too. Other destinations go on (an unreachable manager must not hold up the
+   * channel card).
+   */
+  private async deliverInOrder(pass: Pass, records: OutboxRecord[], loaded: OutboxSubject | undefined): Promise<void> {
+    let subject = loaded;
+    const waiting = new Set<string>();
+    const lastCardUpdate = records.map(isCardUpdate).lastIndexOf(true);
+    for (const [i, record] of records.entries()) {
+      if (this.stopped && this.started) { pass.interrupted = true; break; }
+      const destination = destinationOf(record);
+      if (waiting.has(destination)) continue;
+      const due = Date.parse(record.notBefore);
+      if (due > this.now()) { waiting.add(destination); later(pass, due); continue; }
+      if (!subject) { await this.o.store.failed(record, 'order not found'); pass.remaining--; continue; }
+      if (isCardUpdate(record) && cardOf(subject) && i < lastCardUpdate) {
+        // The card always shows the order as it is now: one update for several queued changes is enough.
+        await this.o.store.delivered(record);
+        pass.remaining--;
+        continue;
+      }
+      try {
+        await this.keepLease(pass);
+        subject = await this.deliver(pass, record, subject);
+        await this.o.store.delivered(record);
+        pass.delivered++;
+        pass.remaining--;
+      } catch (err) {
+        if (err instanceof LeaseLost) throw err;
+        if (err instanceof Interrupted) { pass.interrupted = true; break; }
+        const outcome = await this.onFailure(record, subject, toDeliveryError(err));
+        if (outcome === 'final') {
+          subject = await this.load(pass.orderId);
+          pass.remaining--;
+          continue;
+        }
+        waiting.add(destination);
+        later(pass, outcome);
+      }
+    }
   }
 
   /** The order, task or notice partition an outbox partition belongs to; undefined when it is gone. */
@@ -232,7 +322,7 @@ export class OutboxDispatcher {
   }
 
   /** Delivers one message; returns the subject as it is afterwards (posting the card records where it sits). */
-  private async deliver(record: OutboxRecord, subject: OutboxSubject): Promise<OutboxSubject> {
+  private async deliver(pass: Pass, record: OutboxRecord, subject: OutboxSubject): Promise<OutboxSubject> {
     const d = await this.o.render(record, subject);
     if (d.to === 'nobody') return subject;
     if (d.to === 'register') {
@@ -245,7 +335,7 @@ export class OutboxDispatcher {
         await this.send(card.conversationId, () => this.o.messenger.updateInChannel(card, d.message));
         return subject;
       }
-      return this.postCard(record, subject, d.message);
+      return this.postCard(pass, record, subject, d.message);
     }
     if (d.to === 'thread') {
       const card = cardOf(subject);
@@ -259,8 +349,8 @@ export class OutboxDispatcher {
   }
 
   /** One request to the connector under the rate limits; a 429 tells the limiter which conversation to hold. */
-  private async send<T>(conversation: string, request: () => Promise<T>): Promise<T> {
-    await this.limiter.acquire(conversation);
+  private async send<T>(conversation: string, request: () => Promise<T>, first = false): Promise<T> {
+    await this.limiter.acquire(conversation, first);
     try {
       return await request();
     } catch (err) {
@@ -278,10 +368,13 @@ export class OutboxDispatcher {
    * A row marked as "posting" without a reference is posted again, deliberately: a second card is a nuisance
    * (its buttons still work, the server decides), a missing card loses an order. Duplicates are therefore at
    * most the posts in flight at a crash: this dispatcher has one post in flight at a time (from the post to the
-   * saved reference, posts are chained, even while several orders are drained at once). The rate limiter is
-   * passed right before the post itself: the send budget's slots hold only if nothing slow comes in between.
+   * saved reference, posts go through the channel lane one by one, even while several orders are drained at
+   * once). A card may wait in the lane: its lease is renewed before the post when half of it has passed, so it
+   * never runs out while we act on the partition (a lost lease means another instance has it: we stop). The
+   * rate limiter is passed right before the post itself: the send budget's slots hold only if nothing slow
+   * comes in between.
    */
-  private async postCard(record: OutboxRecord, subject: OutboxSubject, message: OutgoingMessage): Promise<OutboxSubject> {
+  private async postCard(pass: Pass, record: OutboxRecord, subject: OutboxSubject, message: OutgoingMessage): Promise<OutboxSubject> {
     let post = record.posted;
     if (!post) {
       const channelId = this.o.adminChannelId();
@@ -291,8 +384,11 @@ export class OutboxDispatcher {
       }
       // The mark goes before the queue for the post: a crash while waiting only posts again what never left.
       await this.o.store.markPosting(record, new Date(this.now()));
-      post = await this.oneAtATime(async () => {
-        const posted = await this.send(channelId, () => this.o.messenger.postToChannel(channelId, message));
+      post = await this.lane.post(record.rowKey, async () => {
+        // Shutting down while the card waited: it stays marked and pending, the next start posts it.
+        if (this.stopped && this.started) throw new Interrupted();
+        await this.keepLease(pass);
+        const posted = await this.send(channelId, () => this.o.messenger.postToChannel(channelId, message), true);
         await this.o.store.recordPost(record, posted);
         return posted;
       });
@@ -313,11 +409,24 @@ export class OutboxDispatcher {
     return subject;
   }
 
-  /** Runs channel posts one after another. */
-  private oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.posting.then(fn, fn);
-    this.posting = run.catch(() => undefined);
-    return run;
+  private get leaseMs(): number { return this.o.leaseMs ?? 60_000; }
+
+  /**
+   * Renews the pass's lease once half of it has passed, before a message is sent (ETag-guarded: it fails if
+   * another instance took the partition). The groups of a pass share one renewal.
+   */
+  private keepLease(pass: Pass): Promise<void> {
+    if (this.now() < pass.lease.leaseUntil - this.leaseMs / 2) return Promise.resolve();
+    pass.renewal ??= (async () => {
+      try {
+        const renewed = await this.o.store.tryLease(pass.lease, this.instanceId, this.leaseMs, this.now());
+        if (!renewed) throw new LeaseLost();
+        pass.lease = renewed;
+      } finally {
+        pass.renewal = undefined;
+      }
+    })();
+    return pass.renewal;
   }
 
   /** 'final' when the message will never be retried, else the time of the next attempt. */
@@ -371,6 +480,36 @@ export class OutboxDispatcher {
   private now(): number { return (this.o.now ?? Date.now)(); }
 }
 
+/** One pass over one order's outbox partition: what its destination groups share. */
+interface Pass {
+  orderId: string;
+  /** The lease as last written (a renewal changes its ETag and end). */
+  lease: PendingPartition;
+  /** Messages still pending after this pass (given up ones and delivered ones are not). */
+  remaining: number;
+  /** When the earliest message left waiting is due (0: none). */
+  nextAttempt: number;
+  delivered: number;
+  /** The pass stopped early for a shutdown. */
+  interrupted: boolean;
+  /** A renewal of the lease under way (shared by the groups). */
+  renewal?: Promise<void>;
+}
+
+function later(pass: Pass, at: number): void {
+  pass.nextAttempt = pass.nextAttempt === 0 ? at : Math.min(pass.nextAttempt, at);
+}
+
+/** The lease ran out and another instance took the partition before a send: this pass stops acting on it. */
+class LeaseLost extends Error {}
+/** The dispatcher is stopping: a card waiting in the lane is not posted now. */
+class Interrupted extends Error {}
+
+/** The lane's order for an order's new card: when its first card message was written, then the order id. */
+function channelKey(orderId: string, channel: OutboxRecord[]): string {
+  return `${(channel.find(isCardUpdate) ?? channel[0]).rowKey}|${orderId}`;
+}
+
 /** Where a message goes: the channel (card and thread) or one person. */
 function destinationOf(record: OutboxRecord): string {
   const m = record.message;
@@ -391,20 +530,118 @@ function errorSummary(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : 'unknown error';
 }
 
-/** A counting semaphore, first come first served: at most `free` tasks run at once. */
+/**
+ * A counting semaphore, first come first served (a `first` task goes ahead): at most `free` tasks run at once; a
+ * task may give its slot back early.
+ */
 class Slots {
   private readonly waiting: Array<() => void> = [];
   constructor(private free: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(first: boolean, task: (freeSlot: () => void) => Promise<T>): Promise<T> {
     if (this.free > 0) this.free--;
-    else await new Promise<void>((r) => this.waiting.push(r));
-    try {
-      return await task();
-    } finally {
+    else await new Promise<void>((r) => (first ? this.waiting.unshift(r) : this.waiting.push(r)));
+    let held = true;
+    const freeSlot = () => {
+      if (!held) return;
+      held = false;
       const next = this.waiting.shift();
       if (next) next();
       else this.free++;
+    };
+    try {
+      return await task(freeSlot);
+    } finally {
+      freeSlot();
+    }
+  }
+}
+
+/** About how long one card takes in the lane (Teams' 7/s per conversation): when a turned-away order may have a seat. */
+const LANE_POST_MS = Math.ceil(1000 / 7);
+/** An order turned away that has not come back within this long after its time is forgotten (another instance took it). */
+const LANE_FORGET_MS = 10_000;
+
+/**
+ * The channel lane: new cards are posted one at a time, the earliest written first, by at most `seats` orders
+ * waiting at once. An order turned away when the lane is full is told when to come back, and keeps its place:
+ * seats are kept for the orders turned away before it, so new orders do not overtake them.
+ */
+class ChannelLane {
+  private held = 0;
+  /** Orders turned away: order id → their key, when, and about when a seat may be free for them. */
+  private readonly turnedAway = new Map<string, { key: string; at: number; back: number }>();
+  private readonly queue: Array<{ key: string; go: () => void }> = [];
+  private posting = false;
+
+  constructor(private readonly seats: number) {}
+
+  /**
+   * Takes a seat for the order whose card has this key (true), or turns it away (false): passes skip it without a
+   * storage read while it has no seat (mustWait), and it goes ahead of the others when one is free for it.
+   */
+  enter(orderId: string, key: string, now: number): boolean {
+    const ahead = this.ahead(key, now);
+    if (this.seats - this.held > ahead) {
+      this.turnedAway.delete(orderId);
+      this.held++;
+      return true;
+    }
+    this.turnedAway.set(orderId, { key, at: now, back: now + (ahead + this.held - this.seats + 1) * LANE_POST_MS });
+    return false;
+  }
+
+  isTurnedAway(orderId: string): boolean { return this.turnedAway.has(orderId); }
+
+  /** A seat is free and an order turned away (one that `waits`: not queued already) waits for it. */
+  seatWaiting(now: number, waits: (orderId: string) => boolean): boolean {
+    if (this.seats <= this.held) return false;
+    this.ahead('', now); // forgets the long overdue
+    for (const orderId of this.turnedAway.keys()) if (waits(orderId)) return true;
+    return false;
+  }
+
+  /**
+   * An order turned away that would be turned away again now (no seat left for it) and has no commit since
+   * (`touchedAt`: a new message for a person must not wait for the card): not worth a storage read.
+   */
+  mustWait(orderId: string, now: number, touchedAt: number): boolean {
+    const mine = this.turnedAway.get(orderId);
+    return mine !== undefined && touchedAt <= mine.at && this.seats - this.held <= this.ahead(mine.key, now);
+  }
+
+  /** Gives the seat back; true when orders turned away wait for one. */
+  leave(): boolean {
+    this.held--;
+    return this.turnedAway.size > 0;
+  }
+
+  /** Orders turned away before this key (those long overdue are forgotten: another instance took them). */
+  private ahead(key: string, now: number): number {
+    let ahead = 0;
+    for (const [orderId, t] of this.turnedAway) {
+      if (t.back + LANE_FORGET_MS < now) this.turnedAway.delete(orderId);
+      else if (t.key < key) ahead++;
+    }
+    return ahead;
+  }
+
+  /** Runs `fn` when no other post runs and no earlier-written card waits; one at a time. */
+  async post<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    if (this.posting) {
+      await new Promise<void>((go) => {
+        const at = this.queue.findIndex((w) => w.key > key);
+        this.queue.splice(at < 0 ? this.queue.length : at, 0, { key, go });
+      });
+    } else {
+      this.posting = true;
+    }
+    try {
+      return await fn();
+    } finally {
+      const next = this.queue.shift();
+      if (next) next.go();
+      else this.posting = false;
     }
   }
 }

@@ -23,24 +23,46 @@ export class RateLimiter {
     private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
     private readonly shared?: SendBudget) {}
 
-  /** Waits until one more message may go to this conversation. */
-  async acquire(key: string): Promise<void> {
-    if (this.shared) {
-      // The conversation's own limit is local (a conversation's messages are sent by the instance leasing its order);
-      // the app's token is taken last, because it lapses if not spent at once.
+  /**
+   * Waits until one more message may go to this conversation. The conversation's own token is taken first, then
+   * the app's: callers queue for the app's tokens one at a time, and a `first` caller (the channel's card posts)
+   * goes ahead of the others — otherwise the one channel lane would get 1/n of the app's rate among n senders to
+   * people, and the cards would fall behind while orders arrive. The channel's own 7/s bounds what it can take.
+   */
+  async acquire(key: string, first = false): Promise<void> {
+    for (;;) {
+      const wait = Math.max(this.pausedFor(key), this.take(key, this.perKey, false));
+      if (wait <= 0) break;
+      await this.sleep(Math.min(wait, 1000));
+    }
+    this.take(key, this.perKey, true);
+    await this.appToken(first);
+  }
+
+  private readonly appQueue: Array<{ first: boolean; go: () => void }> = [];
+  private appTurn = false;
+
+  /** One caller at a time takes the app's token (the shared budget's last: it lapses if not spent at once). */
+  private async appToken(first: boolean): Promise<void> {
+    if (this.appTurn) {
+      await new Promise<void>((go) => {
+        const at = first ? this.appQueue.findIndex((w) => !w.first) : -1;
+        this.appQueue.splice(at < 0 ? this.appQueue.length : at, 0, { first, go });
+      });
+    } else {
+      this.appTurn = true;
+    }
+    try {
+      if (this.shared) { await this.shared.take(); return; }
       for (;;) {
-        const wait = Math.max(this.pausedFor(key), this.take(key, this.perKey, false));
-        if (wait <= 0) break;
+        const wait = Math.max(this.pausedUntil - this.now(), this.take('*', this.global, false));
+        if (wait <= 0) { this.take('*', this.global, true); return; }
         await this.sleep(Math.min(wait, 1000));
       }
-      this.take(key, this.perKey, true);
-      await this.shared.take();
-      return;
-    }
-    for (;;) {
-      const wait = Math.max(this.pausedFor(key), this.take('*', this.global, false), this.take(key, this.perKey, false));
-      if (wait <= 0) { this.take('*', this.global, true); this.take(key, this.perKey, true); return; }
-      await this.sleep(Math.min(wait, 1000));
+    } finally {
+      const next = this.appQueue.shift();
+      if (next) next.go();
+      else this.appTurn = false;
     }
   }
 

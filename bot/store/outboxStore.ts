@@ -4,7 +4,11 @@ import { isStatus } from './tables';
 import { PENDING_PARTITION, decodeOutboxRow, outboxPatch, pendingOutboxRows, pendingPointer, type OutboxRow } from './outboxRows';
 import type { OutboxRecord } from '../domain/outbox';
 
-export interface PendingPartition { orderId: string; etag: string; leaseUntil: number; leaseOwner: string }
+export interface PendingPartition {
+  orderId: string; etag: string; leaseUntil: number; leaseOwner: string;
+  /** When a commit last said the partition has new messages (ISO): a pass takes the oldest first. */
+  touchedAt?: string;
+}
 
 /**
  * Outbox rows live in their order's partition (written in the order's transaction); outboxIndex/pending lists
@@ -23,8 +27,9 @@ export class OutboxStore {
 
   async pendingPartitions(): Promise<PendingPartition[]> {
     const out: PendingPartition[] = [];
-    for await (const e of this.index.listEntities<{ leaseUntil?: number; leaseOwner?: string }>({ queryOptions: { filter: odata`PartitionKey eq ${PENDING_PARTITION}` } })) {
-      out.push({ orderId: e.rowKey as string, etag: String(e.etag), leaseUntil: Number(e.leaseUntil ?? 0), leaseOwner: String(e.leaseOwner ?? '') });
+    for await (const e of this.index.listEntities<{ leaseUntil?: number; leaseOwner?: string; touchedAt?: string }>({ queryOptions: { filter: odata`PartitionKey eq ${PENDING_PARTITION}` } })) {
+      out.push({ orderId: e.rowKey as string, etag: String(e.etag), leaseUntil: Number(e.leaseUntil ?? 0), leaseOwner: String(e.leaseOwner ?? ''),
+        touchedAt: typeof e.touchedAt === 'string' ? e.touchedAt : undefined });
     }
     return out;
   }

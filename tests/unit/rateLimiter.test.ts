@@ -37,3 +37,25 @@ describe('RateLimiter: a 429 holds its conversation; a storm of them holds the a
     assert.equal(await waitFor('a:other'), 0);
   });
 });
+
+describe('RateLimiter: the channel\'s card posts go ahead of the people in the queue for the app\'s tokens', () => {
+  it('a `first` caller waiting for the app\'s 30/s is served before the senders to people that queued earlier', async () => {
+    let now = 1_000_000;
+    const limiter = new RateLimiter(7, 30, () => now, async (ms) => { now += ms; await new Promise((r) => setImmediate(r)); });
+    for (let i = 0; i < 30; i++) await limiter.acquire(`a:warm${i}`); // the app's bucket is empty now
+    const served: string[] = [];
+    const people = Array.from({ length: 6 }, (_, i) => limiter.acquire(`a:person${i}`).then(() => { served.push(`person${i}`); }));
+    const channel = limiter.acquire('19:channel', true).then(() => { served.push('channel'); });
+    await Promise.all([...people, channel]);
+    assert.equal(served.indexOf('channel'), 1, `the channel's post is served right after the one already taking a token: ${served.join(', ')}`);
+  });
+
+  it('without `first`, the queue for the app\'s tokens is first come, first served', async () => {
+    let now = 1_000_000;
+    const limiter = new RateLimiter(7, 30, () => now, async (ms) => { now += ms; await new Promise((r) => setImmediate(r)); });
+    for (let i = 0; i < 30; i++) await limiter.acquire(`a:warm${i}`);
+    const served: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, (_, i) => limiter.acquire(`a:p${i}`).then(() => { served.push(i); })));
+    assert.deepEqual(served, [0, 1, 2, 3, 4, 5]);
+  });
+});
