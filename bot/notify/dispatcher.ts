@@ -201,7 +201,9 @@ export class OutboxDispatcher {
     if (this.wakeTimer && this.wakeAt <= at) return;
     clearTimeout(this.wakeTimer);
     this.wakeAt = at;
-    this.wakeTimer = setTimeout(() => { this.wakeTimer = undefined; this.kick(); }, Math.max(0, at - this.now()));
+    // Never later than the next poll (which would find it anyway): a far time (a clock set differently, a long
+    // Retry-After) is not a timer Node would overflow to 1 ms and fire at once, again and again.
+    this.wakeTimer = setTimeout(() => { this.wakeTimer = undefined; this.kick(); }, Math.min(Math.max(0, at - this.now()), this.o.pollMs ?? 2000));
     this.wakeTimer.unref?.();
   }
 
