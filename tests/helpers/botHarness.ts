@@ -1,5 +1,6 @@
 import { loadConfig } from '../../bot/config';
 import { startApp, type RunningApp } from '../../bot/main';
+import { OutboxStore } from '../../bot/store/outboxStore';
 import { createLogger } from '../../bot/log';
 import { freePort } from '../../infra/local/ports';
 import { testAzurite, uniquePrefix } from './azurite';
@@ -102,6 +103,49 @@ export function actionData(card: unknown, verb: string, nth = 0): Record<string,
   walk(card);
   if (!found[nth]) throw new Error(`no Action.Execute "${verb}" in card`);
   return found[nth];
+}
+
+/** A reply in the administrators' channel thread (where the order cards' buttons are pressed). */
+export const CHANNEL_THREAD = { id: `${ADMIN_CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT, isGroup: true };
+
+/**
+ * An order of `who` (the form `data` over validOrder()) submitted at `submitAt`, then claimed and its line 0 granted by
+ * Eija at `grantAt` from that day to `validUntil`; `setNow` moves the test's clock. Returns the order as submitted.
+ */
+export async function orderGrantedAt(bot: TestBot, setNow: (at: Date) => void, who: string, data: Record<string, unknown>,
+  submitAt: string, grantAt: string, validUntil: string): Promise<Order> {
+  setNow(new Date(submitAt));
+  const order = await submitAs(bot, who, validOrder(data));
+  setNow(new Date(grantAt));
+  await bot.execute(PEOPLE.eija, 'admin.claim', { orderId: order.id, v: order.updatedAt }, CHANNEL_THREAD);
+  const claimed = (await bot.app.deps.orders.get(order.id))?.order as Order;
+  const guide = await bot.execute(PEOPLE.eija, 'admin.grantGuide', { orderId: order.id, v: claimed.updatedAt, line: 0 }, CHANNEL_THREAD);
+  await bot.execute(PEOPLE.eija, 'admin.confirmGrant', { ...actionData(guide, 'admin.confirmGrant'), validFrom: grantAt.slice(0, 10), validUntil }, CHANNEL_THREAD);
+  // The grant's registerGrant message rewrites the entry (idempotently, marking the theme's views stale again): the
+  // order is returned once it has gone, so what the test reads next is not raced by it.
+  const outbox = new OutboxStore(bot.app.tables);
+  const deadline = Date.now() + 10_000;
+  while ((await outbox.pendingMessages(order.id)).some((r) => r.message.kind === 'registerGrant')) {
+    if (Date.now() > deadline) throw new Error(`the registerGrant message of ${order.number} was not delivered in 10 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return order;
+}
+
+/**
+ * Rewrites a granted order as a version before the reports' lead facts wrote it: no `leads` on its number index row,
+ * no `grantedAt` on its lines (the audit trail still has when).
+ */
+export async function writeAsBeforeLeadFacts(bot: TestBot, order: Pick<Order, 'id' | 'number'>): Promise<void> {
+  const index = bot.app.tables.client('orderIndex');
+  const row = await index.getEntity<Record<string, unknown>>(`num|${order.number.slice(3, 7)}`, order.number);
+  const { leads: _dropped, etag: _etag, ...old } = row;
+  await index.upsertEntity({ ...old, partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) }, 'Replace');
+  const orders = bot.app.tables.client('orders');
+  const entity = await orders.getEntity<Record<string, unknown>>(order.id, 'order');
+  const stored = JSON.parse(String(entity.data)) as Order;
+  stored.lines = stored.lines.map(({ grantedAt: _g, ...line }) => line);
+  await orders.updateEntity({ partitionKey: order.id, rowKey: 'order', data: JSON.stringify(stored) }, 'Merge');
 }
 
 /** Submits an order form as `who` and returns the stored order; fails the test if no confirmation came back. */

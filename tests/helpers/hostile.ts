@@ -1,18 +1,8 @@
 import zlib from 'node:zlib';
 import { ADMIN_VERBS } from '../../bot/domain/verbs';
 import { TENANT, PEOPLE } from './botHarness';
-
-/** Small deterministic PRNG (mulberry32): the same seed gives the same run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng';
+export { prng };
 
 /** Every verb the app routes, plus names chosen to hit prototype keys and type confusion. */
 export const KNOWN_VERBS = [

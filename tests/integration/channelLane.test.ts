@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { TableClient } from '@azure/data-tables';
 import type { RunningApp } from '../../bot/main';
 import { createLogger } from '../../bot/log';
 import { OutboxDispatcher } from '../../bot/notify/dispatcher';
@@ -12,7 +11,8 @@ import { TableOrderStore } from '../../bot/store/orderStore';
 import { Tables } from '../../bot/store/tables';
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
 import { ConnectorSink, type SinkRequest } from '../helpers/connectorSink';
-import { ADMIN_CHANNEL, PEOPLE, TENANT, appWithoutDelivery, cardText, validOrder } from '../helpers/botHarness';
+import { ADMIN_CHANNEL, TENANT, appWithoutDelivery } from '../helpers/botHarness';
+import { MortalTables, never, submitNumbered } from '../helpers/outboxRig';
 
 /**
  * The channel is one lane, people are many: with orders queued faster than the channel takes cards, an order's
@@ -21,11 +21,8 @@ import { ADMIN_CHANNEL, PEOPLE, TENANT, appWithoutDelivery, cardText, validOrder
  * held at the sink (a slow channel), so the lane backs up.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const THEMES = (require('../../../data/mandate-themes.json') as { themes: Array<{ id: string; active?: boolean }> }).themes.filter((t) => t.active !== false).map((t) => t.id);
 
 const ORDERS = 12;
-const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
 const isChannelPost = (r: SinkRequest): boolean => r.method === 'POST' && /^\/v3\/conversations\/?$/.test(r.path)
   && Boolean((r.body.channelData as { channel?: unknown } | undefined)?.channel);
@@ -33,17 +30,7 @@ const isChannelPost = (r: SinkRequest): boolean => r.method === 'POST' && /^\/v3
 const isManagerNotice = (r: SinkRequest): boolean => r.method === 'POST' && /^\/v3\/conversations\/a(:|%3A)chat-[^/]+\/activities/.test(r.path);
 const numberOf = (r: SinkRequest): string | undefined => /(VB-\d{4}-\d{5})/.exec(JSON.stringify(r.body))?.[1];
 
-async function submit(app: RunningApp, sink: ConnectorSink, i: number): Promise<string> {
-  const who = PEOPLE.mikko;
-  const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
-    type: 'invoke', name: 'adaptiveCard/action', id: `lane-${i}-${Math.random()}`, channelId: 'msteams', serviceUrl: sink.url,
-    from: { id: `29:${who}`, aadObjectId: who }, recipient: { id: '28:bot' },
-    conversation: { id: `a:${who}`, conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } },
-    value: { action: { type: 'Action.Execute', verb: 'orderSubmit', data: validOrder({ themes: THEMES[i % THEMES.length] }) } } }) });
-  const number = /(VB-\d{4}-\d{5})/.exec(cardText(((await res.json()) as { value: unknown }).value))?.[1];
-  assert.ok(number, `order ${i} was not accepted`);
-  return number;
-}
+const submit = (app: RunningApp, sink: ConnectorSink, i: number): Promise<string> => submitNumbered(app, sink, i, 'lane');
 
 /** Submits the orders one after another (each commit is later than the one before). */
 async function submitAll(app: RunningApp, sink: ConnectorSink): Promise<string[]> {
@@ -207,31 +194,6 @@ describe('outbox: the channel is one lane — personal messages do not wait for 
     await assertEveryOrderHasItsCard(app, numbers);
   });
 });
-
-/** Table clients whose every call hangs once the process is dead (as after kill -9). */
-class MortalTables extends Tables {
-  constructor(connectionString: string, prefix: string, private readonly dead: () => boolean) {
-    super({ kind: 'connectionString', connectionString }, prefix);
-  }
-
-  override client(logicalName: string): TableClient {
-    const inner = super.client(logicalName);
-    const dead = this.dead;
-    return new Proxy(inner, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function' || prop === 'constructor') return value;
-        return (...args: unknown[]) => {
-          if (dead()) {
-            if (prop === 'listEntities') return { [Symbol.asyncIterator]: () => ({ next: never }), byPage: () => ({ [Symbol.asyncIterator]: () => ({ next: never }) }) };
-            return never();
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  }
-}
 
 class MortalMessenger implements Messenger {
   constructor(private readonly inner: Messenger, private readonly dead: () => boolean) {}

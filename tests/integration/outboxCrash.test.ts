@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { TableClient } from '@azure/data-tables';
 import { loadConfig } from '../../bot/config';
 import { startApp, type RunningApp } from '../../bot/main';
 import { createLogger } from '../../bot/log';
@@ -10,11 +9,11 @@ import type { OutgoingMessage } from '../../bot/presenters/notifications';
 import { createRenderer } from '../../bot/presenters/notifications';
 import { RateLimiter } from '../../bot/notify/rateLimiter';
 import { TableOrderStore } from '../../bot/store/orderStore';
-import { Tables } from '../../bot/store/tables';
 import { freePort } from '../../infra/local/ports';
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
 import { ConnectorSink } from '../helpers/connectorSink';
-import { ADMIN_CHANNEL, PEOPLE, TENANT, cardText, validOrder } from '../helpers/botHarness';
+import { ADMIN_CHANNEL, TENANT } from '../helpers/botHarness';
+import { MortalTables, never, submitNumbered } from '../helpers/outboxRig';
 
 /**
  * kill -9 of the dispatcher at the worst moments of a channel post, many times, against real Azurite and the
@@ -43,7 +42,6 @@ function prng(seed: number): () => number {
   };
 }
 
-const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
 /** One process's fate: crashes at its `nth` channel post, at `point`. */
 class Fate {
@@ -84,31 +82,6 @@ class Fate {
   }
 }
 
-/** Table clients whose every call goes through the fate of the current process. */
-class MortalTables extends Tables {
-  constructor(connectionString: string, prefix: string, private readonly fate: Fate) {
-    super({ kind: 'connectionString', connectionString }, prefix);
-  }
-
-  override client(logicalName: string): TableClient {
-    const inner = super.client(logicalName);
-    const fate = this.fate;
-    return new Proxy(inner, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function' || prop === 'constructor') return value;
-        return (...args: unknown[]) => {
-          if (fate.storageOp()) {
-            if (prop === 'listEntities') return { [Symbol.asyncIterator]: () => ({ next: never }), byPage: () => ({ [Symbol.asyncIterator]: () => ({ next: never }) }) };
-            return never();
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  }
-}
-
 class MortalMessenger implements Messenger {
   constructor(private readonly inner: Messenger, private readonly fate: Fate) {}
   async postToChannel(channelId: string, message: OutgoingMessage): Promise<ChannelPost> {
@@ -131,21 +104,8 @@ class MortalMessenger implements Messenger {
   }
 }
 
-/** Theme ids of the seed catalog: one order per theme, so every submit makes a new order. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const THEMES = (require('../../../data/mandate-themes.json') as { themes: Array<{ id: string; active?: boolean }> }).themes.filter((t) => t.active !== false).map((t) => t.id);
 
-async function submit(app: RunningApp, sink: ConnectorSink, i: number): Promise<string> {
-  const who = PEOPLE.mikko;
-  const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
-    type: 'invoke', name: 'adaptiveCard/action', id: `i-${i}-${Math.random()}`, channelId: 'msteams', serviceUrl: sink.url,
-    from: { id: `29:${who}`, aadObjectId: who }, recipient: { id: '28:bot' },
-    conversation: { id: `a:${who}`, conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } },
-    value: { action: { type: 'Action.Execute', verb: 'orderSubmit', data: validOrder({ themes: THEMES[i % THEMES.length] }) } } }) });
-  const number = /(VB-\d{4}-\d{5})/.exec(cardText(((await res.json()) as { value: unknown }).value))?.[1];
-  assert.ok(number, `order ${i} was not accepted`);
-  return number;
-}
+const submit = (app: RunningApp, sink: ConnectorSink, i: number): Promise<string> => submitNumbered(app, sink, i, 'i');
 
 describe('outbox: a crash during a channel post duplicates at most the post in flight', function () {
   this.timeout(180_000);
@@ -173,7 +133,7 @@ describe('outbox: a crash during a channel post duplicates at most the post in f
       for (let round = 0; round < 200 && (await pending()).length > 0; round++) {
         const fate = new Fate(1 + Math.floor(random() * 3), points[Math.floor(random() * points.length)]);
         fates.push(fate);
-        const tables = new MortalTables(azurite.connectionString, prefix, fate);
+        const tables = new MortalTables(azurite.connectionString, prefix, () => fate.storageOp());
         const orders = new TableOrderStore(tables);
         const dispatcher = new OutboxDispatcher({
           store: new OutboxStore(tables), orders, log: createLogger('silent'), leaseMs: LEASE_MS, limiter: new RateLimiter(1000, 1000),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { odata } from '@azure/data-tables';
-import { startTestBot, submitAs, PEOPLE, ADMIN_CHANNEL, TENANT, actionData, validOrder, type TestBot } from '../helpers/botHarness';
+import { startTestBot, submitAs, orderGrantedAt, writeAsBeforeLeadFacts, PEOPLE, validOrder, type TestBot } from '../helpers/botHarness';
 import type { Order } from '../../bot/domain/order';
 import type { ReportData, ReportFilters } from '../../bot/domain/reportsContract';
 import { coverageCells, expiringWeeks, leadTimeSeries, type LeadFact, type RegisterPeriod } from '../../bot/domain/reports';
@@ -14,7 +14,6 @@ import { TableGrantStore } from '../../bot/store/grantStore';
 import { themeReportViews } from '../../bot/services/reportViews';
 import { mapLimit } from '../../bot/store/mapLimit';
 
-const channelConversation = { id: `${ADMIN_CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT, isGroup: true };
 const admin: Actor = { id: PEOPLE.eija, isAdministrator: true, isSignatory: false };
 
 /** People of the sample organisation in other departments (data/sample-org.json). */
@@ -76,16 +75,8 @@ describe('reports data from views and weekly summaries on Azurite: always what t
   after(async () => { await bot?.stop(); });
 
   /** Submit at one instant, claim and confirm (Eija) at another. */
-  async function grantedOrder(who: string, form: Record<string, unknown>, submitAt: string, grantAt: string, validUntil: string): Promise<Order> {
-    now = new Date(submitAt);
-    const order = await submitAs(bot, who, validOrder({ themes: HELD, ...form }));
-    now = new Date(grantAt);
-    await bot.execute(PEOPLE.eija, 'admin.claim', { orderId: order.id, v: order.updatedAt }, channelConversation);
-    const claimed = (await bot.app.deps.orders.get(order.id))?.order as Order;
-    const guide = await bot.execute(PEOPLE.eija, 'admin.grantGuide', { orderId: order.id, v: claimed.updatedAt, line: 0 }, channelConversation);
-    await bot.execute(PEOPLE.eija, 'admin.confirmGrant', { ...actionData(guide, 'admin.confirmGrant'), validFrom: grantAt.slice(0, 10), validUntil }, channelConversation);
-    return order;
-  }
+  const grantedOrder = (who: string, form: Record<string, unknown>, submitAt: string, grantAt: string, validUntil: string): Promise<Order> =>
+    orderGrantedAt(bot, (at) => { now = at; }, who, { themes: HELD, ...form }, submitAt, grantAt, validUntil);
 
   const filterSets = (today: string): ReportFilters[] => [
     { from: addCalendarDays(today, -365), to: today },
@@ -203,14 +194,7 @@ describe('reports data from views and weekly summaries on Azurite: always what t
     await index.deleteEntity('meta', 'leadsIndexed');
     // Timo's order as an older version wrote it: no `leads` on the number row, no `grantedAt` on the line (its audit trail has it).
     const timo = (await bot.app.deps.orders.listForPerson(TIMO)).find((o) => o.status === 'completed') as Order;
-    const row = await index.getEntity<Record<string, unknown>>(`num|${timo.number.slice(3, 7)}`, timo.number);
-    const { leads: _dropped, etag: _etag, ...old } = row;
-    await index.upsertEntity({ ...old, partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) }, 'Replace');
-    const orders = bot.app.tables.client('orders');
-    const entity = await orders.getEntity<Record<string, unknown>>(timo.id, 'order');
-    const stored = JSON.parse(String(entity.data)) as Order;
-    stored.lines = stored.lines.map(({ grantedAt: _g, ...line }) => line);
-    await orders.updateEntity({ partitionKey: timo.id, rowKey: 'order', data: JSON.stringify(stored) }, 'Merge');
+    await writeAsBeforeLeadFacts(bot, timo);
 
     const fresh = new TableOrderStore(bot.app.tables, { now: () => now });
     const deps = { ...bot.app.deps, orders: fresh };

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startTestBot, submitAs, PEOPLE, ADMIN_CHANNEL, TENANT, actionData, validOrder, type TestBot } from '../helpers/botHarness';
+import { startTestBot, submitAs, orderGrantedAt, writeAsBeforeLeadFacts, PEOPLE, ADMIN_CHANNEL, CHANNEL_THREAD, validOrder, type TestBot } from '../helpers/botHarness';
 import type { Grant } from '../../bot/store/grantStore';
 import type { Order } from '../../bot/domain/order';
 import type { ReportData, ReportTable } from '../../bot/domain/reportsContract';
 import { projectRoot } from '../../bot/config';
 
-const channelConversation = { id: `${ADMIN_CHANNEL};messageid=1`, conversationType: 'channel', tenantId: TENANT, isGroup: true };
+const channelConversation = CHANNEL_THREAD;
 
 /** People of the sample organisation outside Konsernipalvelut (data/sample-org.json). */
 const TIMO = '755fbd06-90db-519b-a785-09674308fc06'; // Kaupunkikehitys
@@ -48,15 +48,8 @@ describe('reports data on Azurite (local mode): the numbers equal what the store
 
   /** Submit at one instant, claim and confirm (Eija) at another: the clock moves as the administrators work. */
   async function grantedOrder(who: string, form: Record<string, unknown>, submitAt: string, grantAt: string, validUntil: string): Promise<void> {
-    now = new Date(submitAt);
-    const order = await submitAs(bot, who, validOrder({ themes: HELD, ...form }));
-    now = new Date(grantAt);
-    await bot.execute(PEOPLE.eija, 'admin.claim', { orderId: order.id, v: order.updatedAt }, channelConversation);
-    const claimed = (await bot.app.deps.orders.get(order.id))?.order as Order;
-    const guide = await bot.execute(PEOPLE.eija, 'admin.grantGuide', { orderId: order.id, v: claimed.updatedAt, line: 0 }, channelConversation);
-    const validFrom = grantAt.slice(0, 10);
-    await bot.execute(PEOPLE.eija, 'admin.confirmGrant', { ...actionData(guide, 'admin.confirmGrant'), validFrom, validUntil }, channelConversation);
-    entries.push({ subjectId: order.subject.id, themeId: HELD, validFrom, validUntil });
+    const order = await orderGrantedAt(bot, (at) => { now = at; }, who, { themes: HELD, ...form }, submitAt, grantAt, validUntil);
+    entries.push({ subjectId: order.subject.id, themeId: HELD, validFrom: grantAt.slice(0, 10), validUntil });
   }
 
   async function data(query: string): Promise<ReportData> {
@@ -178,13 +171,7 @@ describe('reports data on Azurite (local mode): the numbers equal what the store
     const index = bot.app.tables.client('orderIndex');
     const row = await index.getEntity<Record<string, unknown>>(`num|${timo.number.slice(3, 7)}`, timo.number);
     assert.equal(typeof row.leads, 'string', 'the new row carries the facts');
-    const { leads: _dropped, etag: _etag, ...old } = row;
-    await index.upsertEntity({ ...old, partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) }, 'Replace');
-    const orders = bot.app.tables.client('orders');
-    const entity = await orders.getEntity<Record<string, unknown>>(timo.id, 'order');
-    const stored = JSON.parse(String(entity.data)) as Order;
-    stored.lines = stored.lines.map(({ grantedAt: _g, ...line }) => line);
-    await orders.updateEntity({ partitionKey: timo.id, rowKey: 'order', data: JSON.stringify(stored) }, 'Merge');
+    await writeAsBeforeLeadFacts(bot, timo);
     assert.equal((await bot.app.deps.orders.get(timo.id))?.order.lines[0].grantedAt, undefined);
     const after = await data('from=2026-01-01&to=2026-12-31');
     assert.deepEqual(after.leadTimes, before.leadTimes);

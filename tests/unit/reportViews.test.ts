@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import { coverageCells, expiringWeeks, leadPoint, leadTimeSeries, leadTimeSeriesOf, type LeadFact, type OrderedRenewal, type RegisterPeriod } from '../../bot/domain/reports';
 import { lastExpiringDay, registerReport, themeReport, type ThemeReport } from '../../bot/domain/reportViews';
 import { addCalendarDays, helsinkiInstant } from '../../bot/domain/workdays';
-
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic (mulberry32), so a failure names its seed.
+import { prng as random } from '../helpers/prng';
 
 const DEPARTMENTS = ['Konsernipalvelut', 'Kaupunkikehitys', 'Kasvu ja oppiminen', 'Elinvoima', ''];
 const THEMES = ['t1', 't2', 't3', 't4'];
