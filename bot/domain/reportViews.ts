@@ -27,15 +27,23 @@ export interface ThemeReport {
 /** A holder of the theme with their periods of it (a roster's holder). */
 export interface RosterHolder { subjectId: string; periods: ReadonlyArray<{ validFrom: IsoDate; validUntil: IsoDate; revokedAt?: string }> }
 
+/** Strings numbered in the order first seen (a saved view names each department once and points at it by number). */
+export function stringIndex(): { values: string[]; of: (value: string) => number } {
+  const values: string[] = [];
+  const numbers = new Map<string, number>();
+  return {
+    values,
+    of: (value) => {
+      let i = numbers.get(value);
+      if (i === undefined) { i = values.length; values.push(value); numbers.set(value, i); }
+      return i;
+    },
+  };
+}
+
 /** The theme's view of `day` from its roster, each holder's department as `departmentOf` says. */
 export function themeReport(themeId: string, holders: readonly RosterHolder[], departmentOf: (subjectId: string) => string, day: IsoDate): ThemeReport {
-  const departments: string[] = [];
-  const indexOf = new Map<string, number>();
-  const index = (department: string): number => {
-    let i = indexOf.get(department);
-    if (i === undefined) { i = departments.length; departments.push(department); indexOf.set(department, i); }
-    return i;
-  };
+  const { values: departments, of: index } = stringIndex();
   const periods: RegisterPeriod[] = holders.flatMap((h) => h.periods.map((p) => ({ subjectId: h.subjectId, themeId, ...p })));
   const cells = coverageCells(periods, departmentOf, day);
   const coverage = cells.map((c): [number, number] => [index(c.department), c.holders]);

@@ -14,6 +14,7 @@ import type { Deps } from './deps';
 import { isoWeek, leadTime, type LeadPoint } from '../domain/reports';
 import { addCalendarDays, helsinkiDate, type IsoDate } from '../domain/workdays';
 import type { ReportFilters } from '../domain/reportsContract';
+import { stringIndex } from '../domain/reportViews';
 import type { LeadWeekRow } from '../store/orderStore';
 import { mapLimit } from '../store/mapLimit';
 
@@ -79,13 +80,7 @@ export function weekPoints(rows: readonly LeadWeekRow[]): ReportLeadPoint[] {
 type SummaryPoint = [string, IsoDate, 1 | 2, number, number, number, IsoDate];
 
 function summaryJson(week: IsoDate, points: readonly ReportLeadPoint[]): string {
-  const departments: string[] = [];
-  const index = new Map<string, number>();
-  const departmentIndex = (d: string): number => {
-    let i = index.get(d);
-    if (i === undefined) { i = departments.length; departments.push(d); index.set(d, i); }
-    return i;
-  };
+  const { values: departments, of: departmentIndex } = stringIndex();
   const encoded = points.map((p): SummaryPoint => [p.grantedAt, p.day, p.path === 'existing' ? 1 : 2, departmentIndex(p.department), p.value, p.year, p.created]);
   return JSON.stringify({ v: SUMMARY_FORMAT, week, departments, points: encoded });
 }
