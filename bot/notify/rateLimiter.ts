@@ -3,6 +3,8 @@ import type { SendBudget } from './sendBudget';
 /** A 429 storm: this many throttles within `STORM_WINDOW_MS` mean the app as a whole is over the limit. */
 const STORM_THROTTLES = 3;
 const STORM_WINDOW_MS = 1000;
+/** Conversations whose buckets are kept (those full again are forgotten first). */
+const MAX_BUCKETS = 10_000;
 
 /**
  * Token buckets for Teams' limits: per conversation (7 messages/s) and per app and tenant (30/s).
@@ -24,19 +26,31 @@ export class RateLimiter {
     private readonly shared?: SendBudget) {}
 
   /**
-   * Waits until one more message may go to this conversation. The conversation's own token is taken first, then
-   * the app's: callers queue for the app's tokens one at a time, and a `first` caller (the channel's card posts)
-   * goes ahead of the others — otherwise the one channel lane would get 1/n of the app's rate among n senders to
-   * people, and the cards would fall behind while orders arrive. The channel's own 7/s bounds what it can take.
+   * Waits until one more message may go to this conversation. The conversation's own token is taken first, in
+   * turn: it is reserved at once, ahead of time if need be (the bucket goes below zero), so the callers for one
+   * conversation are spaced at its rate in the order they came and none of them polls for it. `onWait` is told
+   * when the caller has to wait for the conversation (its queue or a 429's hold), so it can give back what it
+   * holds meanwhile. Then the app's token: callers queue for the app's tokens one at a time, and a `first`
+   * caller (the channel's card posts) goes ahead of the others — otherwise the one channel lane would get 1/n of
+   * the app's rate among n senders to people, and the cards would fall behind while orders arrive. The
+   * channel's own 7/s bounds what it can take.
    */
-  async acquire(key: string, first = false): Promise<void> {
-    for (;;) {
-      const wait = Math.max(this.pausedFor(key), this.take(key, this.perKey, false));
-      if (wait <= 0) break;
-      await this.sleep(Math.min(wait, 1000));
+  async acquire(key: string, first = false, onWait?: () => void): Promise<void> {
+    const inTurn = this.take(key, this.perKey, 'reserve');
+    if (inTurn > 0) { onWait?.(); await this.sleep(inTurn); }
+    for (let held = this.pausedFor(key); held > 0; held = this.pausedFor(key)) {
+      onWait?.();
+      await this.sleep(Math.min(held, 1000));
     }
-    this.take(key, this.perKey, true);
     await this.appToken(first);
+  }
+
+  /** Milliseconds between two messages to one conversation at its sustained rate. */
+  get conversationIntervalMs(): number { return 1000 / this.perKey; }
+
+  /** How long a message to this conversation asked for now would wait for its turn (its queue, a 429's hold). */
+  waitFor(key: string): number {
+    return Math.max(0, this.pausedFor(key), this.take(key, this.perKey, 'peek'));
   }
 
   private readonly appQueue: Array<{ first: boolean; go: () => void }> = [];
@@ -55,8 +69,8 @@ export class RateLimiter {
     try {
       if (this.shared) { await this.shared.take(); return; }
       for (;;) {
-        const wait = Math.max(this.pausedUntil - this.now(), this.take('*', this.global, false));
-        if (wait <= 0) { this.take('*', this.global, true); return; }
+        const wait = Math.max(this.pausedUntil - this.now(), this.take('*', this.global, 'peek'));
+        if (wait <= 0) { this.take('*', this.global, 'take'); return; }
         await this.sleep(Math.min(wait, 1000));
       }
     } finally {
@@ -93,15 +107,39 @@ export class RateLimiter {
     for (const [key, until] of this.keyPausedUntil) if (until <= now) this.keyPausedUntil.delete(key);
   }
 
-  /** Milliseconds until a token is available (0 = now); consumes one when `consume`. */
-  private take(key: string, ratePerSecond: number, consume: boolean): number {
+  /**
+   * Milliseconds until a token is available (0 = now). 'take' consumes one that is there; 'reserve' consumes one
+   * now or in the future (the bucket may go below zero) and returns when it is there.
+   */
+  private take(key: string, ratePerSecond: number, mode: 'peek' | 'take' | 'reserve'): number {
     const now = this.now();
-    const b = this.buckets.get(key) ?? { tokens: ratePerSecond, at: now };
+    let b = this.buckets.get(key);
+    if (!b) {
+      if (this.buckets.size >= MAX_BUCKETS) this.forgetFullBuckets(now);
+      b = { tokens: ratePerSecond, at: now };
+      this.buckets.set(key, b);
+    }
     b.tokens = Math.min(ratePerSecond, b.tokens + ((now - b.at) / 1000) * ratePerSecond);
     b.at = now;
-    if (this.buckets.size > 10_000 && !this.buckets.has(key)) this.buckets.clear();
-    this.buckets.set(key, b);
-    if (b.tokens >= 1) { if (consume) b.tokens -= 1; return 0; }
-    return Math.ceil(((1 - b.tokens) / ratePerSecond) * 1000);
+    if (mode === 'reserve') b.tokens -= 1;
+    else if (b.tokens >= 1) { if (mode === 'take') b.tokens -= 1; return 0; }
+    const missing = mode === 'reserve' ? -b.tokens : 1 - b.tokens;
+    return missing > 0 ? Math.ceil((missing / ratePerSecond) * 1000) : 0;
+  }
+
+  /**
+   * Keeps the bucket map bounded: buckets full again are the same as none; then those with nobody queued (a burst
+   * above a conversation's limit is answered with a 429, which holds it). If every one has callers queued, they
+   * all go.
+   */
+  private forgetFullBuckets(now: number): void {
+    const level = (b: { tokens: number; at: number }) => b.tokens + ((now - b.at) / 1000) * this.perKey;
+    for (const least of [this.perKey, 0]) {
+      for (const [key, b] of this.buckets) if (key !== '*' && level(b) >= least) this.buckets.delete(key);
+      if (this.buckets.size < MAX_BUCKETS) return;
+    }
+    const app = this.buckets.get('*');
+    this.buckets.clear();
+    if (app) this.buckets.set('*', app);
   }
 }

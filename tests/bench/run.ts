@@ -271,10 +271,12 @@ function messageActivity(spec: RoundSpec, id: string, text: string, aadObjectId:
 function orderInvoke(spec: RoundSpec, id: string, user: OrderUser, themeId: string, validUntil: string): string {
   // The form's client token: unique per request (8–64 of [A-Za-z0-9-]); the tag is letters and digits.
   const token = `tok-${id}`;
+  // Each person in their own 1:1 chat with the bot, as in Teams: the bot's messages to a manager go to the
+  // manager's chat (7/s each), not all into one conversation.
   return JSON.stringify({
     type: 'invoke', name: 'adaptiveCard/action', id, channelId: 'msteams', serviceUrl: spec.serviceUrl,
     from: { id: `u-${user.id.slice(0, 8)}`, aadObjectId: user.id }, recipient: { id: 'b1' },
-    conversation: { id: spec.conversationId, conversationType: 'personal', tenantId: LOCAL_CLIENT_TENANT_ID }, locale: 'fi-FI',
+    conversation: { id: `${spec.conversationId}-${user.id.slice(0, 8)}`, conversationType: 'personal', tenantId: LOCAL_CLIENT_TENANT_ID }, locale: 'fi-FI',
     value: { action: { type: 'Action.Execute', verb: 'orderSubmit', data: {
       token,
       givenName: user.givenName, surname: user.surname, hetu: HETU, department: user.department, themes: themeId,
@@ -666,6 +668,7 @@ async function main(): Promise<void> {
         progressWarmup(orders.label, prime);
         const r = await round('order', url, ROUND_SECONDS, { order: { users, themeIds, validUntil, offset: prime.outcome.generated } });
         record(orders, r);
+        console.log(`           ${r.sinkTotal} outbox deliveries reached the sink during the round: ${(r.sinkTotal / Math.max(1, r.outcome.duration)).toFixed(1)}/s`);
         orders.notes.push(`round ${i}: ${r.sinkTotal} outbox deliveries reached the sink during the round (after ${prime.outcome.generated} priming orders)` +
           (r.outcome.stoppedEarly ? `; stopped early after ${r.outcome.generated} orders (person × theme combinations nearly used up)` : ''));
       } finally {
