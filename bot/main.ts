@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory, type TurnContext } from 'botbuilder';
+import { ReusedClientsAuthentication, TeamsAdapter } from './botAdapter';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { Logger } from 'pino';
@@ -189,7 +190,7 @@ function createMeetings(config: Config, credential: TokenCredential): GraphMeeti
 }
 
 interface TeamsConnection {
-  adapter: CloudAdapter;
+  adapter: TeamsAdapter;
   messenger: Messenger;
   /** Learns the connector URL and (locally) the tenant from an authenticated activity of our own tenant. */
   learnFrom(ctx: TurnContext): void;
@@ -348,16 +349,16 @@ function describeStorage(config: Config): string {
   }
 }
 
-function createAdapter(config: Config): CloudAdapter {
+function createAdapter(config: Config): TeamsAdapter {
   const b = config.bot;
-  if (b.kind === 'none') return new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  if (b.kind === 'none') return new TeamsAdapter(new ReusedClientsAuthentication(new ConfigurationBotFrameworkAuthentication({})));
   const options = b.kind === 'secret'
     ? { MicrosoftAppId: b.appId, MicrosoftAppPassword: b.password, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: b.tenantId }
     : b.kind === 'certificate'
       ? { MicrosoftAppId: b.appId, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: b.tenantId,
           CertificateThumbprint: b.thumbprint, CertificatePrivateKey: fs.readFileSync(b.keyFile, 'utf8') }
       : { MicrosoftAppId: b.appId, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: b.tenantId };
-  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options, new ConfigurationServiceClientCredentialFactory(options)));
+  return new TeamsAdapter(new ReusedClientsAuthentication(new ConfigurationBotFrameworkAuthentication(options, new ConfigurationServiceClientCredentialFactory(options))));
 }
 
 function createDirectory(config: Config, credential: TokenCredential): Directory {

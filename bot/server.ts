@@ -1,14 +1,20 @@
 import type { IncomingMessage, ServerResponse, Server as HttpServer } from 'node:http';
 import restify, { type Server } from 'restify';
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import type { Logger } from 'pino';
 import { BodyError, readJsonObject } from './http/body';
 import { checkActivityShape } from './http/activityShape';
 import { t } from './i18n';
 import { ASSET_TYPES, REPORTS_CSP, reportsShell, type ReportsPage } from './http/reportsPage';
 
+/** What the server needs of the adapter: one turn from an activity it has read and checked (bot/botAdapter.ts). */
+export interface TurnAdapter {
+  processTurn(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined>;
+}
+
 export interface ServerOptions {
-  adapter: CloudAdapter;
+  adapter: TurnAdapter;
   /** Runs one turn (the teams-ai Application). */
   run: (ctx: TurnContext) => Promise<void>;
   /** Readiness: resolves when Table Storage answers. */
@@ -206,15 +212,36 @@ async function handleMessages(o: ServerOptions, req: IncomingMessage, res: Serve
     o.log.error({ err: (err as Error)?.name }, 'body reader failed');
     return reply(res, 400, { error: 'bad_request', message: 'The request could not be read.' }, { Connection: 'close' });
   }
+  // The adapter's processActivity, as CloudAdapter.process() calls it after its checks (ours above are stricter).
   const captured: Captured = { status: 200, body: undefined };
   try {
-    await o.adapter.process({ method: 'POST', headers: req.headers as Record<string, string | string[] | undefined>, body: activity }, captureResponse(captured, res), o.run);
+    const answer = await o.adapter.processTurn(authorizationOf(req), withDates(activity) as unknown as Activity, o.run);
+    captured.status = answer?.status ?? 200;
+    captured.body = answer?.body;
   } catch (err) {
-    // process() throws only on input it cannot parse (its own validation); the turn's errors are caught inside.
-    o.log.warn({ err: (err as Error)?.name }, 'adapter refused the activity');
-    return reply(res, 400, { error: 'bad_activity', message: 'The activity could not be processed.' });
+    // As process(): a failed authentication is 401, anything else (e.g. the signing keys cannot be fetched) 500.
+    // The turn's own errors are caught inside it.
+    captured.status = err instanceof AuthenticationError ? 401 : 500;
+    if (captured.status === 500) o.log.warn({ err: (err as Error)?.name }, 'adapter failed before the turn');
   }
   return writeAdapterAnswer(o, res, activity, captured);
+}
+
+function authorizationOf(req: IncomingMessage): string {
+  const h = req.headers.authorization;
+  return typeof h === 'string' ? h : '';
+}
+
+/** The wire's date strings as Dates, their text kept beside them (what botbuilder's validateAndFixActivity does). */
+function withDates(activity: Record<string, unknown>): Record<string, unknown> {
+  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+    const value = activity[field];
+    if (typeof value === 'string') {
+      activity[raw] = value;
+      activity[field] = new Date(value);
+    }
+  }
+  return activity;
 }
 
 /** Maps what the SDK answered to our generic answers: its own error texts never leave the process. */
@@ -243,17 +270,6 @@ function writeAdapterAnswer(o: ServerOptions, res: ServerResponse, activity: Rec
 
 /** No turn, so no known language: all three, like the tenant refusal. */
 const UNSUPPORTED_TEXT = (['fi', 'sv', 'en'] as const).map((lang) => t(lang, 'common.unsupported')).join(' / ');
-
-/** A Response for the adapter that records status and body instead of writing them. */
-function captureResponse(c: Captured, res: ServerResponse) {
-  return {
-    socket: res.socket,
-    status(code: number) { c.status = code; return this; },
-    send(body: unknown) { c.body = body; return this; },
-    header() { return this; },
-    end() { return this; },
-  };
-}
 
 function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): number {
   if (res.headersSent || res.writableEnded) return status;

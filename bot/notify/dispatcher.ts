@@ -90,6 +90,12 @@ export class OutboxDispatcher {
   /** A listing of the pending partitions is in flight; a kick meanwhile asks for one more (`wanted`). */
   private listing = false;
   private wanted = false;
+  /**
+   * No listing before this (real time): a listing costs in proportion to the pending rows, and under a backlog
+   * (where new work waits behind the old anyway) a stream of commits would otherwise re-read it back to back.
+   */
+  private listAgainAt = 0;
+  private listTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = 0;
@@ -126,8 +132,10 @@ export class OutboxDispatcher {
     this.stopped = true;
     clearTimeout(this.pollTimer);
     clearTimeout(this.wakeTimer);
+    clearTimeout(this.listTimer);
     this.pollTimer = undefined;
     this.wakeTimer = undefined;
+    this.listTimer = undefined;
     while (this.passes.size > 0) await Promise.all([...this.passes]);
   }
 
@@ -150,6 +158,7 @@ export class OutboxDispatcher {
     } finally {
       this.listing = false;
     }
+    this.listAgainAt = Date.now() + Math.min(this.o.pollMs ?? 2000, partitions.length * LIST_MS_PER_ROW);
     this.pump();
     // Partitions handed back with a time to come back (a retry, a card the full lane turned away): wake then,
     // not at the next poll (one timer holds only the earliest; this pass finds the next one).
@@ -193,13 +202,20 @@ export class OutboxDispatcher {
   /**
    * Starts a pass if one is wanted and no listing is in flight. While every slot has an order (a backlog), a
    * listing would only queue more behind them: it waits until a slot frees, so a stream of commits does not
-   * re-read a long pending list for each of them.
+   * re-read a long pending list for each of them. Nor does it list again sooner than the last listing's length
+   * allows (LIST_MS_PER_ROW): a long list is read a few times a second at most.
    */
   private pump(): void {
     if (this.stopped || this.listing || !this.wanted) return;
     // A seat kept for an order the lane turned away is taken now, even behind a backlog (unless the order is
     // already queued in a pass).
     if (this.active.size - this.parked >= this.concurrency && !this.lane.seatWaiting(this.now(), (id) => !this.active.has(id))) return;
+    const gap = this.listAgainAt - Date.now();
+    if (gap > 0) {
+      this.listTimer ??= setTimeout(() => { this.listTimer = undefined; this.pump(); }, gap);
+      this.listTimer.unref?.();
+      return;
+    }
     this.wanted = false;
     if (!this.pollTimer) this.poll(this.o.pollMs ?? 2000);
     const pass: Promise<void> = this.runOnce()
@@ -611,6 +627,12 @@ class Slots {
     }
   }
 }
+
+/**
+ * The gap after a listing before the next, per pending partition it returned (capped at the poll interval): 700
+ * pending orders are listed about three times a second, a handful at once after each commit.
+ */
+const LIST_MS_PER_ROW = 0.5;
 
 /** About how long one card takes in the lane (Teams' 7/s per conversation): when a turned-away order may have a seat. */
 const LANE_POST_MS = Math.ceil(1000 / 7);

@@ -44,7 +44,7 @@ export const RULES: Record<Layer, Rule> = {
   catalog: { layers: ['catalog', 'domain', 'i18n', 'store'], packages: ['exceljs', 'node:fs', 'node:fs/promises', 'node:path'] },
   templates: { layers: ['templates', 'domain', 'i18n', 'cards', 'config'], packages: ['adaptivecards-templating', 'node:fs', 'node:path'] },
   http: { layers: ['http', 'i18n'], packages: ['jose', 'node:zlib', 'node:stream', 'node:http', 'node:string_decoder', 'node:util'] },
-  server: { layers: ['server', 'http', 'i18n', ...PLATFORM], packages: ['restify', 'botbuilder', 'pino', 'node:http'] },
+  server: { layers: ['server', 'http', 'i18n', ...PLATFORM], packages: ['restify', 'botbuilder', 'botframework-connector', 'pino', 'node:http'] },
   app: { layers: ['app', 'handlers', 'i18n', 'cards', 'domain', ...PLATFORM], packages: ['botbuilder', '@microsoft/teams-ai'] },
   config: { layers: ['config'], packages: ['node:fs', 'node:path'] },
   platform: { layers: ['platform', 'domain', 'store', 'config'], packages: '*' },
@@ -80,7 +80,7 @@ export function layerOf(file: string): Layer | undefined {
     return byDir[dir];
   }
   const byFile: Record<string, Layer> = { 'app.ts': 'app', 'server.ts': 'server', 'config.ts': 'config', 'main.ts': 'main', 'index.ts': 'entry',
-    'log.ts': 'platform', 'metrics.ts': 'platform', 'otel.ts': 'platform', 'telemetry.ts': 'platform' };
+    'log.ts': 'platform', 'botAdapter.ts': 'platform', 'metrics.ts': 'platform', 'otel.ts': 'platform', 'telemetry.ts': 'platform' };
   return byFile[p[1]];
 }
 

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import type { CloudAdapter } from 'botbuilder';
-import { BotServer } from '../../bot/server';
+import { BotServer, type TurnAdapter } from '../../bot/server';
 import { createLogger } from '../../bot/log';
 import { projectRoot } from '../../bot/config';
 import { freePort } from '../../infra/local/ports';
@@ -36,10 +35,10 @@ describe('npm start and the HTTP host', function () {
 
   it('on shutdown, in-flight turns finish while new ones are turned away with 503', async () => {
     let release: () => void = () => undefined;
-    const adapter = { process: async (_req: unknown, res: { send: (s: number) => void }) => {
+    const adapter: TurnAdapter = { processTurn: async () => {
       await new Promise<void>((r) => { release = r; });
-      res.send(200);
-    } } as unknown as CloudAdapter;
+      return undefined;
+    } };
     const server = new BotServer({ adapter, run: async () => undefined, ready: async () => undefined, log: createLogger('silent') });
     await server.listen(await freePort(), '127.0.0.1');
     const url = `http://127.0.0.1:${server.port}`;
