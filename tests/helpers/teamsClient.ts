@@ -60,6 +60,8 @@ type Mode = 'personal' | 'group' | 'channel';
 
 export class TeamsClient {
   private mode: Mode = 'personal';
+  /** The team and channel last opened (to open it again when its view goes blank). */
+  private channelOpened: [string, string] | undefined;
 
   private constructor(readonly page: Page, readonly botName: string) {}
 
@@ -98,6 +100,7 @@ export class TeamsClient {
   async openChannel(team = PLAYGROUND_IDS.teamName as string, channel = PLAYGROUND_IDS.channelName as string): Promise<void> {
     await this.page.locator(`[role="treeitem"][aria-label=${cssString(`${team} - ${channel}`)}]`).click();
     this.mode = 'channel';
+    this.channelOpened = [team, channel];
     await this.newPostComposer().getByRole('button', { name: 'Post', exact: true }).waitFor();
   }
 
@@ -210,10 +213,17 @@ export class TeamsClient {
   /** Polls messagesText() until it matches; returns the whole text. */
   async waitForMessageText(text: string | RegExp, timeoutMs = DEFAULT_TIMEOUT): Promise<string> {
     const deadline = Date.now() + timeoutMs;
+    // The Playground's channel view sometimes goes blank after a post (the post and the bot's reply are stored;
+    // the screenshot shows an empty channel): opened again, it shows them. Once, half-way.
+    let reopenAt = this.mode === 'channel' ? Date.now() + timeoutMs / 2 : Infinity;
     for (;;) {
       const all = await this.messagesText();
       if (typeof text === 'string' ? all.includes(text) : text.test(all)) return all;
       if (Date.now() > deadline) throw new Error(`No bot message with ${String(text)} within ${timeoutMs} ms. Bot text:\n${all}`);
+      if (Date.now() > reopenAt && this.channelOpened) {
+        reopenAt = Infinity;
+        await this.openChannel(...this.channelOpened);
+      }
       await this.page.waitForTimeout(100);
     }
   }
