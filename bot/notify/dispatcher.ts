@@ -39,18 +39,6 @@ export interface DispatcherOptions {
    * left for a later pass (its other messages go on). Only with `concurrency` > 1.
    */
   channelLane?: number;
-  /**
-   * A message to a person whose chat is at Teams' 7/s waits for its turn without holding a slot, at most this
-   * many orders at once (default 128; only with `concurrency` > 1). Beyond that, it waits holding its slot.
-   */
-  personSeats?: number;
-  /**
-   * Longest wait for a person's chat an order takes on (default 10 s: 70 messages at 7/s, well inside the lease).
-   * When the chat's queue is longer, the order's messages to that person are left for a later pass at a time kept
-   * for it, one per the chat's interval in the order they were turned away, and its other messages go on. Waiting
-   * in memory is cheaper than a later pass (a lease, two reads and a release), so the bound is generous.
-   */
-  personWaitMs?: number;
   leaseMs?: number;
   maxAttempts?: number;
   now?: () => number;
@@ -71,13 +59,8 @@ export interface DispatcherOptions {
  * gives its slot back once its other messages are out and waits in the channel lane (bounded: `channelLane`),
  * keeping its lease, which is renewed before a post when half of it has passed. When the lane is full the
  * order's channel messages stay for a later pass, and the orders turned away keep their place: the lane posts
- * the earliest written card first and keeps seats for earlier orders it turned away.
- *
- * A person's chat is a lane of its own, and a busy one (a manager told of 19 orders at once) must not hold the
- * slots the other people's messages need: a message waiting for its chat's turn gives the slot back (bounded:
- * `personSeats`), and when the chat's queue is longer than `personWaitMs` the order's messages to that person
- * are left for a later pass, at a time kept for it (see ChatTurns). With `concurrency` 1 (tests, tools) an order's
- * messages go one after another, as written, and nothing else overlaps a channel post.
+ * the earliest written card first and keeps seats for earlier orders it turned away. With `concurrency` 1 (tests,
+ * tools) an order's messages go one after another, as written, and nothing else overlaps a channel post.
  */
 export class OutboxDispatcher {
   readonly instanceId = randomUUID();
@@ -103,10 +86,6 @@ export class OutboxDispatcher {
   private readonly lane: ChannelLane;
   /** Orders of `active` that gave their slot back and wait in the channel lane. */
   private parked = 0;
-  /** People's messages waiting for their chat's turn without a slot (`personSeats`), and the turns of busy chats. */
-  private personWaits = 0;
-  private readonly personSeats: number;
-  private readonly chatTurns: ChatTurns;
   private stopped = true;
 
   constructor(private readonly o: DispatcherOptions) {
@@ -114,8 +93,6 @@ export class OutboxDispatcher {
     this.concurrency = o.concurrency ?? 1;
     this.slots = new Slots(this.concurrency);
     this.lane = new ChannelLane(o.channelLane ?? 16);
-    this.personSeats = o.personSeats ?? 128;
-    this.chatTurns = new ChatTurns(o.personWaitMs ?? 10_000, this.limiter.conversationIntervalMs);
   }
 
   /** Set once start() ran: a dispatcher used only through runOnce() (tests, tools) is never "stopping". */
@@ -285,19 +262,7 @@ export class OutboxDispatcher {
     const channel = groups.get('channel');
     groups.delete('channel');
     // Each group has its own view of the subject: the channel's (where its card sits) is changed by it alone.
-    // The slot goes to the next order once every group is done or waits for its person's chat in a seat.
-    let running = groups.size;
-    const settled = () => { if (--running === 0) park(); };
-    const others = Promise.allSettled([...groups.values()].map((group) => {
-      let seated = false;
-      const turn: PersonTurn = { onWait: () => {
-        if (seated || this.personWaits >= this.personSeats) return;
-        seated = true;
-        this.personWaits++;
-        settled();
-      } };
-      return this.deliverInOrder(pass, group, subject, turn).finally(() => { if (seated) this.personWaits--; else settled(); });
-    }));
+    const others = Promise.allSettled([...groups.values()].map((group) => this.deliverInOrder(pass, group, subject)));
     let channelRun: Promise<void> = Promise.resolve();
     if (channel && !this.postsCard(channel, subject)) {
       channelRun = this.deliverInOrder(pass, channel, subject);
@@ -326,7 +291,7 @@ export class OutboxDispatcher {
    * ones to the same place wait too. Other destinations go on (an unreachable manager must not hold up the
    * channel card).
    */
-  private async deliverInOrder(pass: Pass, records: OutboxRecord[], loaded: OutboxSubject | undefined, turn?: PersonTurn): Promise<void> {
+  private async deliverInOrder(pass: Pass, records: OutboxRecord[], loaded: OutboxSubject | undefined): Promise<void> {
     let subject = loaded;
     const waiting = new Set<string>();
     const lastCardUpdate = records.map(isCardUpdate).lastIndexOf(true);
@@ -345,16 +310,13 @@ export class OutboxDispatcher {
       }
       try {
         await this.keepLease(pass);
-        subject = await this.deliver(pass, record, subject, turn);
+        subject = await this.deliver(pass, record, subject);
         await this.o.store.delivered(record);
         pass.delivered++;
         pass.remaining--;
       } catch (err) {
         if (err instanceof LeaseLost) throw err;
         if (err instanceof Interrupted) { pass.interrupted = true; break; }
-        // The person's chat is busy: this message (and the later ones to that person) waits for a later pass, as
-        // it is (not an attempt: nothing was sent).
-        if (err instanceof ChatBusy) { waiting.add(destination); later(pass, err.at); continue; }
         const outcome = await this.onFailure(record, subject, toDeliveryError(err));
         if (outcome === 'final') {
           subject = await this.load(pass.orderId);
@@ -379,7 +341,7 @@ export class OutboxDispatcher {
   }
 
   /** Delivers one message; returns the subject as it is afterwards (posting the card records where it sits). */
-  private async deliver(pass: Pass, record: OutboxRecord, subject: OutboxSubject, turn?: PersonTurn): Promise<OutboxSubject> {
+  private async deliver(pass: Pass, record: OutboxRecord, subject: OutboxSubject): Promise<OutboxSubject> {
     const d = await this.o.render(record, subject);
     if (d.to === 'nobody') return subject;
     if (d.to === 'register') {
@@ -401,18 +363,13 @@ export class OutboxDispatcher {
       return subject;
     }
     const target = await this.o.personalReference(d.userId);
-    const chat = target.reference?.conversation?.id ?? d.userId;
-    if (turn) {
-      const at = this.chatTurns.turn(pass.orderId, chat, this.now(), this.limiter.waitFor(chat));
-      if (at > 0) throw new ChatBusy(at);
-    }
-    await this.send(chat, () => this.o.messenger.sendPersonal(target, d.message), false, turn?.onWait);
+    await this.send(target.reference?.conversation?.id ?? d.userId, () => this.o.messenger.sendPersonal(target, d.message));
     return subject;
   }
 
   /** One request to the connector under the rate limits; a 429 tells the limiter which conversation to hold. */
-  private async send<T>(conversation: string, request: () => Promise<T>, first = false, onWait?: () => void): Promise<T> {
-    await this.limiter.acquire(conversation, first, onWait);
+  private async send<T>(conversation: string, request: () => Promise<T>, first = false): Promise<T> {
+    await this.limiter.acquire(conversation, first);
     try {
       return await request();
     } catch (err) {
@@ -568,13 +525,6 @@ function later(pass: Pass, at: number): void {
 class LeaseLost extends Error {}
 /** The dispatcher is stopping: a card waiting in the lane is not posted now. */
 class Interrupted extends Error {}
-/** A person's chat has a longer queue than an order takes on: its messages to them wait until `at`. */
-class ChatBusy extends Error {
-  constructor(readonly at: number) { super('the chat is busy'); }
-}
-
-/** A group of one order's messages to one person: told when it waits for the chat's turn (it may give its slot back). */
-interface PersonTurn { onWait: () => void }
 
 /** The lane's order for an order's new card: when its first card message was written, then the order id. */
 function channelKey(orderId: string, channel: OutboxRecord[]): string {
@@ -720,48 +670,5 @@ class ChannelLane {
       if (next) next.go();
       else this.posting = false;
     }
-  }
-}
-
-/** Tickets and turns kept past this long are forgotten (the order was delivered by another instance, or is gone). */
-const TURN_FORGET_MS = 60_000;
-const MAX_TURNS = 10_000;
-
-/**
- * The turns of busy chats. An order whose message to a person would wait longer than `maxWaitMs` is turned away
- * with a ticket: a time to come back, one chat interval after the ticket before it, so the orders turned away come
- * back at the pace the chat takes them and in the order they came. While tickets are out for a chat, a new order
- * joins the end of that line too (it must not overtake them); an order back with its ticket goes, however long
- * the chat's queue is then (it stays bounded: tickets come at the chat's rate).
- */
-class ChatTurns {
-  /** chat → the next time a ticket may be given for. */
-  private readonly line = new Map<string, number>();
-  /** chat and order → the order's ticket. */
-  private readonly tickets = new Map<string, number>();
-
-  constructor(private readonly maxWaitMs: number, private readonly intervalMs: number) {}
-
-  /** 0: the order's message goes now (in the chat's queue); else when it comes back. */
-  turn(orderId: string, chat: string, now: number, wait: number): number {
-    const id = `${chat}\n${orderId}`;
-    const ticket = this.tickets.get(id);
-    if (ticket !== undefined) {
-      if (ticket > now) return ticket; // back early (a kick, another message): its time stays
-      this.tickets.delete(id);
-      return 0;
-    }
-    const next = this.line.get(chat) ?? 0;
-    if (next <= now && wait <= this.maxWaitMs) return 0;
-    const at = Math.max(next, now + wait);
-    if (this.line.size >= MAX_TURNS || this.tickets.size >= MAX_TURNS) this.forget(now);
-    this.line.set(chat, at + this.intervalMs);
-    this.tickets.set(id, at);
-    return at;
-  }
-
-  private forget(now: number): void {
-    for (const [chat, next] of this.line) if (next < now) this.line.delete(chat);
-    for (const [id, at] of this.tickets) if (at + TURN_FORGET_MS < now) this.tickets.delete(id);
   }
 }

@@ -28,29 +28,16 @@ export class RateLimiter {
   /**
    * Waits until one more message may go to this conversation. The conversation's own token is taken first, in
    * turn: it is reserved at once, ahead of time if need be (the bucket goes below zero), so the callers for one
-   * conversation are spaced at its rate in the order they came and none of them polls for it. `onWait` is told
-   * when the caller has to wait for the conversation (its queue or a 429's hold), so it can give back what it
-   * holds meanwhile. Then the app's token: callers queue for the app's tokens one at a time, and a `first`
+   * conversation are spaced at its rate in the order they came and none of them polls for it. Then the app's token: callers queue for the app's tokens one at a time, and a `first`
    * caller (the channel's card posts) goes ahead of the others — otherwise the one channel lane would get 1/n of
    * the app's rate among n senders to people, and the cards would fall behind while orders arrive. The
    * channel's own 7/s bounds what it can take.
    */
-  async acquire(key: string, first = false, onWait?: () => void): Promise<void> {
+  async acquire(key: string, first = false): Promise<void> {
     const inTurn = this.take(key, this.perKey, 'reserve');
-    if (inTurn > 0) { onWait?.(); await this.sleep(inTurn); }
-    for (let held = this.pausedFor(key); held > 0; held = this.pausedFor(key)) {
-      onWait?.();
-      await this.sleep(Math.min(held, 1000));
-    }
+    if (inTurn > 0) await this.sleep(inTurn);
+    for (let held = this.pausedFor(key); held > 0; held = this.pausedFor(key)) await this.sleep(Math.min(held, 1000));
     await this.appToken(first);
-  }
-
-  /** Milliseconds between two messages to one conversation at its sustained rate. */
-  get conversationIntervalMs(): number { return 1000 / this.perKey; }
-
-  /** How long a message to this conversation asked for now would wait for its turn (its queue, a 429's hold). */
-  waitFor(key: string): number {
-    return Math.max(0, this.pausedFor(key), this.take(key, this.perKey, 'peek'));
   }
 
   private readonly appQueue: Array<{ first: boolean; go: () => void }> = [];
