@@ -3,7 +3,7 @@ import type { SendBudget } from './sendBudget';
 /** A 429 storm: this many throttles within `STORM_WINDOW_MS` mean the app as a whole is over the limit. */
 const STORM_THROTTLES = 3;
 const STORM_WINDOW_MS = 1000;
-/** Conversations whose buckets are kept (those full again are forgotten first). */
+/** Conversations whose buckets are kept (the idle ones are forgotten first). */
 const MAX_BUCKETS = 10_000;
 
 /**
@@ -28,10 +28,10 @@ export class RateLimiter {
   /**
    * Waits until one more message may go to this conversation. The conversation's own token is taken first, in
    * turn: it is reserved at once, ahead of time if need be (the bucket goes below zero), so the callers for one
-   * conversation are spaced at its rate in the order they came and none of them polls for it. Then the app's token: callers queue for the app's tokens one at a time, and a `first`
-   * caller (the channel's card posts) goes ahead of the others — otherwise the one channel lane would get 1/n of
-   * the app's rate among n senders to people, and the cards would fall behind while orders arrive. The
-   * channel's own 7/s bounds what it can take.
+   * conversation are spaced at its rate in the order they came and none of them polls for it. Then the app's
+   * token: callers queue for the app's tokens one at a time, and a `first` caller (the channel's card posts) goes
+   * ahead of the others — otherwise the one channel lane would get 1/n of the app's rate among n senders to
+   * people, and the cards would fall behind while orders arrive. The channel's own 7/s bounds what it can take.
    */
   async acquire(key: string, first = false): Promise<void> {
     const inTurn = this.take(key, this.perKey, 'reserve');
@@ -102,7 +102,7 @@ export class RateLimiter {
     const now = this.now();
     let b = this.buckets.get(key);
     if (!b) {
-      if (this.buckets.size >= MAX_BUCKETS) this.forgetFullBuckets(now);
+      if (this.buckets.size >= MAX_BUCKETS) this.forgetIdleBuckets(now);
       b = { tokens: ratePerSecond, at: now };
       this.buckets.set(key, b);
     }
@@ -119,7 +119,7 @@ export class RateLimiter {
    * above a conversation's limit is answered with a 429, which holds it). If every one has callers queued, they
    * all go.
    */
-  private forgetFullBuckets(now: number): void {
+  private forgetIdleBuckets(now: number): void {
     const level = (b: { tokens: number; at: number }) => b.tokens + ((now - b.at) / 1000) * this.perKey;
     for (const least of [this.perKey, 0]) {
       for (const [key, b] of this.buckets) if (key !== '*' && level(b) >= least) this.buckets.delete(key);
