@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { OrderStore } from '../store/orderStore';
 import type { Order } from '../domain/order';
@@ -39,6 +40,12 @@ export interface DispatcherOptions {
    * left for a later pass (its other messages go on). Only with `concurrency` > 1.
    */
   channelLane?: number;
+  /**
+   * Waits for a person's chat (an order's messages to one person, when the chat is past Teams' 7 a second) that
+   * hold no slot, at most this many at once (default 128; only with `concurrency` > 1). Beyond that, an order
+   * waits holding its slot. A wait keeps the order's records and lease in memory: nothing is read again.
+   */
+  personSeats?: number;
   leaseMs?: number;
   maxAttempts?: number;
   now?: () => number;
@@ -59,8 +66,14 @@ export interface DispatcherOptions {
  * gives its slot back once its other messages are out and waits in the channel lane (bounded: `channelLane`),
  * keeping its lease, which is renewed before a post when half of it has passed. When the lane is full the
  * order's channel messages stay for a later pass, and the orders turned away keep their place: the lane posts
- * the earliest written card first and keeps seats for earlier orders it turned away. With `concurrency` 1 (tests,
- * tools) an order's messages go one after another, as written, and nothing else overlaps a channel post.
+ * the earliest written card first and keeps seats for earlier orders it turned away.
+ *
+ * A person's chat is a lane of its own, and a busy one (a manager told of 100 orders at once) must not hold the
+ * slots the other people's messages need: an order whose messages wait only for their chats' turns gives its slot
+ * back (bounded: `personSeats`) and keeps its lease and what it read, so the wait costs no storage round trip;
+ * the rate limiter hands out each chat's turns in the order asked. A stop ends these waits at once (the messages
+ * stay pending). With `concurrency` 1 (tests, tools) an order's messages go one after another, as written, and
+ * nothing else overlaps a channel post.
  */
 export class OutboxDispatcher {
   readonly instanceId = randomUUID();
@@ -84,8 +97,13 @@ export class OutboxDispatcher {
   private wakeAt = 0;
   /** New channel cards: one post at a time (see postCard), earliest written first, and the seats of the lane. */
   private readonly lane: ChannelLane;
-  /** Orders of `active` that gave their slot back and wait in the channel lane. */
+  /** Orders of `active` that gave their slot back and wait in the channel lane or for people's chats. */
   private parked = 0;
+  /** People's messages waiting for their chat's turn without a slot (`personSeats`). */
+  private personWaits = 0;
+  private readonly personSeats: number;
+  /** Aborted by stop(): ends the waits for chats' turns and the app's rate (every waiting message listens). */
+  private stopping = listenedBy(Infinity);
   private stopped = true;
 
   constructor(private readonly o: DispatcherOptions) {
@@ -93,6 +111,7 @@ export class OutboxDispatcher {
     this.concurrency = o.concurrency ?? 1;
     this.slots = new Slots(this.concurrency);
     this.lane = new ChannelLane(o.channelLane ?? 16);
+    this.personSeats = o.personSeats ?? 128;
   }
 
   /** Set once start() ran: a dispatcher used only through runOnce() (tests, tools) is never "stopping". */
@@ -101,12 +120,14 @@ export class OutboxDispatcher {
   start(): void {
     this.started = true;
     this.stopped = false;
+    if (this.stopping.signal.aborted) this.stopping = listenedBy(Infinity);
     this.kick();
   }
 
   /** Stops polling and waits for the passes under way to finish (graceful shutdown). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort(new Interrupted());
     clearTimeout(this.pollTimer);
     clearTimeout(this.wakeTimer);
     clearTimeout(this.listTimer);
@@ -262,7 +283,19 @@ export class OutboxDispatcher {
     const channel = groups.get('channel');
     groups.delete('channel');
     // Each group has its own view of the subject: the channel's (where its card sits) is changed by it alone.
-    const others = Promise.allSettled([...groups.values()].map((group) => this.deliverInOrder(pass, group, subject)));
+    // The slot goes to the next order once every group is done or waits for its person's chat in a seat.
+    let running = groups.size;
+    const settled = () => { if (--running === 0) park(); };
+    const others = Promise.allSettled([...groups.values()].map((group) => {
+      let seated = false;
+      const onWait = () => {
+        if (seated || this.personWaits >= this.personSeats) return;
+        seated = true;
+        this.personWaits++;
+        settled();
+      };
+      return this.deliverInOrder(pass, group, subject, onWait).finally(() => { if (seated) this.personWaits--; else settled(); });
+    }));
     let channelRun: Promise<void> = Promise.resolve();
     if (channel && !this.postsCard(channel, subject)) {
       channelRun = this.deliverInOrder(pass, channel, subject);
@@ -291,7 +324,7 @@ export class OutboxDispatcher {
    * ones to the same place wait too. Other destinations go on (an unreachable manager must not hold up the
    * channel card).
    */
-  private async deliverInOrder(pass: Pass, records: OutboxRecord[], loaded: OutboxSubject | undefined): Promise<void> {
+  private async deliverInOrder(pass: Pass, records: OutboxRecord[], loaded: OutboxSubject | undefined, onWait?: () => void): Promise<void> {
     let subject = loaded;
     const waiting = new Set<string>();
     const lastCardUpdate = records.map(isCardUpdate).lastIndexOf(true);
@@ -310,7 +343,7 @@ export class OutboxDispatcher {
       }
       try {
         await this.keepLease(pass);
-        subject = await this.deliver(pass, record, subject);
+        subject = await this.deliver(pass, record, subject, onWait);
         await this.o.store.delivered(record);
         pass.delivered++;
         pass.remaining--;
@@ -341,7 +374,7 @@ export class OutboxDispatcher {
   }
 
   /** Delivers one message; returns the subject as it is afterwards (posting the card records where it sits). */
-  private async deliver(pass: Pass, record: OutboxRecord, subject: OutboxSubject): Promise<OutboxSubject> {
+  private async deliver(pass: Pass, record: OutboxRecord, subject: OutboxSubject, onWait?: () => void): Promise<OutboxSubject> {
     const d = await this.o.render(record, subject);
     if (d.to === 'nobody') return subject;
     if (d.to === 'register') {
@@ -363,13 +396,14 @@ export class OutboxDispatcher {
       return subject;
     }
     const target = await this.o.personalReference(d.userId);
-    await this.send(target.reference?.conversation?.id ?? d.userId, () => this.o.messenger.sendPersonal(target, d.message));
+    await this.send(target.reference?.conversation?.id ?? d.userId, () => this.o.messenger.sendPersonal(target, d.message), false, onWait);
     return subject;
   }
 
   /** One request to the connector under the rate limits; a 429 tells the limiter which conversation to hold. */
-  private async send<T>(conversation: string, request: () => Promise<T>, first = false): Promise<T> {
-    await this.limiter.acquire(conversation, first);
+  private async send<T>(conversation: string, request: () => Promise<T>, first = false, onWait?: () => void): Promise<T> {
+    // Only a started dispatcher is stopped (runOnce() alone, in tests and tools, runs to the end).
+    await this.limiter.acquire(conversation, first, { onWait, signal: this.started ? this.stopping.signal : undefined });
     try {
       return await request();
     } catch (err) {
@@ -545,6 +579,13 @@ function cardOf(subject: OutboxSubject): { conversationId: string; activityId: s
   if (subject.kind === 'order') return subject.order.adminCard;
   if (subject.kind === 'task') return subject.task.adminCard;
   return null;
+}
+
+/** An AbortController whose signal may have this many listeners without Node's leak warning. */
+function listenedBy(listeners: number): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(listeners, controller.signal);
+  return controller;
 }
 
 function errorSummary(err: unknown): string {

@@ -22,34 +22,55 @@ export class RateLimiter {
   private recentThrottles: number[] = [];
 
   constructor(private readonly perKey = 7, private readonly global = 30, private readonly now = () => Date.now(),
-    private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = sleepUnlessAborted,
     private readonly shared?: SendBudget) {}
 
   /**
    * Waits until one more message may go to this conversation. The conversation's own token is taken first, in
    * turn: it is reserved at once, ahead of time if need be (the bucket goes below zero), so the callers for one
-   * conversation are spaced at its rate in the order they came and none of them polls for it. Then the app's
-   * token: callers queue for the app's tokens one at a time, and a `first` caller (the channel's card posts) goes
-   * ahead of the others — otherwise the one channel lane would get 1/n of the app's rate among n senders to
-   * people, and the cards would fall behind while orders arrive. The channel's own 7/s bounds what it can take.
+   * conversation are spaced at its rate in the order they came and none of them polls for it. `onWait` is told
+   * when the caller has to wait for the conversation (its queue or a 429's hold), so it can give back what it
+   * holds meanwhile. Then the app's token: callers queue for the app's tokens one at a time, and a `first`
+   * caller (the channel's card posts) goes ahead of the others — otherwise the one channel lane would get 1/n of
+   * the app's rate among n senders to people, and the cards would fall behind while orders arrive. The
+   * channel's own 7/s bounds what it can take. An aborted `signal` ends any of these waits at once (it rejects
+   * with the signal's reason): a long queue does not hold up a shutdown.
    */
-  async acquire(key: string, first = false): Promise<void> {
+  async acquire(key: string, first = false, o: { onWait?: () => void; signal?: AbortSignal } = {}): Promise<void> {
+    o.signal?.throwIfAborted();
     const inTurn = this.take(key, this.perKey, 'reserve');
-    if (inTurn > 0) await this.sleep(inTurn);
-    for (let held = this.pausedFor(key); held > 0; held = this.pausedFor(key)) await this.sleep(Math.min(held, 1000));
-    await this.appToken(first);
+    if (inTurn > 0) { o.onWait?.(); await this.sleepFor(inTurn, o.signal); }
+    for (let held = this.pausedFor(key); held > 0; held = this.pausedFor(key)) {
+      o.onWait?.();
+      await this.sleepFor(Math.min(held, 1000), o.signal);
+    }
+    await this.appToken(first, o.signal);
+  }
+
+  /** The sleep, ended early (rejecting with the signal's reason) when the signal aborts. */
+  private sleepFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return signal ? abortable(this.sleep(ms, signal), signal) : this.sleep(ms);
   }
 
   private readonly appQueue: Array<{ first: boolean; go: () => void }> = [];
   private appTurn = false;
 
   /** One caller at a time takes the app's token (the shared budget's last: it lapses if not spent at once). */
-  private async appToken(first: boolean): Promise<void> {
+  private async appToken(first: boolean, signal?: AbortSignal): Promise<void> {
     if (this.appTurn) {
-      await new Promise<void>((go) => {
-        const at = first ? this.appQueue.findIndex((w) => !w.first) : -1;
-        this.appQueue.splice(at < 0 ? this.appQueue.length : at, 0, { first, go });
-      });
+      const waiter = { first, go: () => undefined as void };
+      const turn = new Promise<void>((go) => { waiter.go = go; });
+      const at = first ? this.appQueue.findIndex((w) => !w.first) : -1;
+      this.appQueue.splice(at < 0 ? this.appQueue.length : at, 0, waiter);
+      try {
+        await (signal ? abortable(turn, signal) : turn);
+      } catch (err) {
+        // Aborted while queued: out of the queue, unless the turn came meanwhile (then it is passed on).
+        const i = this.appQueue.indexOf(waiter);
+        if (i >= 0) this.appQueue.splice(i, 1);
+        else this.nextAppTurn();
+        throw err;
+      }
     } else {
       this.appTurn = true;
     }
@@ -58,13 +79,18 @@ export class RateLimiter {
       for (;;) {
         const wait = Math.max(this.pausedUntil - this.now(), this.take('*', this.global, 'peek'));
         if (wait <= 0) { this.take('*', this.global, 'take'); return; }
-        await this.sleep(Math.min(wait, 1000));
+        await this.sleepFor(Math.min(wait, 1000), signal);
       }
     } finally {
-      const next = this.appQueue.shift();
-      if (next) next.go();
-      else this.appTurn = false;
+      this.nextAppTurn();
     }
+  }
+
+  /** The app's token goes to the next caller queued for it. */
+  private nextAppTurn(): void {
+    const next = this.appQueue.shift();
+    if (next) next.go();
+    else this.appTurn = false;
   }
 
   /** The connector answered 429 for this conversation: it waits `ms`; a storm of them pauses the whole app. */
@@ -84,6 +110,11 @@ export class RateLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
     // Tell the other instances too; if storage fails, this instance still backs off.
     this.shared?.pause(ms).catch(() => undefined);
+  }
+
+  /** How long a message to this conversation asked for now would wait for its turn (its queue, a 429's hold). */
+  waitFor(key: string): number {
+    return Math.max(0, this.pausedFor(key), this.take(key, this.perKey, 'peek'));
   }
 
   private pausedFor(key: string): number {
@@ -129,4 +160,24 @@ export class RateLimiter {
     this.buckets.clear();
     if (app) this.buckets.set('*', app);
   }
+}
+
+/** The promise, or a rejection with the signal's reason as soon as it aborts (whichever comes first). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then((v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); });
+  });
+}
+
+/** Resolves after `ms`, or at once when the signal aborts (the timer cleared, no listener left behind). */
+function sleepUnlessAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -40,7 +40,7 @@ export const RULES: Record<Layer, Rule> = {
     packages: ['node:crypto', 'botbuilder', '@microsoft/teams-ai', 'pino'] },
   // Delivery: the outbox dispatcher, the connector, background watches. Never a handler.
   notify: { layers: ['notify', 'presenters', 'services', 'store', 'domain', 'i18n', 'cards', 'graph', ...PLATFORM],
-    packages: ['botbuilder', 'pino', 'node:crypto', 'node:timers/promises'] },
+    packages: ['botbuilder', 'pino', 'node:crypto', 'node:timers/promises', 'node:events'] },
   catalog: { layers: ['catalog', 'domain', 'i18n', 'store'], packages: ['exceljs', 'node:fs', 'node:fs/promises', 'node:path'] },
   templates: { layers: ['templates', 'domain', 'i18n', 'cards', 'config'], packages: ['adaptivecards-templating', 'node:fs', 'node:path'] },
   http: { layers: ['http', 'i18n'], packages: ['jose', 'node:zlib', 'node:stream', 'node:http', 'node:string_decoder', 'node:util'] },

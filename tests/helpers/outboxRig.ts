@@ -39,14 +39,19 @@ export class MortalTables extends Tables {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const SEED_THEMES = (require('../../../data/mandate-themes.json') as { themes: Array<{ id: string; active?: boolean }> }).themes.filter((t) => t.active !== false).map((t) => t.id);
 
-/** Mikko submits order `i` (theme i of the seed catalog) straight to the app's endpoint; returns its number. */
-export async function submitNumbered(app: { url: string }, sink: { url: string }, i: number, tag: string): Promise<string> {
-  const who = PEOPLE.mikko;
+/** Someone of the sample organisation who submits orders for themselves (Mikko unless told). */
+export interface Submitter { id: string; givenName: string; surname: string; department: string; mail: string }
+
+/** Mikko (or `who`) submits order `i` (theme i of the seed catalog) straight to the app's endpoint; returns its number. */
+export async function submitNumbered(app: { url: string }, sink: { url: string }, i: number, tag: string, who?: Submitter): Promise<string> {
+  const id = who?.id ?? PEOPLE.mikko;
+  const data = validOrder({ themes: SEED_THEMES[i % SEED_THEMES.length],
+    ...(who ? { givenName: who.givenName, surname: who.surname, department: who.department, requesterMail: who.mail } : {}) });
   const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({
     type: 'invoke', name: 'adaptiveCard/action', id: `${tag}-${i}-${Math.random()}`, channelId: 'msteams', serviceUrl: sink.url,
-    from: { id: `29:${who}`, aadObjectId: who }, recipient: { id: '28:bot' },
-    conversation: { id: `a:${who}`, conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } },
-    value: { action: { type: 'Action.Execute', verb: 'orderSubmit', data: validOrder({ themes: SEED_THEMES[i % SEED_THEMES.length] }) } } }) });
+    from: { id: `29:${id}`, aadObjectId: id }, recipient: { id: '28:bot' },
+    conversation: { id: `a:${id}`, conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } },
+    value: { action: { type: 'Action.Execute', verb: 'orderSubmit', data } } }) });
   const number = /(VB-\d{4}-\d{5})/.exec(cardText(((await res.json()) as { value: unknown }).value))?.[1];
   assert.ok(number, `order ${i} was not accepted`);
   return number;

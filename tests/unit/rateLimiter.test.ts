@@ -88,3 +88,48 @@ describe('RateLimiter: one conversation\'s callers are served in turn, without p
     assert.deepEqual(slept.slice(3), [572], 'its queue is kept: the buckets forgotten are the others');
   });
 });
+
+describe('RateLimiter: a stop ends the waits at once', () => {
+  /** A limiter whose sleeps end only when the test says so (the clock then moves a second), or their signal aborts. */
+  function heldLimiter() {
+    let now = 1_000_000;
+    const sleeping: Array<() => void> = [];
+    const limiter = new RateLimiter(7, 30, () => now, (_ms, signal) => new Promise<void>((r) => {
+      sleeping.push(r);
+      signal?.addEventListener('abort', () => r(), { once: true });
+    }));
+    return { limiter, wakeAll: () => { now += 1000; for (const r of sleeping.splice(0)) r(); } };
+  }
+  const stopped = (reason = new Error('stopping')) => { const c = new AbortController(); c.abort(reason); return { c, reason }; };
+
+  it('a caller waiting for its conversation\'s turn is let go with the signal\'s reason, and onWait was told of the wait', async () => {
+    const { limiter } = heldLimiter();
+    for (let i = 0; i < 7; i++) await limiter.acquire('a:busy');
+    const c = new AbortController();
+    let told = 0;
+    const waiting = limiter.acquire('a:busy', false, { signal: c.signal, onWait: () => { told++; } });
+    const reason = new Error('stopping');
+    c.abort(reason);
+    await assert.rejects(waiting, (err) => err === reason);
+    assert.equal(told, 1, 'onWait was told before the wait');
+    await assert.rejects(limiter.acquire('a:free', false, { signal: stopped().c.signal }), /stopping/, 'an aborted signal lets nobody in');
+  });
+
+  it('a caller aborted in the queue for the app\'s tokens leaves it: the ones behind it are served', async () => {
+    const { limiter, wakeAll } = heldLimiter();
+    for (let i = 0; i < 30; i++) await limiter.acquire(`a:warm${i}`); // the app's bucket is empty now
+    const served: string[] = [];
+    const head = limiter.acquire('a:head').then(() => { served.push('head'); }); // holds the app's turn, sleeping
+    await new Promise((r) => setImmediate(r));
+    const c = new AbortController();
+    const aborted = limiter.acquire('a:aborted', false, { signal: c.signal });
+    const behind = limiter.acquire('a:behind').then(() => { served.push('behind'); });
+    await new Promise((r) => setImmediate(r));
+    c.abort(new Error('stopping'));
+    await assert.rejects(aborted, /stopping/);
+    // The app's bucket refills with time: the sleeps end (a second passes) until both are served.
+    for (let i = 0; i < 5 && served.length < 2; i++) { wakeAll(); await new Promise((r) => setImmediate(r)); }
+    await Promise.race([Promise.all([head, behind]), new Promise((_, no) => setTimeout(() => no(new Error(`stuck: served ${served.join(', ')}`)), 2000))]);
+    assert.deepEqual(served, ['head', 'behind']);
+  });
+});
