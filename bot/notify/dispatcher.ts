@@ -102,6 +102,8 @@ export class OutboxDispatcher {
   /** People's messages waiting for their chat's turn without a slot (`personSeats`). */
   private personWaits = 0;
   private readonly personSeats: number;
+  /** The ETag each order was read with (keyed by the object read), so a write after a post needs no second read. */
+  private readonly etags = new WeakMap<Order, string>();
   /** Aborted by stop(): ends the waits for chats' turns and the app's rate (every waiting message listens). */
   private stopping = listenedBy(Infinity);
   private stopped = true;
@@ -370,6 +372,7 @@ export class OutboxDispatcher {
       return stored && { kind: 'task', id: partition, task: stored.task };
     }
     const stored = await this.o.orders.get(partition);
+    if (stored) this.etags.set(stored.order, stored.etag);
     return stored && { kind: 'order', id: partition, order: stored.order };
   }
 
@@ -452,7 +455,11 @@ export class OutboxDispatcher {
   /** Records where the subject's channel card sits (unless another instance recorded one first: that one stays). */
   private async adoptCard(subject: OutboxSubject, post: { conversationId: string; activityId: string }): Promise<OutboxSubject> {
     if (subject.kind === 'order') {
-      const saved = await mutateOrder(this.o.orders, subject.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: post } }));
+      // Starts from the order as this pass read it (its ETag kept): no second read unless someone changed it since.
+      const etag = this.etags.get(subject.order);
+      const saved = await mutateOrder(this.o.orders, subject.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: post } }), 5,
+        etag === undefined ? undefined : { order: subject.order, etag });
+      if (saved) this.etags.set(saved.order, saved.etag);
       return { ...subject, order: saved?.order ?? { ...subject.order, adminCard: post } };
     }
     if (subject.kind === 'task' && this.o.tasks) {
