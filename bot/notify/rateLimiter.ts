@@ -112,11 +112,6 @@ export class RateLimiter {
     this.shared?.pause(ms).catch(() => undefined);
   }
 
-  /** How long a message to this conversation asked for now would wait for its turn (its queue, a 429's hold). */
-  waitFor(key: string): number {
-    return Math.max(0, this.pausedFor(key), this.take(key, this.perKey, 'peek'));
-  }
-
   private pausedFor(key: string): number {
     return Math.max(this.pausedUntil, this.keyPausedUntil.get(key) ?? 0) - this.now();
   }
