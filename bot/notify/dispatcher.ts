@@ -181,6 +181,8 @@ export class OutboxDispatcher {
         freeSlot();
         this.pump();
       };
+      // Drains started before this one ask the lane for their seats first (see ChannelLane.inTurn).
+      this.lane.starting(p.orderId);
       try {
         if (this.stopped && this.started) return 0; // shutting down: leases expire and another instance goes on
         // A card the full lane turned away, still without a seat and nothing new committed: not even leased (a
@@ -189,6 +191,7 @@ export class OutboxDispatcher {
         const lease = await this.o.store.tryLease(p, this.instanceId, this.leaseMs, this.now());
         return lease ? await this.drain(lease, park) : 0;
       } finally {
+        this.lane.decided(p.orderId);
         if (parked) this.parked--;
         this.active.delete(p.orderId);
         this.pump();
@@ -299,10 +302,16 @@ export class OutboxDispatcher {
       return this.deliverInOrder(pass, group, subject, onWait).finally(() => { if (seated) this.personWaits--; else settled(); });
     }));
     let channelRun: Promise<void> = Promise.resolve();
-    if (channel && !this.postsCard(channel, subject)) {
-      channelRun = this.deliverInOrder(pass, channel, subject);
-    } else if (channel) {
-      if (this.lane.enter(pass.orderId, channelKey(pass.orderId, channel), this.now())) {
+    if (!channel || !this.postsCard(channel, subject)) {
+      this.lane.decided(pass.orderId);
+      if (channel) channelRun = this.deliverInOrder(pass, channel, subject);
+    } else {
+      // Orders drained at once read their partitions at once, and the reads end in any order: the seats go in the
+      // order the drains started (the oldest order first), not in the order their reads came back.
+      await this.lane.inTurn(pass.orderId);
+      const seated = this.lane.enter(pass.orderId, channelKey(pass.orderId, channel), this.now());
+      this.lane.decided(pass.orderId);
+      if (seated) {
         channelRun = this.deliverInOrder(pass, channel, subject).finally(() => { if (this.lane.leave()) this.kick(); });
       }
       // Else the lane is full: the card goes in a later pass, which a freed seat kicks (until then, passes skip
@@ -648,8 +657,38 @@ class ChannelLane {
   private readonly turnedAway = new Map<string, { key: string; at: number; back: number }>();
   private readonly queue: Array<{ key: string; go: () => void }> = [];
   private posting = false;
+  /** Drains under way that have not asked for a seat yet (nor said they need none): order id → when they started. */
+  private readonly deciding = new Map<string, number>();
+  private started = 0;
+  private readonly inTurnWaiting: Array<{ at: number; go: () => void }> = [];
 
   constructor(private readonly seats: number) {}
+
+  /** A drain starts: it asks for its seat (or says it needs none: decided) before the drains started after it. */
+  starting(orderId: string): void {
+    this.deciding.set(orderId, this.started++);
+  }
+
+  /** Resolves once every drain started before this order's has asked for its seat, needs none, or ended. */
+  async inTurn(orderId: string): Promise<void> {
+    const at = this.deciding.get(orderId);
+    if (at === undefined || !this.decidingBefore(at)) return;
+    await new Promise<void>((go) => this.inTurnWaiting.push({ at, go }));
+  }
+
+  /** The order's drain asked for its seat, needs none, or ended (idempotent). */
+  decided(orderId: string): void {
+    if (!this.deciding.delete(orderId)) return;
+    for (let i = this.inTurnWaiting.length - 1; i >= 0; i--) {
+      const w = this.inTurnWaiting[i];
+      if (!this.decidingBefore(w.at)) { this.inTurnWaiting.splice(i, 1); w.go(); }
+    }
+  }
+
+  private decidingBefore(at: number): boolean {
+    for (const other of this.deciding.values()) if (other < at) return true;
+    return false;
+  }
 
   /**
    * Takes a seat for the order whose card has this key (true), or turns it away (false): passes skip it without a

@@ -41,11 +41,12 @@ async function submitAll(app: RunningApp, sink: ConnectorSink): Promise<string[]
 }
 
 /** A dispatcher as production wires it (several orders at once), on its own Table clients. */
-function laneDispatcher(app: RunningApp, sink: ConnectorSink, o: { tables?: Tables; messenger?: (m: Messenger) => Messenger; leaseMs?: number } = {}): OutboxDispatcher {
+function laneDispatcher(app: RunningApp, sink: ConnectorSink,
+  o: { tables?: Tables; messenger?: (m: Messenger) => Messenger; leaseMs?: number; store?: OutboxStore } = {}): OutboxDispatcher {
   const tables = o.tables ?? app.tables;
   const messenger = new BotConnectorMessenger({ adapter: app.adapter, appId: '', tenantId: () => TENANT, serviceUrl: () => sink.url });
   return new OutboxDispatcher({
-    store: new OutboxStore(tables), orders: new TableOrderStore(tables), log: createLogger('silent'), pollMs: 50,
+    store: o.store ?? new OutboxStore(tables), orders: new TableOrderStore(tables), log: createLogger('silent'), pollMs: 50,
     concurrency: 8, channelLane: 4, leaseMs: o.leaseMs,
     // Generous limits: here the slow channel is the sink's, not the limiter's.
     limiter: new RateLimiter(100, 1000),
@@ -129,6 +130,33 @@ describe('outbox: the channel is one lane — personal messages do not wait for 
     assert.deepEqual(rest.filter((r, i) => Math.abs(r - (i + 1)) > 2), [], `after the first, cards in submit order give or take two places: ${posted.join(', ')}`);
     const inversions = rest.reduce((sum, r, i) => sum + rest.slice(i + 1).filter((later) => later < r).length, 0);
     assert.ok(inversions <= 3, `after the first, at most a few neighbours swapped (${inversions}): ${posted.join(', ')}`);
+  });
+
+  it('the seats go in the order the drains started: the oldest orders\' reads coming back last does not give their seats to newer ones', async () => {
+    const numbers = await submitAll(app, sink);
+    const ids = await Promise.all(numbers.map(async (n) => (await app.deps.orders.findByNumber(n))?.id ?? ''));
+    // The three oldest orders' partitions are read slowly (a busy storage node); the others' at once.
+    const slow = new Set(ids.slice(0, 3));
+    class SlowReads extends OutboxStore {
+      override async pendingMessages(orderId: string): ReturnType<OutboxStore['pendingMessages']> {
+        if (slow.has(orderId)) await new Promise((r) => setTimeout(r, 400));
+        return super.pendingMessages(orderId);
+      }
+    }
+    sink.delay((r) => (isChannelPost(r) ? POST_MS : undefined));
+    const d = laneDispatcher(app, sink, { store: new SlowReads(app.tables) });
+    d.start();
+    try {
+      await sink.waitFor(() => sink.requests.filter(isChannelPost).length >= ORDERS, 60_000);
+      await untilNothingPending(app, 30_000);
+    } finally {
+      await d.stop();
+    }
+    const rank = new Map(numbers.map((n, i) => [n, i]));
+    const posted = sink.requests.filter(isChannelPost).sort((a, b) => a.at - b.at).map((r) => rank.get(numberOf(r) ?? '') ?? -1);
+    // The lane has 4 seats: the 4 oldest orders take them, however late their reads come back, so their cards go first.
+    assert.deepEqual(posted.slice(0, 4).sort((a, b) => a - b), [0, 1, 2, 3], `the first four cards are the four oldest orders': ${posted.join(', ')}`);
+    assert.deepEqual([...cardsPerOrder(sink, numbers).values()], numbers.map(() => 1), 'each order\'s card is posted exactly once');
   });
 
   it('stop() in the middle of the lane returns without posting the waiting cards; the next instance posts each of them once', async () => {
