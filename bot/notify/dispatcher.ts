@@ -105,7 +105,7 @@ export class OutboxDispatcher {
   /** The ETag each order was read with (keyed by the object read), so a write after a post needs no second read. */
   private readonly etags = new WeakMap<Order, string>();
   /** Aborted by stop(): ends the waits for chats' turns and the app's rate (every waiting message listens). */
-  private stopping = listenedBy(Infinity);
+  private stopping = unboundedAbort();
   private stopped = true;
 
   constructor(private readonly o: DispatcherOptions) {
@@ -122,7 +122,7 @@ export class OutboxDispatcher {
   start(): void {
     this.started = true;
     this.stopped = false;
-    if (this.stopping.signal.aborted) this.stopping = listenedBy(Infinity);
+    if (this.stopping.signal.aborted) this.stopping = unboundedAbort();
     this.kick();
   }
 
@@ -468,7 +468,6 @@ export class OutboxDispatcher {
       const etag = this.etags.get(subject.order);
       const saved = await mutateOrder(this.o.orders, subject.id, (o) => (o.adminCard ? undefined : { order: { ...o, adminCard: post } }), 5,
         etag === undefined ? undefined : { order: subject.order, etag });
-      if (saved) this.etags.set(saved.order, saved.etag);
       return { ...subject, order: saved?.order ?? { ...subject.order, adminCard: post } };
     }
     if (subject.kind === 'task' && this.o.tasks) {
@@ -597,10 +596,10 @@ function cardOf(subject: OutboxSubject): { conversationId: string; activityId: s
   return null;
 }
 
-/** An AbortController whose signal may have this many listeners without Node's leak warning. */
-function listenedBy(listeners: number): AbortController {
+/** An AbortController whose signal any number of waits may listen to without Node's leak warning. */
+function unboundedAbort(): AbortController {
   const controller = new AbortController();
-  setMaxListeners(listeners, controller.signal);
+  setMaxListeners(Infinity, controller.signal);
   return controller;
 }
 
