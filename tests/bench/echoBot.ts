@@ -22,11 +22,15 @@ class EchoHandler extends ActivityHandler {
 }
 
 export async function startEchoBot(port: number, host = '127.0.0.1'): Promise<EchoBot> {
+  return serveBot(new EchoHandler(), 'bench-echo', port, host);
+}
+
+/** A bot behind restify and the CloudAdapter, as the SDK's samples serve one (also ./floorBot.ts). */
+export async function serveBot(bot: ActivityHandler, name: string, port: number, host = '127.0.0.1'): Promise<EchoBot> {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   // A failed reply must show up as a non-2xx answer in the bench, not as a silent 200.
   adapter.onTurnError = async (_ctx, err) => { throw err; };
-  const bot = new EchoHandler();
-  const server = restify.createServer({ name: 'bench-echo', handleUncaughtExceptions: false });
+  const server = restify.createServer({ name, handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
   // restify ≥10 wants async (req, res) handlers (see TOOLCHAIN pitfalls).
   server.post('/api/messages', async (req, res) => {
