@@ -22,16 +22,29 @@ const helsinkiFormat = new Intl.DateTimeFormat('en-US', {
   day: '2-digit',
 });
 
+/**
+ * Since 1 May 1921 Helsinki is a whole number of hours off UTC and its clocks change on the hour: every UTC hour
+ * falls on one Helsinki date. The last hour asked is remembered (a turn asks several times; Intl is slow).
+ */
+const WHOLE_HOURS_SINCE = Date.UTC(1921, 4, 1);
+const HOUR_MS = 3_600_000;
+let lastHour = { hour: NaN, date: '' };
+
 /** The calendar date in Finland at the given instant (what "today" means to the people we serve). */
 export function helsinkiDate(instant: Date): IsoDate {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('helsinkiDate: invalid Date');
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('helsinkiDate: invalid Date');
+  const hour = Math.floor(ms / HOUR_MS);
+  if (hour === lastHour.hour) return lastHour.date;
   const parts = helsinkiFormat.formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes): string => {
     const found = parts.find((p) => p.type === type);
     if (!found) throw new Error(`helsinkiDate: Intl gave no ${type}`);
     return found.value;
   };
-  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
+  const date = `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
+  if (ms >= WHOLE_HOURS_SINCE) lastHour = { hour, date };
+  return date;
 }
 
 /** Days since 1970-01-01 for a valid IsoDate; a malformed or impossible date is a bug, so it throws. */

@@ -142,6 +142,27 @@ describe('workdays', () => {
     it('turns the year in Helsinki two hours before UTC', () => {
       assert.equal(helsinkiDate(new Date('2025-12-31T22:30:00Z')), '2026-01-01');
     });
+
+    it('gives Intl\'s date for every ten minutes of a year with both clock changes, asked in order and out of it', () => {
+      const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' });
+      const start = Date.UTC(2026, 0, 1);
+      const instants: number[] = [];
+      for (let ms = start; ms < Date.UTC(2027, 0, 1); ms += 600_000) instants.push(ms);
+      // Out of order too: each from a different hour than the one before (what the last hour remembers).
+      const shuffled = instants.map((_, i) => instants[(i * 7919) % instants.length]);
+      let checked = 0;
+      for (const ms of [...instants, ...shuffled]) {
+        assert.equal(helsinkiDate(new Date(ms)), intl.format(new Date(ms)), new Date(ms).toISOString());
+        checked++;
+      }
+      assert.equal(checked, 2 * 365 * 144);
+    });
+
+    it('gives Intl\'s date before 1921 too, when Helsinki was 1:39:49 ahead of UTC', () => {
+      assert.equal(helsinkiDate(new Date('1920-06-01T22:20:00Z')), '1920-06-01');
+      assert.equal(helsinkiDate(new Date('1920-06-01T22:21:00Z')), '1920-06-02');
+      assert.equal(helsinkiDate(new Date('1920-06-01T22:19:00Z')), '1920-06-01', 'the hour before is not remembered for it');
+    });
   });
 });
 
