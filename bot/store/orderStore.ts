@@ -253,7 +253,12 @@ export class TableOrderStore implements OrderStore {
       const result = await this.orders.submitTransaction(actions);
       newEtag = result.subResponses[0]?.etag ?? '';
     } catch (err) {
-      if (isStatus(err, 412)) throw new ConcurrencyError(order.id);
+      if (isStatus(err, 412)) {
+        // This attempt's index rows went in before its transaction lost: put back what the stored order says, or
+        // a retry that finds nothing to change (or no retry) would leave them telling of a state never committed.
+        if (!unchanged) await this.reindex(order.id, newRows).catch(() => undefined);
+        throw new ConcurrencyError(order.id);
+      }
       throw err;
     }
     const keep = new Set(newRows.map(rowKey));
@@ -500,6 +505,23 @@ export class TableOrderStore implements OrderStore {
 
   private tableOf(r: IndexRow): TableClient {
     return r.table === 'people' ? this.people : this.index;
+  }
+
+  /**
+   * The order's index rows as the stored order says, after an attempt that wrote `attempted` lost its commit: the
+   * rows written again, and any row only the lost attempt wanted removed. Read again until the order stood still
+   * while they were written (a writer committing meanwhile wrote its own rows first).
+   */
+  private async reindex(orderId: string, attempted: IndexRow[]): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      const stored = await this.get(orderId);
+      if (!stored) return;
+      const rows = indexRowsFor(stored.order);
+      const keep = new Set(rows.map(rowKey));
+      await Promise.all([this.upsertIndex(rows, stored.order),
+        ...attempted.filter((r) => !keep.has(rowKey(r))).map((r) => this.tableOf(r).deleteEntity(r.partitionKey, r.rowKey).catch(() => undefined))]);
+      if ((await this.get(orderId))?.etag === stored.etag) return;
+    }
   }
 
   private async upsertIndex(rows: IndexRow[], order: Order): Promise<void> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Tables } from '../../bot/store/tables';
 import { TABLES } from '../../bot/store/entities';
-import { TableOrderStore } from '../../bot/store/orderStore';
+import { ConcurrencyError, TableOrderStore } from '../../bot/store/orderStore';
 import { OutboxStore } from '../../bot/store/outboxStore';
 import { testAzurite, uniquePrefix } from '../helpers/azurite';
 import { sampleOrder } from '../helpers/cardCheck';
@@ -58,5 +58,31 @@ describe('the stores run on the clock they are given (Azurite)', () => {
     } finally {
       await bot.stop();
     }
+  });
+});
+
+describe('an update that loses its commit (Azurite)', () => {
+  it('leaves the index rows as the stored order says, not as the lost attempt wrote them before its transaction', async () => {
+    const { connectionString } = await testAzurite();
+    const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('lost'));
+    await tables.ensure(TABLES);
+    const store = new TableOrderStore(tables);
+    const order = sampleOrder({ id: 'ord-lost-update', number: 'VB-2026-00077' });
+    assert.equal(await store.create(order, [], []), 'created');
+    const first = await store.get(order.id);
+    assert.ok(first);
+    // The winner: an administrator claims it (nothing the index shows changes).
+    const claimed = { ...order, assigneeId: 'aad-admin', assigneeName: 'Eija' };
+    await store.update(claimed, first.etag, [], [], order);
+    // The loser, on the ETag it read before: both lines done and the order completed.
+    const completed = { ...order, status: 'completed' as const, lines: order.lines.map((l) => ({ ...l, stage: 'granted' as const })) };
+    await assert.rejects(store.update(completed, first.etag, [], [], order), ConcurrencyError);
+
+    assert.deepEqual((await store.listOpen()).map((o) => o.id), [order.id], 'the number row still says open');
+    const view = await store.personView(order.subject.id);
+    assert.deepEqual(view.orders.map((o) => [o.status, o.openThemeIds.join(',')]), [['open', 'palkkatietojen-ilmoittaminen,tulliasioiden-hoito']],
+      'the person row still lists the open themes');
+    const stored = await store.get(order.id);
+    assert.equal(stored?.order.assigneeName, 'Eija', 'the winner\'s change stands');
   });
 });
