@@ -224,12 +224,18 @@ export class TableOrderStore implements OrderStore {
   }
 
   async create(order: Order, audit: AuditEvent[], outbox: OutboxMessage[]): Promise<'created' | 'exists'> {
-    await Promise.all([this.upsertIndex(indexRowsFor(order), order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
+    const rows = indexRowsFor(order);
+    await Promise.all([this.upsertIndex(rows, order), outbox.length ? this.touchOutboxIndex(order.id) : undefined]);
     const actions: TransactionAction[] = [['create', encodeOrder(order)], ...appendActions(order.id, audit, outbox, this.now())];
     try {
       await this.orders.submitTransaction(actions);
     } catch (err) {
-      if (isStatus(err, 409)) return 'exists';
+      if (isStatus(err, 409)) {
+        // A twin (the same click, replayed while the first was in flight) committed first: its number stands, and
+        // the rows written here for the number this attempt drew go.
+        await this.reindex(order.id, rows).catch(() => undefined);
+        return 'exists';
+      }
       throw err;
     }
     // Touched again after the commit, as update() does: a dispatcher pass between the first touch and the commit
@@ -508,7 +514,8 @@ export class TableOrderStore implements OrderStore {
   }
 
   /**
-   * The order's index rows as the stored order says, after an attempt that wrote `attempted` lost its commit: the
+   * The order's index rows as the stored order says, after an attempt that wrote `attempted` lost its commit (an
+   * update to a stale ETag, a create whose twin was first): the
    * rows written again, and any row only the lost attempt wanted removed. Read again until the order stood still
    * while they were written (a writer committing meanwhile wrote its own rows first).
    */

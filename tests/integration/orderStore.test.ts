@@ -61,7 +61,7 @@ describe('the stores run on the clock they are given (Azurite)', () => {
   });
 });
 
-describe('an update that loses its commit (Azurite)', () => {
+describe('a write that loses its commit (Azurite)', () => {
   it('leaves the index rows as the stored order says, not as the lost attempt wrote them before its transaction', async () => {
     const { connectionString } = await testAzurite();
     const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('lost'));
@@ -84,5 +84,21 @@ describe('an update that loses its commit (Azurite)', () => {
       'the person row still lists the open themes');
     const stored = await store.get(order.id);
     assert.equal(stored?.order.assigneeName, 'Eija', 'the winner\'s change stands');
+  });
+
+  it('a create whose twin committed first (a replay in flight) leaves the twin\'s rows, not rows for the number it drew', async () => {
+    const { connectionString } = await testAzurite();
+    const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('twin'));
+    await tables.ensure(TABLES);
+    const store = new TableOrderStore(tables);
+    const order = sampleOrder({ id: 'ord-twin', number: 'VB-2026-00081' });
+    assert.equal(await store.create(order, [], [{ kind: 'adminCard', orderId: order.id }]), 'created');
+    const replay = { ...order, number: 'VB-2026-00082', createdAt: '2026-03-16T08:15:01.000Z' };
+    assert.equal(await store.create(replay, [], [{ kind: 'adminCard', orderId: order.id }]), 'exists');
+
+    assert.equal(await store.findByNumber('VB-2026-00082'), undefined, 'no number row for the replay\'s number');
+    assert.deepEqual((await store.listOpen()).map((o) => o.number), ['VB-2026-00081'], 'listed once, under its own number');
+    const view = await store.personView(order.subject.id);
+    assert.deepEqual(view.orders.map((o) => o.number), ['VB-2026-00081'], 'the person row carries the twin\'s number');
   });
 });
