@@ -455,22 +455,38 @@ export class TableOrderStore implements OrderStore {
 
   /**
    * Order numbers come from a shared counter entity, reserved in blocks: one ETag-guarded write per block
-   * instead of per order, so concurrent submits (and instances) do not queue on one entity. Numbers stay
-   * unique; an instance that stops leaves the rest of its block unused (gaps are allowed).
+   * instead of per order, so concurrent submits (and instances) do not queue on one entity. Once half the last
+   * block is used the next is reserved meanwhile, so a submit seldom waits for the counter's read and write.
+   * Numbers stay unique; an instance that stops leaves the rest of its blocks unused (gaps are allowed).
    */
   async nextSequence(year: number): Promise<number> {
     for (;;) {
-      const block = this.blocks.get(year);
-      if (block && block.next <= block.end) return block.next++;
-      this.reserving.set(year, this.reserving.get(year) ?? this.reserveBlock(year).finally(() => this.reserving.delete(year)));
-      const reserved = await this.reserving.get(year);
-      const current = this.blocks.get(year);
-      if (reserved && (!current || current.next > current.end)) this.blocks.set(year, reserved);
+      const queue = this.blocks.get(year) ?? [];
+      while (queue.length && queue[0].next > queue[0].end) queue.shift();
+      const block = queue[0];
+      if (block) {
+        const n = block.next++;
+        if (queue.length === 1 && block.end - n < this.numberBlock / 2) this.reserve(year).catch(() => undefined);
+        return n;
+      }
+      await this.reserve(year);
     }
   }
 
-  private readonly blocks = new Map<number, { next: number; end: number }>();
-  private readonly reserving = new Map<number, Promise<{ next: number; end: number }>>();
+  /** Blocks reserved per year, the one in use first (at most one more, reserved ahead). */
+  private readonly blocks = new Map<number, Array<{ next: number; end: number }>>();
+  private readonly reserving = new Map<number, Promise<void>>();
+
+  /** Reserves the year's next block (one reservation at a time; a failure reaches whoever waits for it). */
+  private reserve(year: number): Promise<void> {
+    let pending = this.reserving.get(year);
+    if (!pending) {
+      pending = this.reserveBlock(year).then((block) => { this.blocks.set(year, [...(this.blocks.get(year) ?? []), block]); })
+        .finally(() => this.reserving.delete(year));
+      this.reserving.set(year, pending);
+    }
+    return pending;
+  }
 
   private async reserveBlock(year: number): Promise<{ next: number; end: number }> {
     const last = await this.advanceCounter(year, this.numberBlock);

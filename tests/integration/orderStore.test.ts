@@ -16,8 +16,28 @@ describe('order numbers (Azurite)', () => {
     const b = new TableOrderStore(tables, { numberBlock: 5 });
     const taken = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).nextSequence(2026)));
     assert.equal(new Set(taken).size, 40, `duplicates in ${taken.join(',')}`);
-    assert.ok(Math.max(...taken) <= 50, 'at most one partly used block per instance');
+    assert.ok(Math.max(...taken) <= 50, 'at most one partly used block and one reserved ahead per instance');
     assert.equal(await new TableOrderStore(tables, { numberBlock: 1 }).nextSequence(2027), 1, 'each year starts from 1');
+  });
+
+  it('reserve the next block once half the last one is used, so a submit seldom waits for the counter', async () => {
+    const { connectionString } = await testAzurite();
+    const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('ahead'));
+    await tables.ensure(TABLES);
+    const store = new TableOrderStore(tables, { numberBlock: 4 });
+    const counter = async () => Number((await tables.client('counters').getEntity<{ value: number }>('orderNumber', '2026')).value);
+    assert.deepEqual([await store.nextSequence(2026), await store.nextSequence(2026)], [1, 2]);
+    assert.equal(await counter(), 4, 'half of the first block used: nothing reserved ahead yet');
+    assert.equal(await store.nextSequence(2026), 3);
+    for (let i = 0; i < 50 && await counter() < 8; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await counter(), 8, 'past half: the next block reserved in the background');
+    const reads: string[] = [];
+    const client = tables.client('counters');
+    const getEntity = client.getEntity.bind(client);
+    client.getEntity = ((...args: Parameters<typeof getEntity>) => { reads.push(String(args[1])); return getEntity(...args); }) as typeof client.getEntity;
+    assert.deepEqual([await store.nextSequence(2026), await store.nextSequence(2026)], [4, 5], 'the first block ends, the reserved one goes on');
+    assert.deepEqual(reads, [], 'neither waited for the counter');
+    assert.equal(await new TableOrderStore(tables, { numberBlock: 4 }).nextSequence(2026), 9, 'another instance starts after both blocks');
   });
 });
 
