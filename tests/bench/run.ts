@@ -1155,12 +1155,15 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; f
     `(+${p99(m.readFloor) - p99(m.readEcho)} ms); the suggestion turn (that read and the ${SCALE_THEMES}-theme map) adds ${p99(m.suggest) - p99(m.greetScale)} ms to the app's greeting`);
   console.log('\nTargets (issue #15):');
   console.log(`  ${verdict(ratio >= TARGET_GREETING_RATIO)}  greeting throughput app/echo = ${rps(m.greetApp).toFixed(0)}/${rps(m.greetEcho).toFixed(0)} = ${ratio.toFixed(2)}× (target ≥ ${TARGET_GREETING_RATIO}×)`);
-  // A target below its floor is said so: no submit path meets it on this machine, however lean.
-  const belowFloor = (floorRatio: number, target: number, what: string) => (floorRatio > target ? `; below the floor: ${what} alone cost ${floorRatio.toFixed(2)}×` : '');
+  // A target below its floor is said so: no submit path or suggestion turn meets it on this machine, however lean.
+  // The order target is against the echo bot, as its floor is; the suggestion target allows (1.5 − 1) × the
+  // app's greeting p99 on top of the greeting, which the read alone may already exceed.
+  const readAdds = p99(m.readFloor) - p99(m.readEcho);
+  const suggestAllows = (TARGET_SUGGEST_P99_FACTOR - 1) * p99(m.greetScale);
   console.log(`  ${verdict(orderFactor <= TARGET_ORDER_P99_FACTOR)}  order submit p99 / echo p99 = ${orderP99}/${p99(m.greetEcho)} ms = ${orderFactor.toFixed(2)}× at ${CONNECTIONS} connections (rounds ${m.orders.rounds.map((r) => r.p99).join(', ')} ms; throughput ${(rps(m.orders) / rps(m.greetEcho)).toFixed(2)}×; target ≤ ${TARGET_ORDER_P99_FACTOR}×` +
-    `${belowFloor(floorFactor, TARGET_ORDER_P99_FACTOR, 'one query and one transaction')})`);
+    `${floorFactor > TARGET_ORDER_P99_FACTOR ? `; below the floor: one query and one transaction alone cost ${floorFactor.toFixed(2)}×` : ''})`);
   console.log(`  ${verdict(factor <= TARGET_SUGGEST_P99_FACTOR)}  suggestion p99 / greeting p99 with ${SCALE_THEMES} themes = ${p99(m.suggest)}/${p99(m.greetScale)} = ${factor.toFixed(2)}× (target ≤ ${TARGET_SUGGEST_P99_FACTOR}×` +
-    `${belowFloor(readFactor, TARGET_SUGGEST_P99_FACTOR, 'one partition read')})`);
+    `${readAdds > suggestAllows ? `; below the floor: one partition read alone adds ${readAdds} ms, the target leaves ${suggestAllows.toFixed(1)} ms` : ''})`);
   console.log(`  ${verdict(deliveriesPerSecond >= TARGET_SEND_RATE)}  outbox deliveries while orders arrive = ${deliveriesPerSecond.toFixed(1)}/s reached the connector (median of rounds; target ≥ ${TARGET_SEND_RATE}/s)`);
   console.log(`  ${verdict(e.cards.p99 <= TARGET_CARD_P99_MS && !e.cards.missing)}  submit → card in the administrators' channel at ${CARD_RATE} orders/s: p50 ${e.cards.p50} ms, p99 ${e.cards.p99} ms (${e.cards.sent} orders, ${e.cards.missing} cards missing, ${e.cards.duplicated} twice; target p99 ≤ ${TARGET_CARD_P99_MS} ms)`);
   console.log(`  ${verdict(e.start.warm.ready && e.start.warm.ms <= TARGET_START_WARM_MS)}  npm start until ready: warm ${e.start.warm.ms} ms, cold ${e.start.cold.ms} ms${e.start.cold.ready ? '' : ' (not ready)'} (target warm ≤ ${TARGET_START_WARM_MS} ms)`);
