@@ -55,10 +55,7 @@ class FloorHandler extends ActivityHandler {
   }
 }
 
-/**
- * Starts the floor bot on its own table (named by `prefix`), in the same Azurite as the app. Stopping it drops the
- * table: the scenarios after it find Azurite as they would without the floor's rounds.
- */
+/** Starts the floor bot on its own table (named by `prefix`); stopping it drops the table. */
 export async function startFloorBot(port: number, connectionString: string, prefix: string, host = '127.0.0.1'): Promise<EchoBot> {
   const orders = TableClient.fromConnectionString(connectionString, `${prefix}orders`, { allowInsecureConnection: true });
   await orders.createTable();

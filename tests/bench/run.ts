@@ -11,7 +11,7 @@
  *   2. order submit: Action.Execute orderSubmit (order + audit + outbox transaction, index rows, counter);
  *      every request a different person × theme, a fresh table prefix (= fresh app) per round, each app
  *      primed by a short discarded round (the first by the full warm-up); before each app round, the same load
- *      on the floor bot (./floorBot.ts: one query and one transaction per order, nothing else);
+ *      on the floor bot (./floorBot.ts: one query and one transaction per order, nothing else; an Azurite of its own);
  *   3. scale: a 1,000-theme catalog with map rows for 500 scopes; the suggestion turn ("mitä tarvitsen")
  *      alternating with the greeting turn, the floor bot's echo after one partition read and the echo bot;
  *   4. submit → channel card: orders at a steady 5/s, each timed from its request to its card's post at the
@@ -662,10 +662,14 @@ async function main(): Promise<void> {
     const validUntil = isoDateInDays(365);
     const orders = measured('order submit (app)');
     const floor = measured('order submit (floor bot)');
+    // The floor bot has an Azurite of its own, as fresh as the app's tables here, stopped after the suggestion
+    // rounds: the tens of thousands of rows it writes stay out of the Azurite the later scenarios use.
+    const floorAzurite = await startAzurite({ port: await freePort() });
+    cleanups.push(() => floorAzurite.stop());
     for (let i = 1; i <= ROUNDS; i++) {
       // The floor first (./floorBot.ts: one query and one transaction per order, in a fresh table), with the
       // machine to itself: the app round after it leaves its outbox backlog behind.
-      const floorBot = await startFloorBot(await freePort(), azurite.connectionString, `bench${runTag}fl${i}`);
+      const floorBot = await startFloorBot(await freePort(), floorAzurite.connectionString, `bench${runTag}fl${i}`);
       try {
         const floorUrl = `http://127.0.0.1:${floorBot.port}/api/messages`;
         progressWarmup(floor.label, await round('order', floorUrl, i === 1 ? WARMUP_SECONDS : 1, { order: { users, themeIds, validUntil, offset: 0 } }));
@@ -720,8 +724,7 @@ async function main(): Promise<void> {
     // Beside them, what one read of a person's partition costs the bare echo bot (./floorBot.ts).
     const readFloor = measured('echo after one partition read (floor bot)');
     const readEcho = measured('echo (echo bot, beside it)');
-    const readBot = await startFloorBot(await freePort(), azurite.connectionString, `bench${runTag}fr`);
-    cleanups.push(() => readBot.stop());
+    const readBot = await startFloorBot(await freePort(), floorAzurite.connectionString, `bench${runTag}fr`);
     const readUrl = `http://127.0.0.1:${readBot.port}/api/messages`;
     progressWarmup(readFloor.label, await round('echo', readUrl, WARMUP_SECONDS, {}, echoCheck));
     for (let i = 0; i < ROUNDS; i++) {
@@ -730,6 +733,8 @@ async function main(): Promise<void> {
       record(readFloor, await round('echo', readUrl, ROUND_SECONDS, {}, echoCheck));
       record(readEcho, await round('echo', echoUrl, ROUND_SECONDS, {}, echoCheck));
     }
+    await readBot.stop();
+    await floorAzurite.stop();
 
     // 4. Submit → the card in the administrators' channel, at a steady 5 orders/s.
     const cardSink = await ConnectorSink.start();
