@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { decodeOutboxRow, newOutboxRow, outboxPatch, outboxRowWrittenAt, pendingPointer, type OutboxRow } from '../../bot/store/outboxRows';
 import type { OutboxMessage } from '../../bot/domain/outbox';
+import type { AuditEvent } from '../../bot/domain/audit';
+import { appendActions } from '../../bot/store/partitionRows';
 
 /** The outbox row format, written by the order store and read by the outbox store: one module, round-tripped here. */
 describe('outbox rows', () => {
@@ -38,5 +40,23 @@ describe('outbox rows', () => {
 
   it('the pending pointer names the order\'s partition with the time it was touched', () => {
     assert.deepEqual(pendingPointer('o1', new Date(at)), { partitionKey: 'pending', rowKey: 'o1', touchedAt: at });
+  });
+});
+
+describe('the rows a change appends to its partition', () => {
+  it('never share a key with another change\'s rows written in the same millisecond, and keep each change\'s messages in order', () => {
+    const at = new Date('2026-12-10T00:00:00.000Z');
+    const audit = (n: number): AuditEvent[] => Array.from({ length: n }, (_, i) => ({ at: at.toISOString(), actorId: 'u1', action: `a${i}`, from: 'open', to: 'open' }));
+    const outbox = (n: number): OutboxMessage[] => Array.from({ length: n }, (_, i) => ({ kind: 'personal', orderId: 'o1', recipientId: `u${i}`, event: 'claimed' }));
+    const keys = new Set<string>();
+    let rows = 0;
+    // A thousand changes at one instant (a test's fixed clock), up to a full transaction's 99 rows each.
+    for (let change = 0; change < 1000; change++) {
+      const actions = appendActions('o1', audit(1 + (change % 3)), outbox(change % 50 === 0 ? 98 : 6), at);
+      const messageKeys = actions.map(([, entity]) => String(entity.rowKey)).filter((k) => k.startsWith('outbox|'));
+      assert.deepEqual([...messageKeys].sort(), messageKeys, 'a change\'s messages sort in the order they were given');
+      for (const [, entity] of actions) { keys.add(String(entity.rowKey)); rows++; }
+    }
+    assert.equal(keys.size, rows, 'every row key unique');
   });
 });
