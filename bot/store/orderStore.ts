@@ -531,9 +531,9 @@ export class TableOrderStore implements OrderStore {
 
   /**
    * The order's index rows as the stored order says, after an attempt that wrote `attempted` lost its commit (an
-   * update to a stale ETag, a create whose twin was first): the
-   * rows written again, and any row only the lost attempt wanted removed. Read again until the order stood still
-   * while they were written (a writer committing meanwhile wrote its own rows first).
+   * update to a stale ETag, a create whose twin was first): the rows written again, and any row only the lost
+   * attempt wanted removed. Read again until the order stood still while they were written (a writer committing
+   * meanwhile wrote its own rows first).
    */
   private async reindex(orderId: string, attempted: IndexRow[]): Promise<void> {
     for (let i = 0; i < 3; i++) {

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { Tables } from '../../bot/store/tables';
-import { TABLES } from '../../bot/store/entities';
 import { ConcurrencyError, TableOrderStore } from '../../bot/store/orderStore';
 import { OutboxStore } from '../../bot/store/outboxStore';
-import { testAzurite, uniquePrefix } from '../helpers/azurite';
+import { freshStorage } from '../helpers/azurite';
 import { sampleOrder } from '../helpers/cardCheck';
 import { PEOPLE, startTestBot, submitAs, validOrder } from '../helpers/botHarness';
 
 describe('order numbers (Azurite)', () => {
   it('are unique across concurrent submits and several instances, reserved in blocks', async () => {
-    const { connectionString } = await testAzurite();
-    const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('num'));
-    await tables.ensure(TABLES);
+    const { tables } = await freshStorage('num');
     const a = new TableOrderStore(tables, { numberBlock: 5 });
     const b = new TableOrderStore(tables, { numberBlock: 5 });
     const taken = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).nextSequence(2026)));
@@ -21,9 +17,7 @@ describe('order numbers (Azurite)', () => {
   });
 
   it('reserve the next block once half the last one is used, so a submit seldom waits for the counter', async () => {
-    const { connectionString } = await testAzurite();
-    const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('ahead'));
-    await tables.ensure(TABLES);
+    const { tables } = await freshStorage('ahead');
     const store = new TableOrderStore(tables, { numberBlock: 4 });
     const counter = async () => Number((await tables.client('counters').getEntity<{ value: number }>('orderNumber', '2026')).value);
     assert.deepEqual([await store.nextSequence(2026), await store.nextSequence(2026)], [1, 2]);
@@ -43,9 +37,7 @@ describe('order numbers (Azurite)', () => {
 
 describe('the stores run on the clock they are given (Azurite)', () => {
   it('listOpen reads the years of the injected clock, and a new outbox row is due at its time', async () => {
-    const { connectionString } = await testAzurite();
-    const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('clock'));
-    await tables.ensure(TABLES);
+    const { tables } = await freshStorage('clock');
     const moved = new Date('2031-05-04T10:00:00.000Z');
     const store = new TableOrderStore(tables, { now: () => moved });
     const order = sampleOrder({ id: 'ord-clock-2031', number: 'VB-2031-00001', createdAt: moved.toISOString(), updatedAt: moved.toISOString() });
@@ -83,9 +75,7 @@ describe('the stores run on the clock they are given (Azurite)', () => {
 
 describe('a write that loses its commit (Azurite)', () => {
   it('leaves the index rows as the stored order says, not as the lost attempt wrote them before its transaction', async () => {
-    const { connectionString } = await testAzurite();
-    const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('lost'));
-    await tables.ensure(TABLES);
+    const { tables } = await freshStorage('lost');
     const store = new TableOrderStore(tables);
     const order = sampleOrder({ id: 'ord-lost-update', number: 'VB-2026-00077' });
     assert.equal(await store.create(order, [], []), 'created');
@@ -107,9 +97,7 @@ describe('a write that loses its commit (Azurite)', () => {
   });
 
   it('a create whose twin committed first (a replay in flight) leaves the twin\'s rows, not rows for the number it drew', async () => {
-    const { connectionString } = await testAzurite();
-    const tables = new Tables({ kind: 'connectionString', connectionString }, uniquePrefix('twin'));
-    await tables.ensure(TABLES);
+    const { tables } = await freshStorage('twin');
     const store = new TableOrderStore(tables);
     const order = sampleOrder({ id: 'ord-twin', number: 'VB-2026-00081' });
     assert.equal(await store.create(order, [], [{ kind: 'adminCard', orderId: order.id }]), 'created');
