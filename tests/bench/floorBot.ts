@@ -38,7 +38,8 @@ class FloorHandler extends ActivityHandler {
 
   protected override async onInvokeActivity(ctx: TurnContext): Promise<InvokeResponse> {
     const personId = ctx.activity.from.aadObjectId ?? ctx.activity.from.id;
-    const data = (ctx.activity.value as { action?: { data?: Record<string, unknown> } } | undefined)?.action?.data ?? {};
+    // The form as sent, without the henkilötunnus (the app stores it only encrypted; the floor does no crypto).
+    const { hetu: _hetu, ...data } = (ctx.activity.value as { action?: { data?: Record<string, unknown> } } | undefined)?.action?.data ?? {};
     const open = await this.openOrders(personId);
     const orderId = randomUUID();
     const number = `VB-2026-${String(++this.sequence).padStart(5, '0')}`;
