@@ -18,6 +18,14 @@ class Series {
   }
 }
 
+/** Answers a caller expects and handles (see Metrics.policy): not a failing dependency. */
+const EXPECTED_ANSWERS = new Set([404, 409, 412]);
+
+/** Whether a dependency call failed: no answer at all (`undefined`), or an error status the caller did not ask for. */
+function dependencyFailed(status: number | undefined): boolean {
+  return status === undefined || (status >= 400 && !EXPECTED_ANSWERS.has(status));
+}
+
 /**
  * Request and dependency metrics, written as structured log lines (`metric: "request" | "dependency"`) once a
  * minute. On Azure App Service the console logs flow to Log Analytics (AppServiceConsoleLogs), where they can be
@@ -36,7 +44,13 @@ export class Metrics {
     s.add(ms, failed);
   }
 
-  /** An Azure SDK pipeline policy that times every storage (or Key Vault) call as a dependency. */
+  /**
+   * An Azure SDK pipeline policy that times every storage (or Key Vault) call as a dependency. A call fails when
+   * no answer came or the answer says the service or our access is wrong (5xx, 408, 429, 401, 403, 400…). The
+   * answers the code asks for are not failures: 404 (a row not there yet), 409 (a table, marker or order that
+   * exists) and 412 (an ETag that moved on). The SDK throws those inside the pipeline like any error; counted as
+   * failures they made a fresh start report most of its storage calls failed.
+   */
   policy(name: string): PipelinePolicy {
     return {
       name: `metrics-${name}`,
@@ -44,10 +58,11 @@ export class Metrics {
         const started = performance.now();
         try {
           const response = await next(request);
-          this.record('dependency', name, performance.now() - started, response.status >= 500);
+          this.record('dependency', name, performance.now() - started, dependencyFailed(response.status));
           return response;
         } catch (err) {
-          this.record('dependency', name, performance.now() - started, true);
+          const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
+          this.record('dependency', name, performance.now() - started, dependencyFailed(typeof status === 'number' ? status : undefined));
           throw err;
         }
       },
