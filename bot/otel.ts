@@ -3,7 +3,7 @@
  * is set. bot/index.ts requires this file before anything that uses http or the Azure SDK is loaded, so the
  * instrumentations see every module:
  * - requests: incoming HTTP (POST /api/messages, /healthz) → AppRequests;
- * - dependencies: outgoing HTTP and Azure SDK calls (Table Storage, Key Vault, Graph, the Bot Connector) →
+ * - dependencies: outgoing HTTP calls (Table Storage, Key Vault, Graph, the Bot Connector), each once →
  *   AppDependencies, children of the turn's request, so one operation id spans the turn;
  * - logs: every pino line (already redacted: the henkilötunnus scrub runs before any destination) → AppTraces;
  * - metrics: the business metrics of bot/telemetry.ts → AppMetrics (customMetrics).
@@ -51,7 +51,11 @@ export function startAzureMonitor(connectionString: string): TelemetrySink & { l
     spanProcessors: [scrubbingProcessor()],
     instrumentationOptions: {
       http: httpOptions as { enabled: boolean },
-      azureSdk: { enabled: true },
+      // Off: with it on, the Azure SDK's tracing recorded every Table Storage call three times (its operation span
+      // and its own HTTP span above the http instrumentation's) and every Bot Connector call twice — billed
+      // ingestion, and a "failing dependencies" query counting each miss thrice. The http instrumentation alone
+      // records each call once, with its method, scrubbed path and status, under the turn's operation id.
+      azureSdk: { enabled: false },
       mongoDb: { enabled: false }, mySql: { enabled: false }, postgreSql: { enabled: false },
       redis: { enabled: false }, redis4: { enabled: false },
     },

@@ -173,6 +173,19 @@ describe('telemetry to Azure Monitor (real exporter → local ingestion endpoint
     assert.match(String(turnWithBoth.data.baseData.responseCode), /^200$/);
   });
 
+  it('sends each outgoing call once: one dependency per request the connector received, no SDK span repeating a call', () => {
+    const deps = ingestion.of('RemoteDependencyData');
+    const to = (port: number) => deps.filter((d) => JSON.stringify(d.data.baseData).includes(`127.0.0.1:${port}`));
+    const connector = to(sink.port);
+    assert.equal(connector.length, sink.requests.length, `${connector.length} Bot Connector dependencies for ${sink.requests.length} requests`);
+    assert.deepEqual(deps.filter((d) => String(d.data.baseData.type).startsWith('InProc')).map((d) => d.data.baseData.name), []);
+    const storage = to(azuritePort);
+    const storageIds = new Set(storage.map((d) => String(d.data.baseData.id)));
+    assert.ok(storage.length > 0);
+    assert.deepEqual(storage.filter((d) => storageIds.has(d.tags['ai.operation.parentId'])).map((d) => d.data.baseData.name), [],
+      'a storage call recorded under another record of a storage call');
+  });
+
   it('sends the logs as traces, those written during a turn under the turn\'s operation id', () => {
     const messages = ingestion.of('MessageData');
     assert.ok(messages.some((m) => m.data.baseData.message === 'Valtuusbotti listening'), 'the start log line arrived');
