@@ -3,8 +3,8 @@
  * is set. bot/index.ts requires this file before anything that uses http or the Azure SDK is loaded, so the
  * instrumentations see every module:
  * - requests: incoming HTTP (POST /api/messages, /healthz) → AppRequests;
- * - dependencies: outgoing HTTP calls (Table Storage, Key Vault, Graph, the Bot Connector), each once →
- *   AppDependencies, children of the turn's request, so one operation id spans the turn;
+ * - dependencies: outgoing HTTP calls through http or fetch (Table Storage, Key Vault, Graph, the Bot Connector),
+ *   each once → AppDependencies, children of the turn's request, so one operation id spans the turn;
  * - logs: every pino line (already redacted: the henkilötunnus scrub runs before any destination) → AppTraces;
  * - metrics: the business metrics of bot/telemetry.ts → AppMetrics (customMetrics).
  * Live Metrics is off: it would stream to a second endpoint, and the operator's needs are met by the above.
@@ -12,6 +12,7 @@
 import { SpanKind, context, createContextKey, metrics } from '@opentelemetry/api';
 import { logs, SeverityNumber, type AnyValueMap } from '@opentelemetry/api-logs';
 import { useAzureMonitor, shutdownAzureMonitor, type AzureMonitorOpenTelemetryOptions } from '@azure/monitor-opentelemetry';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { scrubUrl, type OutboxBacklog, type TelemetrySink } from './telemetry';
 
 /** The metric names as they appear in AppMetrics.Name / customMetrics.name (see docs/DEPLOY.md). */
@@ -29,6 +30,11 @@ export const METRIC = {
  */
 const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
+/** A call the monitoring SDK makes for itself (its settings service, the VM metadata probe): not the app's dependency. */
+function sdkOwnCall(host: string, path: string): boolean {
+  return /(^|\.)settings\.sdk\.monitor\.azure\.com$/.test(host) || (host === '169.254.169.254' && path.startsWith('/metadata/instance'));
+}
+
 export function startAzureMonitor(connectionString: string): TelemetrySink & { logStream: { write(line: string): void } } {
   process.env.OTEL_SERVICE_NAME ??= 'valtuusbotti';
   // The Azure SDK's own warnings (e.g. a deprecated option inside a library) are not the operator's business.
@@ -39,8 +45,7 @@ export function startAzureMonitor(connectionString: string): TelemetrySink & { l
     ignoreIncomingRequestHook: (req: { url?: string }) => req.url === '/healthz/live',
     // The SDK's own calls (its settings service, the VM metadata probe) are not the app's dependencies.
     ignoreOutgoingRequestHook: (req: { hostname?: string | null; host?: string | null; path?: string | null }) =>
-      /(^|\.)settings\.sdk\.monitor\.azure\.com$/.test(req.hostname ?? req.host ?? '')
-      || ((req.hostname ?? req.host) === '169.254.169.254' && (req.path ?? '').startsWith('/metadata/instance')),
+      sdkOwnCall(req.hostname ?? req.host ?? '', req.path ?? ''),
   };
   useAzureMonitor({
     azureMonitorExporterOptions: { connectionString },
@@ -60,6 +65,10 @@ export function startAzureMonitor(connectionString: string): TelemetrySink & { l
       redis: { enabled: false }, redis4: { enabled: false },
     },
   });
+  // Microsoft Graph goes through Node's own fetch (undici), which the http instrumentation does not see: without
+  // this, no directory, delta or calendar call reached AppDependencies. It records on the provider registered above
+  // (through the global API) and its URLs pass the same scrubbing processor.
+  new UndiciInstrumentation({ ignoreRequestHook: (req) => sdkOwnCall(new URL(req.origin).hostname, req.path) });
   const meter = metrics.getMeter('valtuusbotti');
   const submitted = meter.createCounter(METRIC.ordersSubmitted, { description: 'Orders submitted (replays not counted)' });
   const leadTime = meter.createHistogram(METRIC.leadTime, { description: 'Order created → line granted', unit: 'd' });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { projectRoot } from '../../bot/config';
 import { freePort } from '../../infra/local/ports';
@@ -17,6 +18,7 @@ import { TableOrderStore } from '../../bot/store/orderStore';
 import { OutboxStore } from '../../bot/store/outboxStore';
 import { readOutboxBacklog } from '../../bot/telemetry';
 import { sampleOrder } from '../helpers/cardCheck';
+import { FakeGraph } from '../helpers/fakeGraph';
 
 interface Envelope {
   name: string;
@@ -71,6 +73,22 @@ class FakeIngestion {
 
 const opId = (e: Envelope) => e.tags['ai.operation.id'];
 
+/** A fresh folder with a self-signed certificate for 127.0.0.1 (cert.pem, key.pem): the fake ingestion's HTTPS. */
+function testCertificate(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vb-otel-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-days', '1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+  } catch {
+    throw new Error('openssl is needed to make the test certificate (Debian package openssl)');
+  }
+  return dir;
+}
+
+/** The connection string that sends the exporter to the fake ingestion endpoint. */
+const connectionStringFor = (ingestion: FakeIngestion) =>
+  `InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://127.0.0.1:${ingestion.port}/;LiveEndpoint=https://127.0.0.1:${ingestion.port}/`;
+
 describe('telemetry to Azure Monitor (real exporter → local ingestion endpoint)', function () {
   this.timeout(120_000);
   let ingestion: FakeIngestion;
@@ -83,13 +101,7 @@ describe('telemetry to Azure Monitor (real exporter → local ingestion endpoint
   before(async () => {
     const azurite = await testAzurite();
     azuritePort = azurite.port;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vb-otel-'));
-    try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-        '-days', '1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-    } catch {
-      throw new Error('openssl is needed to make the test certificate (Debian package openssl)');
-    }
+    const dir = testCertificate();
     ingestion = await FakeIngestion.start({ cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'), key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8') });
     sink = await ConnectorSink.start();
     const port = await freePort();
@@ -99,7 +111,7 @@ describe('telemetry to Azure Monitor (real exporter → local ingestion endpoint
       env: {
         PATH: process.env.PATH ?? '',
         NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'),
-        APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://127.0.0.1:${ingestion.port}/;LiveEndpoint=https://127.0.0.1:${ingestion.port}/`,
+        APPLICATIONINSIGHTS_CONNECTION_STRING: connectionStringFor(ingestion),
         // Offline: no SDK statistics to Microsoft; exports quick enough for a test.
         APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
         OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_BLRP_SCHEDULE_DELAY: '200',
@@ -212,6 +224,38 @@ describe('telemetry to Azure Monitor (real exporter → local ingestion endpoint
     assert.ok(ingestion.envelopes.length > 0);
     for (const secret of ['010594Y9032', 'Virtanen', 'Palkanlaskenta vaatii', PEOPLE.mikko, 'a%3Apersonal', 'a:personal']) {
       assert.ok(!all.includes(secret), `"${secret}" reached telemetry`);
+    }
+  });
+});
+
+describe('telemetry of Microsoft Graph calls (Node fetch, seen by the undici instrumentation)', function () {
+  this.timeout(60_000);
+
+  it('sends each Graph call once as a dependency, its URL without object ids, addresses or the query', async () => {
+    const dir = testCertificate();
+    const ingestion = await FakeIngestion.start({ cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'), key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8') });
+    const graph = await FakeGraph.start({ pageSize: 2 });
+    try {
+      const person = graph.org.users.find((u) => u.mail)!;
+      // Not execFileSync: the Graph fake answers from this process's event loop.
+      await promisify(execFile)(process.execPath, [path.join(projectRoot(), 'dist/tests/helpers/otelGraphProbe.js')], {
+        cwd: dir, timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'), APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+          OTEL_BSP_SCHEDULE_DELAY: '200', APPLICATIONINSIGHTS_CONNECTION_STRING: connectionStringFor(ingestion),
+          GRAPH_BASE_URL: graph.baseUrl, PROBE_USER_ID: person.id, PROBE_ADDRESS: person.mail! },
+      });
+      const graphHost = new URL(graph.baseUrl).host;
+      const calls = ingestion.of('RemoteDependencyData').filter((d) => JSON.stringify(d.data.baseData).includes(graphHost));
+      assert.ok(graph.requests.some((r) => r.query.$filter) && graph.requests.some((r) => r.path.includes(person.id)), 'the probe looked up by id and by address');
+      assert.equal(calls.length, graph.requests.length, `dependencies: ${calls.map((d) => String(d.data.baseData.name)).join(', ')}`);
+      assert.ok(calls.every((d) => /^\d{3}$/.test(String(d.data.baseData.resultCode))), `each with Graph's status: ${JSON.stringify(calls.map((d) => d.data.baseData.resultCode))}`);
+      const sent = ingestion.raw.join('\n');
+      for (const secret of [person.id, person.mail!, encodeURIComponent(person.mail!), '$filter', '%24filter']) {
+        assert.ok(!sent.includes(secret), `${secret} reached the telemetry`);
+      }
+    } finally {
+      await graph.close();
+      await ingestion.close();
     }
   });
 });
