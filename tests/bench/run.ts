@@ -1154,16 +1154,16 @@ function report(all: Measured[], m: { greetApp: Measured; greetEcho: Measured; f
   // The floors (./floorBot.ts): what the storage a turn needs costs the bare echo bot, in the same run.
   const floorFactor = p99(m.floor) / p99(m.greetEcho);
   const readFactor = p99(m.readFloor) / p99(m.readEcho);
+  const readAdds = p99(m.readFloor) - p99(m.readEcho);
   console.log(`  order floor:       one query + one transaction cost the echo bot p99 ${p99(m.floor)}/${p99(m.greetEcho)} ms = ${floorFactor.toFixed(2)}× ` +
     `(throughput ${(rps(m.floor) / rps(m.greetEcho)).toFixed(2)}×); the app's submit p99 is ${(orderP99 / p99(m.floor)).toFixed(2)}× the floor's`);
   console.log(`  read floor:        one partition read costs the echo bot p99 ${p99(m.readFloor)}/${p99(m.readEcho)} ms = ${readFactor.toFixed(2)}× ` +
-    `(+${p99(m.readFloor) - p99(m.readEcho)} ms); the suggestion turn (that read and the ${SCALE_THEMES}-theme map) adds ${p99(m.suggest) - p99(m.greetScale)} ms to the app's greeting`);
+    `(+${readAdds} ms); the suggestion turn (that read and the ${SCALE_THEMES}-theme map) adds ${p99(m.suggest) - p99(m.greetScale)} ms to the app's greeting`);
   console.log('\nTargets (issue #15):');
   console.log(`  ${verdict(ratio >= TARGET_GREETING_RATIO)}  greeting throughput app/echo = ${rps(m.greetApp).toFixed(0)}/${rps(m.greetEcho).toFixed(0)} = ${ratio.toFixed(2)}× (target ≥ ${TARGET_GREETING_RATIO}×)`);
   // A target below its floor is said so: no submit path or suggestion turn meets it on this machine, however lean.
   // The order target is against the echo bot, as its floor is; the suggestion target allows (1.5 − 1) × the
   // app's greeting p99 on top of the greeting, which the read alone may already exceed.
-  const readAdds = p99(m.readFloor) - p99(m.readEcho);
   const suggestAllows = (TARGET_SUGGEST_P99_FACTOR - 1) * p99(m.greetScale);
   console.log(`  ${verdict(orderFactor <= TARGET_ORDER_P99_FACTOR)}  order submit p99 / echo p99 = ${orderP99}/${p99(m.greetEcho)} ms = ${orderFactor.toFixed(2)}× at ${CONNECTIONS} connections (rounds ${m.orders.rounds.map((r) => r.p99).join(', ')} ms; throughput ${(rps(m.orders) / rps(m.greetEcho)).toFixed(2)}×; target ≤ ${TARGET_ORDER_P99_FACTOR}×` +
     `${floorFactor > TARGET_ORDER_P99_FACTOR ? `; below the floor: one query and one transaction alone cost ${floorFactor.toFixed(2)}×` : ''})`);
